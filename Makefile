@@ -1,0 +1,54 @@
+# Aller-vers — `make run` serves the app, `make test` runs every check. See README.md.
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 5000
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+VENDOR := static/vendor
+
+.PHONY: run test setup db lint pytest clean
+
+run: setup db
+	@echo "Aller-vers : http://$(HOST):$(PORT)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup db lint pytest
+
+setup: $(VENV)/.installed $(VENDOR)/.copied
+
+db: $(VENV)/.installed
+	@mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+pytest: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Reinstalled only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus récent est requis.")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+# Reinstalled only when the lock file changes.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# What the pages load, copied from npm (nothing comes from a CDN: this is an intranet).
+$(VENDOR)/.copied: node_modules/.installed Makefile
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/htmx $(VENDOR)/pico $(VENDOR)/axe
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico/
+	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe/
+	@touch $@
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR)

@@ -1,0 +1,67 @@
+"""Aller-vers: the intranet of the training module on outreach ("aller-vers") practice."""
+
+from flask import Flask
+
+from allervers.config import PROJECT_ROOT, build_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Config → extensions → hooks → blueprints → errors → CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(build_config(config))
+    init_extensions(app)
+    register_hooks(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def init_extensions(app: Flask) -> None:
+    from allervers.extensions import csrf, db, htmx, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    from allervers.core import database
+
+    database.configure_engine(app)
+
+
+def register_hooks(app: Flask) -> None:
+    from allervers.auth import access
+    from allervers.core import security, templating
+
+    access.init_login(app)
+    templating.init_templating(app)
+    security.init_security_headers(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from allervers.admin.views import bp as admin_bp
+    from allervers.auth.views import bp as auth_bp
+    from allervers.home.views import bp as home_bp
+    from allervers.training.views import bp as training_bp
+
+    for blueprint in (home_bp, auth_bp, training_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errors(app: Flask) -> None:
+    from allervers.core import errors
+
+    errors.init_errors(app)
+
+
+def register_cli(app: Flask) -> None:
+    from allervers.cli import commands
+
+    for command in commands:
+        app.cli.add_command(command)

@@ -1,0 +1,100 @@
+"""Administrators list, create, edit and deactivate accounts."""
+
+from flask import abort, request, url_for
+from flask_login import current_user
+
+from allervers.admin.forms import NewUserForm, UserForm
+from allervers.auth import services as accounts
+from allervers.auth.models import ROLES, User
+from allervers.core.web import done, form_page, invalid, paginate, render
+from allervers.directory.services import get_live, structure_choices
+from allervers.extensions import db
+
+from . import bp
+
+
+@bp.before_request
+def admins_only():
+    if not current_user.is_authenticated or not current_user.is_admin:
+        abort(404)
+
+
+@bp.get("/utilisateurs")
+def list_users():
+    search, role = request.args.get("q", "").strip(), request.args.get("role", "")
+    pagination = paginate(accounts.list_users_query(search, role))
+    return render(
+        "admin/users.html",
+        "admin/_user_list.html",
+        pagination=pagination,
+        search=search,
+        role=role,
+        roles=ROLES,
+    )
+
+
+@bp.route("/utilisateurs/nouveau", methods=["GET", "POST"])
+def create_user():
+    form = NewUserForm()
+    form.set_structure_choices(structure_choices())
+    if not form.validate_on_submit():
+        return form_page("admin/user_form.html", form=form, user=None)
+    try:
+        user = accounts.create_user(
+            form.email.data,
+            form.password.data,
+            form.role.data,
+            form.name.data,
+            job_title=form.job_title.data,
+            structure_id=_structure_id(form),
+        )
+    except accounts.AccountError as error:
+        db.session.rollback()
+        form.email.errors.append(str(error))
+        return invalid("admin/user_form.html", form=form, user=None)
+    return done(f"Le compte de {user.name} a été créé.", url_for(".list_users"))
+
+
+@bp.route("/utilisateurs/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user)
+    form.set_structure_choices(structure_choices())
+    if not form.validate_on_submit():
+        return form_page("admin/user_form.html", form=form, user=user)
+    if user.id == current_user.id and form.role.data != "admin":
+        form.role.errors.append("Vous ne pouvez pas retirer votre propre rôle d'administrateur.")
+        return invalid("admin/user_form.html", form=form, user=user)
+    accounts.update_user(
+        user,
+        name=form.name.data,
+        role=form.role.data,
+        job_title=form.job_title.data,
+        structure_id=_structure_id(form),
+    )
+    return done(f"Le compte de {user.name} a été enregistré.", url_for(".list_users"))
+
+
+@bp.post("/utilisateurs/<int:user_id>/desactiver")
+def disable_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if user.id == current_user.id:
+        return done(
+            "Vous ne pouvez pas désactiver votre propre compte.",
+            url_for(".edit_user", user_id=user.id),
+            "error",
+        )
+    accounts.set_enabled(user, False)
+    return done(f"Le compte de {user.name} est désactivé.", url_for(".edit_user", user_id=user.id))
+
+
+@bp.post("/utilisateurs/<int:user_id>/reactiver")
+def enable_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    accounts.set_enabled(user, True)
+    return done(f"Le compte de {user.name} est réactivé.", url_for(".edit_user", user_id=user.id))
+
+
+def _structure_id(form: UserForm) -> int | None:
+    structure = get_live(form.structure_id.data)
+    return structure.id if structure else None

@@ -1,0 +1,63 @@
+"""Who is signed in: Flask-Login wiring on top of the server-side sessions."""
+
+from flask import Flask, Response, flash, redirect, request, session, url_for
+from flask_login import current_user
+
+from allervers.auth import services
+from allervers.extensions import htmx, login_manager
+
+SESSION_TOKEN_KEY = "sid"
+
+
+def current_token() -> str | None:
+    return session.get(SESSION_TOKEN_KEY)
+
+
+def client_address() -> str:
+    return request.remote_addr or "inconnue"
+
+
+def init_login(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = services.user_for_session(user_id, current_token())
+        if user is None:
+            session.clear()
+        return user
+
+    @login_manager.unauthorized_handler
+    def unauthorized() -> Response:
+        target = url_for("auth.login", next=request.full_path.rstrip("?"))
+        if htmx:
+            # The page behind an htmx request has gone stale: send the whole tab to sign-in.
+            response = Response(status=401)
+            response.headers["HX-Redirect"] = target
+            return response
+        flash("Connectez-vous pour accéder à cette page.", "info")
+        return redirect(target)
+
+    init_login_wall(app)
+    if app.config.get("BEHIND_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+
+
+def public(view):
+    """Mark a view as open to anonymous visitors; every other view requires a signed-in user."""
+    view.is_public = True
+    return view
+
+
+def init_login_wall(app: Flask) -> None:
+    @app.before_request
+    def require_login():
+        view = app.view_functions.get(request.endpoint or "")
+        if view is None or request.endpoint == "static" or getattr(view, "is_public", False):
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None

@@ -1,0 +1,155 @@
+"""Sign-in, password, profile and joining forms."""
+
+import re
+
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from allervers.auth.passwords import MAX_LENGTH, password_problem
+from allervers.core.forms import BaseForm, coerce_optional_int, empty_to_none, strip_filter
+
+NEW_STRUCTURE = -1
+
+
+def check_new_password(_form, field) -> None:
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+class LoginForm(BaseForm):
+    email = EmailField(
+        "Adresse e-mail",
+        filters=[strip_filter],
+        validators=[DataRequired("Saisissez votre adresse e-mail."), Length(max=254)],
+    )
+    password = PasswordField(
+        "Mot de passe",
+        validators=[DataRequired("Saisissez votre mot de passe."), Length(max=MAX_LENGTH)],
+    )
+    next = HiddenField()
+    submit = SubmitField("Se connecter")
+
+
+class PasswordChangeForm(BaseForm):
+    current = PasswordField(
+        "Mot de passe actuel", validators=[DataRequired("Saisissez votre mot de passe actuel.")]
+    )
+    new = PasswordField(
+        "Nouveau mot de passe",
+        description="Au moins 10 caractères. Une phrase facile à retenir convient très bien.",
+        validators=[DataRequired("Choisissez un nouveau mot de passe."), check_new_password],
+    )
+    confirm = PasswordField(
+        "Confirmez le nouveau mot de passe",
+        validators=[
+            DataRequired("Saisissez une seconde fois le nouveau mot de passe."),
+            EqualTo("new", "Les deux saisies du nouveau mot de passe ne sont pas identiques."),
+        ],
+    )
+    submit = SubmitField("Changer le mot de passe")
+
+    def validate_new(self, field) -> None:
+        if field.data and field.data == self.current.data:
+            raise ValidationError("Le nouveau mot de passe doit être différent de l'actuel.")
+
+
+class StructureChoiceMixin:
+    """Pick one's employer from the directory, or type it when it is not there yet."""
+
+    structure_id = SelectField(
+        "Votre structure (employeur)",
+        coerce=coerce_optional_int,
+        validators=[Optional()],
+        description="Choisissez-la dans l'annuaire ; sinon, choisissez « Autre » et saisissez-la.",
+    )
+    new_structure_name = StringField(
+        "Nom de la structure (si elle n'est pas dans la liste)",
+        filters=[empty_to_none],
+        validators=[Optional(), Length(max=200, message="200 caractères au plus.")],
+    )
+    new_structure_commune = StringField(
+        "Commune de la structure",
+        filters=[empty_to_none],
+        validators=[Optional(), Length(max=120, message="120 caractères au plus.")],
+    )
+    new_structure_postal_code = StringField(
+        "Code postal de la structure",
+        filters=[empty_to_none],
+        validators=[Optional()],
+    )
+
+    def set_structure_choices(self, choices: list[tuple[int, str]]) -> None:
+        self.structure_id.choices = [
+            (None, "— Choisir dans l'annuaire —"),
+            *choices,
+            (NEW_STRUCTURE, "Autre (à saisir)"),
+        ]
+
+    def validate_new_structure_postal_code(self, field) -> None:
+        if field.data and not re.fullmatch(r"\d{5}", field.data):
+            raise ValidationError("Le code postal compte cinq chiffres, par exemple 45000.")
+
+    def validate_new_structure_name(self, field) -> None:
+        if self.structure_id.data == NEW_STRUCTURE and not field.data:
+            raise ValidationError("Saisissez le nom de votre structure.")
+
+    def validate_new_structure_commune(self, field) -> None:
+        if self.structure_id.data == NEW_STRUCTURE and not field.data:
+            raise ValidationError("Saisissez la commune de votre structure.")
+
+
+class ProfileForm(StructureChoiceMixin, BaseForm):
+    name = StringField(
+        "Prénom et nom",
+        filters=[strip_filter],
+        validators=[DataRequired("Saisissez votre nom."), Length(max=120)],
+    )
+    job_title = StringField(
+        "Fonction",
+        description="Par exemple : assistante de service social, CESF, éducateur spécialisé.",
+        filters=[empty_to_none],
+        validators=[Optional(), Length(max=120, message="120 caractères au plus.")],
+    )
+    submit = SubmitField("Enregistrer")
+
+
+class JoinCodeForm(BaseForm):
+    code = StringField(
+        "Code d'invitation",
+        description="Le code que votre formateur vous a donné, par exemple ORL-7K3P-Q9.",
+        filters=[strip_filter],
+        validators=[DataRequired("Saisissez le code d'invitation."), Length(max=40)],
+    )
+    submit = SubmitField("Rejoindre le groupe")
+
+
+class JoinForm(StructureChoiceMixin, JoinCodeForm):
+    name = StringField(
+        "Prénom et nom",
+        filters=[strip_filter],
+        validators=[DataRequired("Saisissez votre prénom et votre nom."), Length(max=120)],
+    )
+    email = EmailField(
+        "Adresse e-mail professionnelle",
+        filters=[strip_filter],
+        validators=[
+            DataRequired("Saisissez votre adresse e-mail."),
+            Email("Cette adresse e-mail n'est pas valide (exemple : prenom.nom@structure.fr)."),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(
+        "Mot de passe",
+        description="Au moins 10 caractères.",
+        validators=[DataRequired("Choisissez un mot de passe."), check_new_password],
+    )
+    confirm = PasswordField(
+        "Confirmez le mot de passe",
+        validators=[
+            DataRequired("Saisissez une seconde fois le mot de passe."),
+            EqualTo("password", "Les deux saisies du mot de passe ne sont pas identiques."),
+        ],
+    )
+    job_title = ProfileForm.job_title
+    submit = SubmitField("Créer mon compte et rejoindre le groupe")

@@ -1,0 +1,93 @@
+"""Users, their server-side sign-in sessions and the shared sign-in counters."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from allervers.core.models import TimestampMixin
+from allervers.extensions import db
+
+if TYPE_CHECKING:
+    from allervers.directory.models import Structure
+
+ROLES = {
+    "stagiaire": "Stagiaire",
+    "formateur": "Formateur",
+    "referent": "Référent de structure",
+    "admin": "Administrateur",
+}
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="stagiaire")
+    job_title: Mapped[str | None] = mapped_column(String(120))
+    structure_id: Mapped[int | None] = mapped_column(ForeignKey("structures.id"), index=True)
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None]
+
+    structure: Mapped["Structure | None"] = relationship(foreign_keys=[structure_id])
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.is_enabled
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.role == "formateur"
+
+    @property
+    def is_staff(self) -> bool:
+        """Formateurs and admins run the training: they manage sessions and groups."""
+        return self.role in ("formateur", "admin")
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Signing out ends it, so a copied cookie opens nothing afterwards."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    address: Mapped[str | None] = mapped_column(String(45))
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id} ended={self.ended_at}>"
+
+
+class RateCounter(db.Model):
+    """A fixed-window counter shared by every worker (used when Redis is not configured)."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    window_ends_at: Mapped[datetime]
+
+    def __repr__(self) -> str:
+        return f"<RateCounter {self.key} {self.count}>"

@@ -1,0 +1,74 @@
+"""Fixed-window counters shared by every worker: Redis when REDIS_URL is set, else the database."""
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import case, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from allervers.auth.models import RateCounter
+from allervers.core.timeutil import utcnow
+from allervers.extensions import db
+
+_redis_clients: dict[str, object] = {}
+
+
+def _redis():
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    if url not in _redis_clients:
+        import redis
+
+        _redis_clients[url] = redis.Redis.from_url(url, socket_timeout=2)
+    return _redis_clients[url]
+
+
+def count(key: str) -> int:
+    """How many hits `key` has in its current window."""
+    client = _redis()
+    if client is not None:
+        return int(client.get(f"allervers:rate:{key}") or 0)
+    row = db.session.get(RateCounter, key)
+    return row.count if row and row.window_ends_at > utcnow() else 0
+
+
+def hit(key: str, window: timedelta) -> int:
+    """Add one hit and return the new count; a window that has ended starts again at 1."""
+    client = _redis()
+    if client is not None:
+        redis_key = f"allervers:rate:{key}"
+        pipe = client.pipeline()
+        pipe.incr(redis_key)
+        pipe.expire(redis_key, int(window.total_seconds()), nx=True)
+        return int(pipe.execute()[0])
+    return _hit_database(key, window)
+
+
+def reset(key: str) -> None:
+    client = _redis()
+    if client is not None:
+        client.delete(f"allervers:rate:{key}")
+        return
+    db.session.execute(delete(RateCounter).where(RateCounter.key == key))
+    db.session.commit()
+
+
+def _hit_database(key: str, window: timedelta) -> int:
+    """One atomic upsert, so concurrent workers never lose a hit."""
+    now = utcnow()
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = RateCounter.__table__
+    expired = table.c.window_ends_at <= now
+    statement = insert(table).values(key=key, count=1, window_ends_at=now + window)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={
+            "count": case((expired, 1), else_=table.c.count + 1),
+            "window_ends_at": case((expired, now + window), else_=table.c.window_ends_at),
+        },
+    )
+    db.session.execute(statement)
+    db.session.commit()
+    return db.session.execute(select(table.c.count).where(table.c.key == key)).scalar_one()

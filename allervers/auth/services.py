@@ -1,0 +1,201 @@
+"""Accounts and sign-in sessions: the only code of this domain that commits."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+
+from allervers.auth import ratelimit
+from allervers.auth.models import ROLES, User, UserSession
+from allervers.auth.passwords import hash_password, verify_password
+from allervers.core.timeutil import utcnow
+from allervers.extensions import db
+
+# Refresh last_seen_at at most once a minute: an idle timeout does not need more precision,
+# and it spares the database a write on every request.
+TOUCH_INTERVAL_SECONDS = 60
+
+WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
+TOO_MANY_ATTEMPTS = (
+    "Trop de tentatives de connexion ont échoué. Patientez un quart d'heure avant de réessayer."
+)
+DISABLED_ACCOUNT = "Ce compte est désactivé. Adressez-vous à l'administrateur de la plateforme."
+
+
+class AccountError(ValueError):
+    """A refused account operation; the message is shown to the user as it is."""
+
+
+@dataclass
+class SignInResult:
+    user: User | None = None
+    error: str | None = None
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    email: str,
+    password: str,
+    role: str,
+    name: str,
+    *,
+    job_title: str | None = None,
+    structure_id: int | None = None,
+) -> User:
+    if role not in ROLES:
+        raise AccountError(f"Rôle inconnu : {role}. Rôles possibles : {', '.join(ROLES)}.")
+    if find_user_by_email(email):
+        raise AccountError("Un compte existe déjà avec cette adresse e-mail.")
+    user = User(
+        email=normalise_email(email),
+        name=name.strip(),
+        role=role,
+        job_title=job_title,
+        structure_id=structure_id,
+        password_hash=hash_password(password),
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def _limit_keys(email: str, address: str) -> tuple[str, str]:
+    return f"login:account:{normalise_email(email)}", f"login:address:{address}"
+
+
+def sign_in(email: str, password: str, address: str) -> SignInResult:
+    """Check the credentials under the per-account and per-address failure limits."""
+    config = current_app.config
+    account_key, address_key = _limit_keys(email, address)
+    if (
+        ratelimit.count(account_key) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        or ratelimit.count(address_key) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    ):
+        return SignInResult(error=TOO_MANY_ATTEMPTS)
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
+        window = config["LOGIN_FAILURE_WINDOW"]
+        ratelimit.hit(account_key, window)
+        ratelimit.hit(address_key, window)
+        return SignInResult(error=WRONG_CREDENTIALS)
+    if not user.is_enabled:
+        return SignInResult(error=DISABLED_ACCOUNT)
+    ratelimit.reset(account_key)
+    return SignInResult(user=user)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(user: User, address: str | None) -> str:
+    """Record a new signed-in browser and return its secret token (kept in the cookie)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        UserSession(
+            token_hash=_digest(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            address=address,
+        )
+    )
+    user.last_login_at = now
+    db.session.commit()
+    return token
+
+
+def user_for_session(user_id: str, token: str | None) -> User | None:
+    """The user of a live session, or None when it ended, idled out or outlived its maximum."""
+    if not token or not user_id.isdigit():
+        return None
+    record = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    if record is None or record.user_id != int(user_id) or record.ended_at is not None:
+        return None
+    now = utcnow()
+    config = current_app.config
+    if (
+        now - record.last_seen_at > config["SESSION_IDLE_TIMEOUT"]
+        or now - record.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]
+    ):
+        record.ended_at = now
+        db.session.commit()
+        return None
+    if not record.user.is_enabled:
+        return None
+    if (now - record.last_seen_at).total_seconds() > TOUCH_INTERVAL_SECONDS:
+        record.last_seen_at = now
+        db.session.commit()
+    return record.user
+
+
+def close_session(token: str | None) -> None:
+    if token:
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == _digest(token), UserSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
+        db.session.commit()
+
+
+def close_other_sessions(user: User, keep_token: str | None) -> None:
+    """Sign the user out everywhere else (after a password change or a deactivation)."""
+    statement = update(UserSession).where(
+        UserSession.user_id == user.id, UserSession.ended_at.is_(None)
+    )
+    if keep_token:
+        statement = statement.where(UserSession.token_hash != _digest(keep_token))
+    db.session.execute(statement.values(ended_at=utcnow()))
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str, keep_token: str | None) -> None:
+    if not verify_password(user.password_hash, current):
+        raise AccountError("Le mot de passe actuel est incorrect.")
+    user.password_hash = hash_password(new)
+    db.session.commit()
+    close_other_sessions(user, keep_token)
+
+
+def update_profile(user: User, name: str, job_title: str | None, structure_id: int | None) -> None:
+    user.name = name.strip()
+    user.job_title = (job_title or "").strip() or None
+    user.structure_id = structure_id
+    db.session.commit()
+
+
+def set_enabled(user: User, enabled: bool) -> None:
+    user.is_enabled = enabled
+    db.session.commit()
+    if not enabled:
+        close_other_sessions(user, keep_token=None)
+
+
+def update_user(
+    user: User, *, name: str, role: str, job_title: str | None, structure_id: int | None
+) -> None:
+    if role not in ROLES:
+        raise AccountError("Rôle inconnu.")
+    user.role = role
+    update_profile(user, name, job_title, structure_id)
+
+
+def list_users_query(search: str = "", role: str = ""):
+    query = select(User).order_by(func.lower(User.name))
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+    if role in ROLES:
+        query = query.where(User.role == role)
+    return query

@@ -1,0 +1,83 @@
+"""Sign-in, sign-out, the account page and the password change."""
+
+from flask import request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from allervers.auth import services
+from allervers.auth.access import SESSION_TOKEN_KEY, client_address, current_token, public
+from allervers.auth.forms import NEW_STRUCTURE, LoginForm, PasswordChangeForm, ProfileForm
+from allervers.core.web import done, form_page, invalid, safe_next
+from allervers.directory import services as directory
+from allervers.extensions import db
+
+from . import bp
+
+
+@public
+@bp.route("/connexion", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if current_user.is_authenticated and request.method == "GET":
+        target = safe_next(form.next.data, url_for("home.dashboard"))
+        return done("Vous êtes déjà connecté.", target, "info")
+    if not form.validate_on_submit():
+        return form_page("auth/login.html", form=form)
+    result = services.sign_in(form.email.data, form.password.data, client_address())
+    if result.error:
+        form.password.errors.append(result.error)
+        return invalid("auth/login.html", form=form)
+    session.clear()
+    session[SESSION_TOKEN_KEY] = services.open_session(result.user, client_address())
+    session.permanent = True
+    login_user(result.user)
+    return done(
+        f"Bonjour {result.user.name} !", safe_next(form.next.data, url_for("home.dashboard"))
+    )
+
+
+@bp.post("/deconnexion")
+def logout():
+    services.close_session(current_token())
+    logout_user()
+    session.clear()
+    return done("Vous êtes déconnecté.", url_for("auth.login"), "info")
+
+
+@bp.route("/compte", methods=["GET", "POST"])
+def account():
+    form = ProfileForm(obj=current_user)
+    form.set_structure_choices(directory.structure_choices())
+    if not form.validate_on_submit():
+        return form_page("auth/account.html", form=form)
+    structure_id = form.structure_id.data
+    if structure_id == NEW_STRUCTURE:
+        structure_id = directory.find_or_create(
+            form.new_structure_name.data,
+            form.new_structure_commune.data,
+            form.new_structure_postal_code.data,
+            created_by_id=current_user.id,
+        ).id
+    elif not directory.get_live(structure_id):
+        structure_id = None
+    services.update_profile(current_user, form.name.data, form.job_title.data, structure_id)
+    return done("Vos informations ont été enregistrées.", url_for(".account"))
+
+
+@bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
+def change_password():
+    form = PasswordChangeForm()
+    page = "auth/password.html"
+    if not form.validate_on_submit():
+        return form_page(page, form=form)
+    try:
+        services.change_password(current_user, form.current.data, form.new.data, current_token())
+    except services.AccountError as error:
+        db.session.rollback()
+        form.current.errors.append(str(error))
+        return invalid(page, form=form)
+    return done(
+        "Votre mot de passe a été changé. Vos autres sessions ouvertes ont été fermées.",
+        url_for(".account"),
+    )

@@ -1,0 +1,48 @@
+"""Command-line tools: `flask --app wsgi create-user …`, `flask --app wsgi demo`."""
+
+import click
+from flask.cli import with_appcontext
+
+from allervers.auth import services as accounts
+from allervers.auth.models import ROLES
+from allervers.auth.passwords import password_problem
+
+
+@click.command("create-user")
+@click.option("--email", required=True, help="Adresse e-mail (identifiant de connexion).")
+@click.option("--password", required=True, help="Mot de passe (au moins 10 caractères).")
+@click.option("--role", required=True, type=click.Choice(list(ROLES)), help="Rôle du compte.")
+@click.option("--name", default=None, help="Prénom et nom (par défaut : l'adresse e-mail).")
+@with_appcontext
+def create_user_command(email: str, password: str, role: str, name: str | None) -> None:
+    """Create an account."""
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(problem)
+    try:
+        user = accounts.create_user(email, password, role, name or email.split("@")[0])
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Compte créé : {user.email} ({user.role_label}).")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Ne charger que si la base ne contient rien.")
+@with_appcontext
+def demo_command(if_empty: bool) -> None:
+    """Load the demo data (idempotent) and print the demo logins."""
+    from allervers.demo.loader import database_is_empty, load_demo, login_lines
+
+    if if_empty and not database_is_empty():
+        click.echo("La base contient déjà des données : démonstration non rechargée.")
+    else:
+        summary = load_demo()
+        click.echo(
+            f"Démonstration chargée : {summary.structures} structures, "
+            f"{summary.users} comptes, {summary.groups} groupes."
+        )
+    for line in login_lines():
+        click.echo(line)
+
+
+commands = [create_user_command, demo_command]

@@ -1,0 +1,73 @@
+"""Configuration: safe defaults, overridden by environment variables."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+def database_url(raw: str | None) -> str:
+    """Normalise DATABASE_URL so that plain `postgres://` URLs use the psycopg 3 driver."""
+    if not raw:
+        return f"sqlite:///{INSTANCE_DIR / 'allervers.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def instance_secret_key(instance_dir: Path) -> str:
+    """Read the key generated on first start; create it once (exclusively, so workers agree)."""
+    path = instance_dir / "secret_key"
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def from_environment() -> dict:
+    """Everything that may differ between a laptop workshop and a production server."""
+    env = os.environ
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL")),
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true"),
+        "BEHIND_PROXY": env.get("BEHIND_PROXY", "").lower() in ("1", "true"),
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(env.get("SESSION_IDLE_MINUTES", 120))),
+        "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=int(env.get("SESSION_ABSOLUTE_HOURS", 12))),
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session (see TOOLCHAIN.md)
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "allervers_session",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "PASSWORD_HASH_METHOD": "scrypt",
+    # Sign-in limits. Failures only are counted, so a room of trainees sharing one address
+    # can all sign in; a single account is protected against guessing.
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 50,
+    "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+    "JOIN_MAX_FAILURES_PER_ADDRESS": 30,
+    "PER_PAGE": 20,
+}
+
+
+def build_config(overrides: dict | None = None) -> dict:
+    """Defaults, then the environment, then explicit overrides (tests, scripts)."""
+    config = {**DEFAULTS, **from_environment(), **(overrides or {})}
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = instance_secret_key(INSTANCE_DIR)
+    config["PERMANENT_SESSION_LIFETIME"] = config["SESSION_ABSOLUTE_TIMEOUT"]
+    return config

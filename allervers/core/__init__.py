@@ -1,0 +1,1 @@
+"""Shared kernel: time, model mixins, rendering helpers, vocabularies, error pages."""

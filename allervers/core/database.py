@@ -1,0 +1,30 @@
+"""Engine settings that depend on the database in use."""
+
+from flask import Flask
+from sqlalchemy import event
+
+from allervers.extensions import db
+
+
+def load_models() -> None:
+    """Import every domain's models so that SQLAlchemy and Alembic know all the tables."""
+    from allervers.auth import models as _auth  # noqa: F401
+    from allervers.directory import models as _directory  # noqa: F401
+    from allervers.training import models as _training  # noqa: F401
+
+
+def configure_engine(app: Flask) -> None:
+    load_models()
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    """Foreign keys on; WAL and a busy timeout so several workers can share the file."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA busy_timeout = 10000")
+    cursor.close()

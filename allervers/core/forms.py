@@ -1,0 +1,38 @@
+"""The base form: French validator messages and shared field helpers."""
+
+from flask_wtf import FlaskForm
+from wtforms.validators import ValidationError
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        locales = ("fr_FR", "fr")
+
+        def get_translations(self, form):
+            # WTForms ships French messages; Flask-WTF would otherwise look for Flask-Babel.
+            from wtforms.i18n import get_translations
+
+            return get_translations(self.locales)
+
+
+def strip_filter(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def empty_to_none(value):
+    value = strip_filter(value)
+    return value or None
+
+
+def coerce_optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def require_choice(message: str):
+    def check(_form, field):
+        if field.data in (None, ""):
+            raise ValidationError(message)
+
+    return check

@@ -1,0 +1,35 @@
+"""Column mixins shared by the domain models."""
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from allervers.core.timeutil import utcnow
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+
+class SoftDeleteMixin:
+    """Deleting only stamps deleted_at: DESIGN.md says nothing is lost."""
+
+    deleted_at: Mapped[datetime | None]
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class VersionedMixin:
+    """Optimistic locking: SQLAlchemy raises StaleDataError when two writers race."""
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:  # noqa: N805 - declared_attr receives the class
+        return {"version_id_col": cls.version}

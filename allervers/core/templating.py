@@ -1,0 +1,29 @@
+"""Jinja filters and globals: French dates, vocabulary labels, navigation by role."""
+
+from flask import Flask, request
+from flask_login import current_user
+
+from allervers.core import timeutil, vocab
+
+
+def navigation() -> list[tuple[str, str]]:
+    """(endpoint, label) pairs of the header menu for the signed-in user's role."""
+    if not current_user.is_authenticated:
+        return []
+    items = [("home.dashboard", "Accueil"), ("training.list_sessions", "Sessions")]
+    if current_user.is_admin:
+        items.append(("admin.list_users", "Utilisateurs"))
+    return items
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["date_fr"] = timeutil.french_date
+    app.jinja_env.filters["datetime_fr"] = timeutil.french_datetime
+    app.jinja_env.globals["vocab_label"] = vocab.label
+    app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def defaults() -> dict:
+        return {"layout": "base.html", "current_path": request.path}

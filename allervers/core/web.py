@@ -1,0 +1,70 @@
+"""Rendering helpers shared by every view: full page or htmx fragment, redirects, pagination."""
+
+from urllib.parse import urlsplit
+
+from flask import Response, flash, redirect, render_template, request
+from flask_htmx import make_response
+from sqlalchemy import Select
+
+from allervers.extensions import db, htmx
+
+
+def wants_fragment() -> bool:
+    """A plain htmx request wants a fragment; a boosted one or a history restore wants the page."""
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render(page: str, fragment: str | None = None, status: int = 200, **context) -> Response:
+    """Render `page` (full layout) or, on an htmx request, `fragment` (or the page's content)."""
+    layout = "_fragment.html" if wants_fragment() else "base.html"
+    template = fragment if fragment and wants_fragment() else page
+    response = make_response(render_template(template, layout=layout, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def invalid(page: str, fragment: str | None = None, **context) -> Response:
+    """A form that failed validation: same page or fragment, status 422 (htmx swaps it)."""
+    return render(page, fragment, status=422, **context)
+
+
+def form_page(page: str, fragment: str | None = None, **context) -> Response:
+    """A form page: blank on GET, with its errors (422) after a refused POST."""
+    status = 422 if request.method == "POST" else 200
+    return render(page, fragment, status=status, **context)
+
+
+def done(message: str, location: str, category: str = "success") -> Response:
+    """After a successful action: flash, then 303 redirect (htmx follows it the same way)."""
+    flash(message, category)
+    return redirect(location, code=303)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths are allowed after sign-in (no open redirect)."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target:
+        return default
+    return target
+
+
+def page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def paginate(query: Select, per_page: int | None = None):
+    """A Flask-SQLAlchemy Pagination; an out-of-range page shows the last one instead of a 404."""
+    from flask import current_app
+
+    per_page = per_page or current_app.config["PER_PAGE"]
+    pagination = db.paginate(query, page=page_number(), per_page=per_page, error_out=False)
+    if pagination.page > 1 and not pagination.items and pagination.total:
+        pagination = db.paginate(query, page=pagination.pages, per_page=per_page)
+    return pagination

@@ -1,0 +1,1 @@
+"""Demo data: the training of the brief, accounts for every role, structures of two départements."""

@@ -1,0 +1,112 @@
+"""Structures (organisations) and the publics they serve."""
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from allervers.core import vocab
+from allervers.core.models import SoftDeleteMixin, TimestampMixin, VersionedMixin
+from allervers.extensions import db
+
+if TYPE_CHECKING:
+    from allervers.auth.models import User
+
+
+def normalise(text: str | None) -> str:
+    """Lower case, no accents, no punctuation: "CCAS d'Orléans" → "ccas d orleans"."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.lower()).split())
+
+
+def departement_of(postal_code: str | None) -> str | None:
+    """45000 → 45; 97411 → 974; Corsica's 20xxx codes are split into 2A / 2B."""
+    if not postal_code or len(postal_code) != 5 or not postal_code.isdigit():
+        return None
+    if postal_code.startswith("97"):
+        return postal_code[:3]
+    if postal_code.startswith("20"):
+        return "2A" if int(postal_code) < 20200 else "2B"
+    return postal_code[:2]
+
+
+class Structure(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
+    __tablename__ = "structures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    acronym: Mapped[str | None] = mapped_column(String(40))
+    typology: Mapped[str | None] = mapped_column(String(40))
+    sector: Mapped[str | None] = mapped_column(String(40), index=True)
+    has_custom_sector: Mapped[bool] = mapped_column(default=False)
+    commune: Mapped[str | None] = mapped_column(String(120))
+    postal_code: Mapped[str | None] = mapped_column(String(5))
+    insee_code: Mapped[str | None] = mapped_column(String(5))
+    departement: Mapped[str | None] = mapped_column(String(3), index=True)
+    siret: Mapped[str | None] = mapped_column(String(14), unique=True)
+    website: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(254))
+    description: Mapped[str | None] = mapped_column(Text)
+    thematiques: Mapped[list[str]] = mapped_column(JSON, default=list)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    # use_alter: users and structures point at each other; the constraint is added afterwards.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("structures.id"))
+
+    publics: Mapped[list["StructurePublic"]] = relationship(
+        back_populates="structure", cascade="all, delete-orphan"
+    )
+    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])
+
+    @property
+    def public_codes(self) -> list[str]:
+        return sorted(item.public_code for item in self.publics)
+
+    @property
+    def sector_label(self) -> str:
+        return vocab.label("secteurs", self.sector) if self.sector else "Secteur non précisé"
+
+    @property
+    def typology_label(self) -> str:
+        return vocab.label("typologies", self.typology)
+
+    @property
+    def place(self) -> str:
+        """ "Orléans (45000)", or what is known of it."""
+        if self.commune and self.postal_code:
+            return f"{self.commune} ({self.postal_code})"
+        return self.commune or self.postal_code or ""
+
+    def refresh_derived(self) -> None:
+        """Keep the sector, département and search key in step with the fields they come from."""
+        if not self.has_custom_sector:
+            self.sector = vocab.typology_sector(self.typology)
+        self.departement = departement_of(self.postal_code)
+        self.search_text = normalise(
+            " ".join(filter(None, (self.name, self.acronym, self.commune)))
+        )
+
+    def __repr__(self) -> str:
+        return f"<Structure {self.id} {self.name!r} {self.commune}>"
+
+
+class StructurePublic(db.Model):
+    """A public served by a structure (code of publics.csv)."""
+
+    __tablename__ = "structure_publics"
+
+    structure_id: Mapped[int] = mapped_column(
+        ForeignKey("structures.id", ondelete="CASCADE"), primary_key=True
+    )
+    public_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+    structure: Mapped[Structure] = relationship(back_populates="publics")
+
+    def __repr__(self) -> str:
+        return f"<StructurePublic {self.structure_id} {self.public_code}>"

@@ -1,0 +1,58 @@
+"""Who may see and manage sessions and groups. Anything not visible answers 404 (DESIGN.md §4)."""
+
+from flask import abort
+
+from allervers.auth.models import User
+from allervers.extensions import db
+from allervers.training.models import Group, Membership, TrainingSession
+
+
+def membership(user: User, group: Group) -> Membership | None:
+    return next((m for m in group.memberships if m.user_id == user.id), None)
+
+
+def can_view_group(user: User, group: Group) -> bool:
+    """Staff (formateurs, admins) see every group; others only the groups they belong to."""
+    return user.is_staff or membership(user, group) is not None
+
+
+def can_manage_group(user: User, group: Group) -> bool:
+    """Edit the group, see and regenerate its invitation code: admins and its own trainers."""
+    if user.is_admin:
+        return True
+    mine = membership(user, group)
+    return user.is_trainer and mine is not None and mine.role == "formateur"
+
+
+def can_view_session(user: User, training: TrainingSession) -> bool:
+    return user.is_staff or any(membership(user, group) for group in training.live_groups)
+
+
+def can_manage_sessions(user: User) -> bool:
+    return user.is_staff
+
+
+def visible_session_or_404(user: User, session_id: int) -> TrainingSession:
+    training = db.session.get(TrainingSession, session_id)
+    if training is None or training.is_deleted or not can_view_session(user, training):
+        abort(404)
+    return training
+
+
+def visible_group_or_404(user: User, group_id: int) -> Group:
+    group = db.session.get(Group, group_id)
+    if (
+        group is None
+        or group.is_deleted
+        or group.session.is_deleted
+        or not can_view_group(user, group)
+    ):
+        abort(404)
+    return group
+
+
+def managed_group_or_404(user: User, group_id: int) -> Group:
+    group = visible_group_or_404(user, group_id)
+    if not can_manage_group(user, group):
+        abort(404)
+    return group

@@ -1,0 +1,241 @@
+"""Fixtures: the app on a migrated test database, clients signed in per role, record factories."""
+
+import contextvars
+import os
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from allervers import create_app
+from allervers.auth.models import User
+from allervers.auth.passwords import hash_password
+from allervers.core.timeutil import utcnow
+from allervers.directory.services import build_structure
+from allervers.extensions import db
+from allervers.training.models import Group, InvitationCode, Membership, TrainingSession
+from tests.helpers import TEST_PASSWORD, sign_in
+
+# CI runs the suite twice: on SQLite, then with TEST_DATABASE_URL pointing at a throwaway
+# PostgreSQL database. The schema always comes from the migrations, never from create_all().
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def test_config(database_url: str, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "REDIS_URL": None,
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",  # real scrypt, cheaper for the suite
+        "SERVER_NAME": None,
+        **overrides,
+    }
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """A migrated, empty database for the whole run."""
+    if POSTGRES_URL:
+        _reset_postgres(POSTGRES_URL)
+        url = POSTGRES_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    app = create_app(test_config(url))
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
+def _empty_tables() -> None:
+    db.session.remove()
+    tables = [table.name for table in db.metadata.sorted_tables]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            connection.execute(text("PRAGMA foreign_keys = OFF"))
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+            connection.execute(text("PRAGMA foreign_keys = ON"))
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    Flask reuses an app context that is already pushed, so without this the test's context
+    would share `g` (Flask-Login's cached user, the CSRF token) between requests and hide bugs.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()  # the request changed rows behind the test's session
+        return response
+
+
+@pytest.fixture
+def app(database_url) -> Iterator[Flask]:
+    app = create_app(test_config(database_url))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        _empty_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# ----- factories ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_structure(app):
+    def make(**overrides):
+        fields = {
+            "name": "CCAS d'Orléans",
+            "commune": "Orléans",
+            "postal_code": "45000",
+            "typology": "CCAS",
+            **overrides,
+        }
+        structure = build_structure(**fields)
+        db.session.add(structure)
+        db.session.commit()
+        return structure
+
+    return make
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "stagiaire", **overrides) -> User:
+        number = next(counter)
+        fields = {
+            "email": f"{role}{number}@exemple.fr",
+            "name": f"{role.capitalize()} {number}",
+            "role": role,
+            "password_hash": hash_password(TEST_PASSWORD),
+            **overrides,
+        }
+        user = User(**fields)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_session(app):
+    def make(**overrides) -> TrainingSession:
+        fields = {
+            "title": "La pratique de l'Aller Vers les publics – module 2",
+            "module": "Module 2",
+            "audience": "Travailleurs sociaux de niveau 6",
+            "objectives": ["Objectif un", "Objectif deux"],
+            "registration_deadline": date(2021, 11, 19),
+            **overrides,
+        }
+        training = TrainingSession(**fields)
+        db.session.add(training)
+        db.session.commit()
+        return training
+
+    return make
+
+
+@pytest.fixture
+def make_group(app):
+    counter = iter(range(1, 10_000))
+
+    def make(training, *, trainers=(), trainees=(), code: str | None = None, **overrides):
+        number = next(counter)
+        group = Group(
+            session=training, **{"name": f"Groupe {number}", "city": "Orléans", **overrides}
+        )
+        group.invitation_codes.append(
+            InvitationCode(code=code or f"TST{number:06d}", created_at=utcnow())
+        )
+        for person, role in [(p, "formateur") for p in trainers] + [
+            (p, "stagiaire") for p in trainees
+        ]:
+            group.memberships.append(Membership(user=person, role=role, joined_at=utcnow()))
+        db.session.add(group)
+        db.session.commit()
+        return group
+
+    return make
+
+
+# ----- a small world: one session, two groups, one person per role ----------------------------
+
+
+@pytest.fixture
+def world(make_user, make_session, make_group, make_structure):
+    """Everyone the permission tests need, as a dict of records."""
+    structure = make_structure()
+    people = {
+        "admin": make_user("admin"),
+        "formateur": make_user("formateur"),
+        "formateur_autre": make_user("formateur"),
+        "stagiaire": make_user("stagiaire", structure_id=structure.id, job_title="ASS"),
+        "stagiaire_autre": make_user("stagiaire"),
+        "referent": make_user("referent", structure_id=structure.id),
+    }
+    training = make_session()
+    group = make_group(
+        training,
+        name="Groupe 1 Orléans",
+        trainers=[people["formateur"]],
+        trainees=[people["stagiaire"]],
+        code="ORLAAA111",
+    )
+    other = make_group(
+        training,
+        name="Groupe 2 Tours",
+        city="Tours",
+        trainers=[people["formateur_autre"]],
+        trainees=[people["stagiaire_autre"]],
+        code="TOUBBB222",
+    )
+    return {
+        **people,
+        "session": training,
+        "group": group,
+        "other_group": other,
+        "structure": structure,
+    }
+
+
+@pytest.fixture
+def client_as(app, world):
+    """client_as("formateur") → a test client signed in as that person of the world."""
+
+    def make(who: str):
+        client = app.test_client()
+        if who != "anonyme":
+            response = sign_in(client, world[who].email)
+            assert response.status_code == 303, response.get_data(as_text=True)
+        return client
+
+    return make

@@ -1,0 +1,50 @@
+"""Small helpers for tests that go through the public surface (pages and forms)."""
+
+import re
+
+from flask.testing import FlaskClient
+
+TEST_PASSWORD = "mot-de-passe-de-test"
+CSRF_PATTERNS = (
+    re.compile(r'name="csrf-token" content="([^"]+)"'),
+    re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"'),
+    re.compile(r'type="hidden" name="csrf_token" value="([^"]+)"'),
+)
+
+
+def csrf_token(client: FlaskClient, path: str = "/connexion") -> str:
+    """The CSRF token of the client's session, read from a page as a browser would."""
+    html = client.get(path).get_data(as_text=True)
+    for pattern in CSRF_PATTERNS:
+        match = pattern.search(html)
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no CSRF token on {path}")
+
+
+def post_form(
+    client: FlaskClient,
+    path: str,
+    data: dict | None = None,
+    *,
+    htmx: bool = False,
+    token_from: str = "/connexion",
+    **kwargs,
+):
+    """POST a form with the session's CSRF token, as the page's own form would."""
+    payload = {"csrf_token": csrf_token(client, token_from), **(data or {})}
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(path, data=payload, headers=headers, **kwargs)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = TEST_PASSWORD, **kwargs):
+    return post_form(client, "/connexion", {"email": email, "password": password}, **kwargs)
+
+
+def fragment(client: FlaskClient, path: str):
+    """GET as htmx does (not boosted): the answer is a fragment, not a whole page."""
+    return client.get(path, headers={"HX-Request": "true"})
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
