@@ -1,6 +1,7 @@
 """Fixtures: the app on a migrated test database, clients signed in per role, record factories."""
 
 import contextvars
+import gc
 import os
 from collections.abc import Iterator
 from datetime import date
@@ -25,7 +26,7 @@ from tests.helpers import TEST_PASSWORD, sign_in
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 
-def test_config(database_url: str, **overrides) -> dict:
+def config_for_tests(database_url: str, **overrides) -> dict:
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -53,11 +54,12 @@ def database_url(tmp_path_factory) -> str:
         url = POSTGRES_URL
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    app = create_app(test_config(url))
+    app = create_app(config_for_tests(url))
     with app.app_context():
         upgrade()
         db.session.remove()
         db.engine.dispose()
+    gc.collect()  # a connection left open shows up as a ResourceWarning in the test that leaked it
     return url
 
 
@@ -89,13 +91,14 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture
 def app(database_url) -> Iterator[Flask]:
-    app = create_app(test_config(database_url))
+    app = create_app(config_for_tests(database_url))
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         _empty_tables()
         db.session.remove()
         db.engine.dispose()
+    gc.collect()  # a connection left open shows up as a ResourceWarning in the test that leaked it
 
 
 @pytest.fixture

@@ -5,9 +5,15 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from allervers.auth.forms import check_new_password
 from allervers.auth.models import ROLES
-from allervers.core.forms import BaseForm, coerce_optional_int, empty_to_none, strip_filter
+from allervers.core.forms import (
+    BaseForm,
+    as_choices,
+    coerce_optional_int,
+    empty_to_none,
+    strip_filter,
+)
 
-ROLE_CHOICES = list(ROLES.items())
+ROLE_CHOICES = as_choices(ROLES.items())
 
 
 class UserForm(BaseForm):
@@ -24,7 +30,7 @@ class UserForm(BaseForm):
     submit = SubmitField("Enregistrer")
 
     def set_structure_choices(self, choices: list[tuple[int, str]]) -> None:
-        self.structure_id.choices = [(None, "— Aucune —"), *choices]
+        self.structure_id.choices = as_choices([(None, "— Aucune —"), *choices])
 
 
 class NewUserForm(UserForm):

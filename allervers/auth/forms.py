@@ -6,7 +6,12 @@ from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringF
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from allervers.auth.passwords import MAX_LENGTH, password_problem
-from allervers.core.forms import BaseForm, coerce_optional_int, empty_to_none, strip_filter
+from allervers.core.forms import (
+    BaseForm,
+    coerce_optional_int,
+    empty_to_none,
+    strip_filter,
+)
 
 NEW_STRUCTURE = -1
 

@@ -1,6 +1,9 @@
 """The base form: French validator messages and shared field helpers."""
 
+from collections.abc import Iterable
+
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 
@@ -36,3 +39,8 @@ def require_choice(message: str):
             raise ValidationError(message)
 
     return check
+
+
+def as_choices(pairs: Iterable[tuple]) -> list[SelectChoice]:
+    """(value, label) pairs as the SelectChoice objects WTForms 3.3 expects."""
+    return [SelectChoice(value, label) for value, label in pairs]

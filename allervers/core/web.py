@@ -16,9 +16,13 @@ def wants_fragment() -> bool:
 
 def render(page: str, fragment: str | None = None, status: int = 200, **context) -> Response:
     """Render `page` (full layout) or, on an htmx request, `fragment` (or the page's content)."""
-    layout = "_fragment.html" if wants_fragment() else "base.html"
-    template = fragment if fragment and wants_fragment() else page
-    response = make_response(render_template(template, layout=layout, **context), status)
+    if fragment and wants_fragment():
+        # A partial has no layout: flashed messages travel with it, swapped out of band.
+        body = render_template(fragment, **context) + render_template("_messages.html", oob=True)
+    else:
+        layout = "_fragment.html" if wants_fragment() else "base.html"
+        body = render_template(page, layout=layout, **context)
+    response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
 

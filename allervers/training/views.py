@@ -7,6 +7,7 @@ from allervers.auth import ratelimit
 from allervers.auth.access import SESSION_TOKEN_KEY, client_address, public
 from allervers.auth.forms import JoinCodeForm, JoinForm
 from allervers.auth.services import AccountError, open_session
+from allervers.core.forms import as_choices
 from allervers.core.web import done, form_page, invalid, paginate, render, wants_fragment
 from allervers.directory.services import structure_choices
 from allervers.extensions import db
@@ -77,7 +78,7 @@ def create_group(session_id: int):
     if not access.can_manage_sessions(current_user):
         abort(404)
     form = GroupForm()
-    form.trainer_ids.choices = services.trainer_choices()
+    form.trainer_ids.choices = as_choices(services.trainer_choices())
     if request.method == "GET" and current_user.is_trainer:
         form.trainer_ids.data = [current_user.id]
     if not form.validate_on_submit():
@@ -90,7 +91,7 @@ def create_group(session_id: int):
 def edit_group(group_id: int):
     group = access.managed_group_or_404(current_user, group_id)
     form = GroupForm(obj=group)
-    form.trainer_ids.choices = services.trainer_choices()
+    form.trainer_ids.choices = as_choices(services.trainer_choices())
     if request.method == "GET":
         form.trainer_ids.data = [user.id for user in group.trainers]
         form.version.data = group.version

@@ -235,16 +235,16 @@ def test_a_training_room_of_twenty_signs_in_from_one_address(app, make_user):
 def test_rate_limit_counters_are_shared_through_the_database(app, make_user):
     """A second app object (another gunicorn worker) sees the same counters."""
     from allervers import create_app
-    from tests.conftest import test_config
+    from tests.conftest import IsolatedClient, config_for_tests
 
     user = make_user()
     for _ in range(5):
         sign_in(app.test_client(), user.email, "mauvais-mot-de-passe")
-    other_worker = create_app(test_config(app.config["SQLALCHEMY_DATABASE_URI"]))
+    other_worker = create_app(config_for_tests(app.config["SQLALCHEMY_DATABASE_URI"]))
+    other_worker.test_client_class = IsolatedClient
+    response = sign_in(other_worker.test_client(), user.email)
+    assert "Trop de tentatives" in text(response)
     with other_worker.app_context():
-        response = sign_in(other_worker.test_client(), user.email)
-        assert "Trop de tentatives" in text(response)
-        db.session.remove()
         db.engine.dispose()
 
 

@@ -63,9 +63,9 @@ def test_secret_key_never_defaults_to_a_constant(monkeypatch, tmp_path):
 
 
 def test_factory_registers_every_domain(database_url):
-    from tests.conftest import test_config
+    from tests.conftest import config_for_tests
 
-    app = create_app(test_config(database_url))
+    app = create_app(config_for_tests(database_url))
     endpoints = {rule.endpoint.split(".")[0] for rule in app.url_map.iter_rules()}
     assert {"home", "auth", "training", "admin", "static"} <= endpoints
     assert "csrf" in app.extensions

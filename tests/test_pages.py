@@ -1,0 +1,154 @@
+"""Every page × every role: the expected answer, as a full page and as an htmx fragment.
+
+The expectations are built from the URL map, so a new route that is not listed here fails.
+"""
+
+import pytest
+from sqlalchemy import func, select
+
+from allervers.extensions import db
+from tests.helpers import text
+
+ROLES = (
+    "anonyme", "stagiaire", "stagiaire_autre", "referent", "formateur", "formateur_autre", "admin"
+)  # fmt: skip
+STAFF = {"formateur", "formateur_autre", "admin"}
+SIGNED_IN = set(ROLES) - {"anonyme"}
+
+# endpoint → (path built from the world, roles that get the page); anonymous visitors are sent
+# to sign-in everywhere except on public pages; any other role gets 404.
+PAGES = {
+    "home.dashboard": (lambda w: "/", SIGNED_IN),
+    "auth.account": (lambda w: "/compte", SIGNED_IN),
+    "auth.change_password": (lambda w: "/compte/mot-de-passe", SIGNED_IN),
+    "training.list_sessions": (lambda w: "/sessions", SIGNED_IN),
+    "training.show_session": (
+        lambda w: f"/sessions/{w['session'].id}",
+        STAFF | {"stagiaire", "stagiaire_autre"},
+    ),
+    "training.create_session": (lambda w: "/sessions/nouvelle", STAFF),
+    "training.edit_session": (lambda w: f"/sessions/{w['session'].id}/modifier", STAFF),
+    "training.show_group": (lambda w: f"/groupes/{w['group'].id}", STAFF | {"stagiaire"}),
+    "training.create_group": (lambda w: f"/sessions/{w['session'].id}/groupes/nouveau", STAFF),
+    "training.edit_group": (lambda w: f"/groupes/{w['group'].id}/modifier", {"formateur", "admin"}),
+    "admin.list_users": (lambda w: "/admin/utilisateurs", {"admin"}),
+    "admin.create_user": (lambda w: "/admin/utilisateurs/nouveau", {"admin"}),
+    "admin.edit_user": (lambda w: f"/admin/utilisateurs/{w['stagiaire'].id}", {"admin"}),
+}
+PUBLIC_PAGES = {
+    "auth.login": "/connexion",
+    "training.join": "/rejoindre",
+}
+NOT_PAGES = {"static"}
+
+
+def get_routes(app) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+
+
+def test_every_page_has_an_expectation(app):
+    missing = get_routes(app) - set(PAGES) - set(PUBLIC_PAGES) - NOT_PAGES
+    assert not missing, f"pages sans attente dans tests/test_pages.py : {sorted(missing)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(PAGES))
+def test_page_answer_by_role(client_as, world, endpoint, role):
+    build, allowed = PAGES[endpoint]
+    path = build(world)
+    response = client_as(role).get(path)
+    if role == "anonyme":
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/connexion?next=")
+    elif role in allowed:
+        assert response.status_code == 200, text(response)[:500]
+        assert "<html" in text(response)
+    else:
+        assert response.status_code == 404
+        assert "Page introuvable" in text(response)
+
+
+@pytest.mark.parametrize("endpoint", sorted(PAGES))
+def test_page_as_fragment_and_boosted(client_as, world, endpoint):
+    build, allowed = PAGES[endpoint]
+    role = "admin" if "admin" in allowed else sorted(allowed)[0]
+    client = client_as(role)
+    fragment = client.get(build(world), headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert "<html" not in text(fragment)
+    assert "<h1" in text(fragment) or "<table" in text(fragment) or "<article" in text(fragment)
+    assert "HX-Request" in fragment.headers.get("Vary", "")
+    boosted = client.get(build(world), headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert "<html" in text(boosted)
+
+
+@pytest.mark.parametrize("path", sorted(PUBLIC_PAGES.values()))
+def test_public_pages_open_to_anonymous_visitors(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert '<html lang="fr"' in text(response)
+    fragment = client.get(path, headers={"HX-Request": "true"})
+    assert "<html" not in text(fragment)
+    assert "<form" in text(fragment)
+
+
+def test_unknown_page_is_a_french_404(client_as):
+    response = client_as("stagiaire").get("/nexiste-pas")
+    assert response.status_code == 404
+    assert "Page introuvable" in text(response)
+    assert '<html lang="fr"' in text(response)
+
+
+def test_server_error_is_a_french_500_and_rolls_back(app, client_as):
+    @app.get("/_panne")
+    def broken():
+        raise RuntimeError("panne simulée")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client_as("stagiaire").get("/_panne")
+    assert response.status_code == 500
+    assert "Erreur du serveur" in text(response)
+
+
+def test_security_headers_on_every_response(client):
+    response = client.get("/connexion")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+# ----- CSRF: every mutating route refuses a request without token, and changes nothing --------
+
+
+def mutating_rules(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or not (rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
+            continue
+        yield rule
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+        if table.name != "user_sessions"  # signing in itself opens a session
+    }
+
+
+def test_every_mutating_route_needs_the_csrf_token(app, client_as, world):
+    client = client_as("admin")
+    values = {"session_id": world["session"].id, "group_id": world["group"].id,
+              "user_id": world["stagiaire"].id}  # fmt: skip
+    rules = list(mutating_rules(app))
+    assert len(rules) >= 10
+    before = row_counts()
+    for rule in rules:
+        _domain, path = rule.build({key: values[key] for key in rule.arguments})
+        response = client.post(path, data={"name": "x", "email": "x@exemple.fr"})
+        assert response.status_code == 400, f"{rule.rule} a accepté une requête sans jeton"
+        assert "session a expiré" in text(response)
+    db.session.expire_all()
+    assert row_counts() == before
