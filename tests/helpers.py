@@ -1,5 +1,6 @@
 """Small helpers for tests that go through the public surface (pages and forms)."""
 
+import html
 import re
 
 from flask.testing import FlaskClient
@@ -47,4 +48,5 @@ def fragment(client: FlaskClient, path: str):
 
 
 def text(response) -> str:
-    return response.get_data(as_text=True)
+    """The body with HTML entities decoded, so French apostrophes read as typed (l'ancien)."""
+    return html.unescape(response.get_data(as_text=True))

@@ -71,18 +71,15 @@ class StructureChoiceMixin:
     new_structure_name = StringField(
         "Nom de la structure (si elle n'est pas dans la liste)",
         filters=[empty_to_none],
-        validators=[Optional(), Length(max=200, message="200 caractères au plus.")],
+        validators=[Length(max=200, message="200 caractères au plus.")],
     )
     new_structure_commune = StringField(
         "Commune de la structure",
         filters=[empty_to_none],
-        validators=[Optional(), Length(max=120, message="120 caractères au plus.")],
+        validators=[Length(max=120, message="120 caractères au plus.")],
     )
-    new_structure_postal_code = StringField(
-        "Code postal de la structure",
-        filters=[empty_to_none],
-        validators=[Optional()],
-    )
+    # No Optional() on these: it would stop the chain before the cross-field checks below.
+    new_structure_postal_code = StringField("Code postal de la structure", filters=[empty_to_none])
 
     def set_structure_choices(self, choices: list[tuple[int, str]]) -> None:
         self.structure_id.choices = [

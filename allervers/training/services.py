@@ -97,11 +97,10 @@ def save_group(
     expected_version: int | None = None,
 ) -> Group:
     if group is None:
+        code = new_code(fields.get("city"))  # before the new group exists: no early autoflush
         group = Group(session=training)
+        group.invitation_codes.append(InvitationCode(code=code, created_at=utcnow()))
         db.session.add(group)
-        group.invitation_codes.append(
-            InvitationCode(code=new_code(fields.get("city")), created_at=utcnow())
-        )
     else:
         check_version(group, expected_version)
     for name, value in fields.items():

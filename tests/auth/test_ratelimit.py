@@ -1,0 +1,70 @@
+"""The shared counters behind the sign-in limits, on the database and on Redis."""
+
+import os
+from datetime import timedelta
+
+import pytest
+
+from allervers.auth import ratelimit
+from allervers.auth.models import RateCounter
+from allervers.core.timeutil import utcnow
+from allervers.extensions import db
+from tests.helpers import sign_in, text
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+WINDOW = timedelta(minutes=15)
+
+
+def redis_or_skip():
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis injoignable sur {REDIS_URL} (CI doit le démarrer)")
+        pytest.skip(f"Redis injoignable sur {REDIS_URL}")
+
+
+def test_database_counter_counts_and_resets(app):
+    assert ratelimit.count("k") == 0
+    assert [ratelimit.hit("k", WINDOW) for _ in range(3)] == [1, 2, 3]
+    assert ratelimit.count("k") == 3
+    ratelimit.reset("k")
+    assert ratelimit.count("k") == 0
+
+
+def test_database_window_starts_again_when_over(app):
+    ratelimit.hit("k", WINDOW)
+    ratelimit.hit("k", WINDOW)
+    row = db.session.get(RateCounter, "k")
+    row.window_ends_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert ratelimit.count("k") == 0
+    assert ratelimit.hit("k", WINDOW) == 1
+
+
+def test_redis_counter_counts_expires_and_resets(app):
+    redis_or_skip()
+    app.config["REDIS_URL"] = REDIS_URL
+    ratelimit.reset("k")
+    assert [ratelimit.hit("k", WINDOW) for _ in range(3)] == [1, 2, 3]
+    assert ratelimit.count("k") == 3
+    client = ratelimit._redis()
+    assert 0 < client.ttl("allervers:rate:k") <= WINDOW.total_seconds()
+    ratelimit.reset("k")
+    assert ratelimit.count("k") == 0
+    assert db.session.get(RateCounter, "k") is None  # nothing went to the database
+
+
+def test_sign_in_lock_through_redis(app, make_user):
+    redis_or_skip()
+    app.config["REDIS_URL"] = REDIS_URL
+    user = make_user()
+    ratelimit.reset(f"login:account:{user.email}")
+    ratelimit.reset("login:address:127.0.0.1")
+    for _ in range(5):
+        sign_in(app.test_client(), user.email, "mauvais-mot-de-passe")
+    assert "Trop de tentatives" in text(sign_in(app.test_client(), user.email))
+    ratelimit.reset(f"login:account:{user.email}")
+    ratelimit.reset("login:address:127.0.0.1")

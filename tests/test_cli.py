@@ -1,0 +1,122 @@
+"""The command-line tools: create-user and the demo data."""
+
+from sqlalchemy import func, select
+
+from allervers.auth.models import User
+from allervers.core import vocab
+from allervers.demo.training import ACCOUNTS, DEMO_PASSWORD
+from allervers.directory.models import Structure
+from allervers.extensions import db
+from allervers.training.models import Group, Membership, TrainingSession
+from tests.helpers import sign_in, text
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_create_user(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["create-user", "--email", "Ana@Exemple.fr", "--password", "mot-de-passe-ok",
+              "--role", "formateur", "--name", "Ana Formatrice"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "ana@exemple.fr"))
+    assert (user.role, user.name) == ("formateur", "Ana Formatrice")
+    assert sign_in(app.test_client(), "ana@exemple.fr", "mot-de-passe-ok").status_code == 303
+
+
+def test_create_user_refuses_bad_values(app):
+    runner = app.test_cli_runner()
+    short = runner.invoke(args=["create-user", "--email", "a@b.fr", "--password", "court",
+                                "--role", "admin"])  # fmt: skip
+    assert short.exit_code != 0
+    assert "au moins 10 caractères" in short.output
+    role = runner.invoke(args=["create-user", "--email", "a@b.fr", "--password", "assez-long-ok",
+                               "--role", "roi"])  # fmt: skip
+    assert role.exit_code != 0
+    runner.invoke(args=["create-user", "--email", "a@b.fr", "--password", "assez-long-ok",
+                        "--role", "admin"])  # fmt: skip
+    again = runner.invoke(args=["create-user", "--email", "A@b.fr", "--password", "assez-long-ok",
+                                "--role", "admin"])  # fmt: skip
+    assert again.exit_code != 0
+    assert "existe déjà" in again.output
+    assert count(User) == 1
+
+
+def test_demo_loads_the_brief_and_is_idempotent(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    totals = (
+        count(User),
+        count(Structure),
+        count(TrainingSession),
+        count(Group),
+        count(Membership),
+    )
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    assert (count(User), count(Structure), count(TrainingSession), count(Group),
+            count(Membership)) == totals  # fmt: skip
+    assert "admin@demo.allervers.fr" in first.output
+    assert DEMO_PASSWORD in first.output
+
+
+def test_demo_if_empty_leaves_a_used_database_alone(app, make_user):
+    make_user()
+    result = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
+    assert "non rechargée" in result.output
+    assert count(TrainingSession) == 0
+
+
+def test_demo_content_matches_design(app):
+    app.test_cli_runner().invoke(args=["demo"])
+    training = db.session.scalar(select(TrainingSession))
+    assert "module 2" in training.title
+    assert training.duration_days == 3
+    assert training.duration_hours == 21
+    assert training.registration_deadline.isoformat() == "2021-11-19"
+    assert "DGCS" in training.partnership
+    assert len(training.objectives) == 4
+    assert "module 1" in training.prerequisites
+    assert training.content.startswith("À venir")
+    assert [g.name for g in training.groups] == ["Groupe 1 Orléans", "Groupe 2 Tours"]
+    assert all(g.place is None and g.start_date is None for g in training.groups)
+    roles = {row[2] for row in ACCOUNTS}
+    assert roles == {"admin", "formateur", "stagiaire", "referent"}
+    structures = db.session.scalars(select(Structure)).all()
+    assert len(structures) >= 40
+    assert {s.departement for s in structures} == {"45", "37"}
+    sectors = {s.sector for s in structures}
+    assert sectors == {entry.code for entry in vocab.load("secteurs")}
+    assert all(s.phone is None and s.email is None for s in structures)
+    trainees_with_structure = db.session.scalars(
+        select(User).where(User.role == "stagiaire", User.structure_id.is_not(None))
+    ).all()
+    assert len(trainees_with_structure) == sum(1 for row in ACCOUNTS if row[2] == "stagiaire")
+
+
+def test_demo_trainee_sees_the_brief(app):
+    """Done-when: signed in as a demo trainee, the group and session pages show the brief."""
+    app.test_cli_runner().invoke(args=["demo"])
+    client = app.test_client()
+    assert sign_in(client, "stagiaire.ccas@demo.allervers.fr", DEMO_PASSWORD).status_code == 303
+    group = db.session.scalar(select(Group).where(Group.name == "Groupe 1 Orléans"))
+    group_page = text(client.get(f"/groupes/{group.id}"))
+    assert "Groupe 1 Orléans" in group_page
+    assert "lieu à définir" in group_page
+    assert "dates à définir" in group_page
+    assert "Stagiaire CCAS Orléans" in group_page
+    session_page = text(client.get(f"/sessions/{group.session_id}"))
+    for expected in (
+        "La pratique de l'Aller Vers les publics – module 2",
+        "Partenariat et cofinancement DGCS",
+        "19 novembre 2021",
+        "3 jours / 21 heures",
+        "Mesurer le besoin et la possibilité de coopérer avec d'autres acteurs",
+        "À venir – appel d'offres en cours",
+        "Groupe 2 Tours",
+    ):
+        assert expected in session_page, expected
