@@ -50,3 +50,8 @@ def fragment(client: FlaskClient, path: str):
 def text(response) -> str:
     """The body with HTML entities decoded, so French apostrophes read as typed (l'ancien)."""
     return html.unescape(response.get_data(as_text=True))
+
+
+def visible_text(response) -> str:
+    """What a reader sees: tags removed, white space collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", text(response)).split())

@@ -119,7 +119,7 @@ class ProfileForm(StructureChoiceMixin, BaseForm):
 class JoinCodeForm(BaseForm):
     code = StringField(
         "Code d'invitation",
-        description="Le code que votre formateur vous a donné, par exemple ORL-7K3P-Q9.",
+        description="Le code que votre formateur vous a donné, par exemple ORL-7K3-PQ9.",
         filters=[strip_filter],
         validators=[DataRequired("Saisissez le code d'invitation."), Length(max=40)],
     )

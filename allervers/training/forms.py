@@ -96,7 +96,9 @@ class SessionForm(BaseForm):
 
     def validate_duration_hours(self, field) -> None:
         days = self.duration_days.data
-        if field.data and days and field.data > days * HOURS_PER_DAY:
+        if field.errors or not days or days > MAX_DAYS:
+            return  # the range checks already said what is wrong
+        if field.data and field.data > days * HOURS_PER_DAY:
             raise ValidationError(
                 f"Sur {days} jour(s), la durée ne peut dépasser {days * HOURS_PER_DAY} heures."
             )

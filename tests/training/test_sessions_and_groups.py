@@ -32,12 +32,11 @@ def test_session_page_shows_the_technical_sheet(client_as, world):
     for expected in (
         world["session"].title,
         "Travailleurs sociaux de niveau 6",
-        "3 jours / 21 heures",
+        "3 jours / 21 heures au maximum",
         "19 novembre 2021",
         "Groupe 1 Orléans",
         "Groupe 2 Tours",
-        "lieu à définir",
-        "dates à définir",
+        "lieu et dates à définir",
         "Objectif un",
         "à venir",
     ):
@@ -188,7 +187,7 @@ def test_formateur_creates_a_group_and_trains_it(client_as, world):
     assert group.current_code.code.startswith("BLO")
     page = text(client.get(response.headers["Location"]))
     assert "Code d'invitation" in page
-    assert "lieu à définir" in page
+    assert "lieu et dates à définir" in page
 
 
 def test_group_dates_must_be_in_order(client_as, world):
