@@ -1,5 +1,7 @@
 """Who is signed in: Flask-Login wiring on top of the server-side sessions."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, flash, redirect, request, session, url_for
 from flask_login import current_user
 
@@ -30,20 +32,29 @@ def init_login(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized() -> Response:
-        target = url_for("auth.login", next=request.full_path.rstrip("?"))
-        if htmx:
-            # The page behind an htmx request has gone stale: send the whole tab to sign-in.
-            response = Response(status=401)
-            response.headers["HX-Redirect"] = target
-            return response
         flash("Connectez-vous pour accéder à cette page.", "info")
-        return redirect(target)
+        if htmx:
+            # The page behind an htmx request has gone stale: send the whole tab to sign-in,
+            # and back afterwards to the page the person was on (not to the htmx endpoint).
+            response = Response(status=401)
+            response.headers["HX-Redirect"] = url_for("auth.login", next=page_behind_htmx())
+            return response
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     init_login_wall(app)
     if app.config.get("BEHIND_PROXY"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
+
+
+def page_behind_htmx() -> str:
+    """Where to come back after signing in: the page behind an htmx action (HX-Current-URL),
+    or the requested page itself for a boosted link, which is a navigation."""
+    current = urlsplit(htmx.current_url or "")
+    if not htmx.boosted and current.path and current.netloc == request.host:
+        return current.path + (f"?{current.query}" if current.query else "")
+    return request.full_path.rstrip("?")
 
 
 def public(view):

@@ -163,6 +163,19 @@ def test_expired_login_during_htmx_request_redirects_the_tab(client):
     assert response.headers["HX-Redirect"].startswith("/connexion?next=/sessions")
 
 
+def test_htmx_redirect_returns_to_the_page_not_the_action(client):
+    headers = {"HX-Request": "true", "HX-Current-URL": "http://localhost/groupes/3?onglet=x"}
+    response = client.get("/groupes/3/modifier", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == "/connexion?next=/groupes/3?onglet%3Dx"
+    foreign = {"HX-Request": "true", "HX-Current-URL": "https://evil.example/groupes/3"}
+    response = client.get("/groupes/3/modifier", headers=foreign)
+    assert response.headers["HX-Redirect"] == "/connexion?next=/groupes/3/modifier"
+    boosted = {**headers, "HX-Boosted": "true"}
+    response = client.get("/sessions", headers=boosted)
+    assert response.headers["HX-Redirect"] == "/connexion?next=/sessions"
+
+
 def test_passwords_are_hashed_with_scrypt(app, make_user):
     from allervers.auth.passwords import hash_password
 

@@ -104,9 +104,13 @@ def browser_context_args(base_url: str) -> dict:
 # ----- helpers --------------------------------------------------------------------------------
 
 
-def sign_in(page: Page, email: str, password: str = TEST_PASSWORD) -> None:
-    """Sign in through the form, as a person would: fields by their label, button by its role."""
-    page.goto("/connexion")
+def sign_in(page: Page, email: str, password: str = TEST_PASSWORD, *, go: bool = True) -> None:
+    """Sign in through the form, as a person would: fields by their label, button by its role.
+
+    With go=False the form already on screen is used (e.g. after being sent to sign-in).
+    """
+    if go:
+        page.goto("/connexion")
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
