@@ -1,9 +1,9 @@
 """Account forms for administrators."""
 
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
 
-from allervers.auth.forms import check_new_password
+from allervers.auth.forms import new_email_field, new_password_field
 from allervers.auth.models import ROLES
 from allervers.core.forms import (
     BaseForm,
@@ -34,18 +34,9 @@ class UserForm(BaseForm):
 
 
 class NewUserForm(UserForm):
-    email = EmailField(
-        "Adresse e-mail",
-        filters=[strip_filter],
-        validators=[
-            DataRequired("Saisissez l'adresse e-mail."),
-            Email("Cette adresse e-mail n'est pas valide."),
-            Length(max=254),
-        ],
-    )
-    password = PasswordField(
+    email = new_email_field("Adresse e-mail")
+    password = new_password_field(
         "Mot de passe provisoire",
-        description="Au moins 10 caractères ; la personne le changera depuis « Mon compte ».",
-        validators=[DataRequired("Choisissez un mot de passe provisoire."), check_new_password],
+        "Au moins 10 caractères ; la personne le changera depuis « Mon compte ».",
     )
     submit = SubmitField("Créer le compte")

@@ -22,6 +22,37 @@ def check_new_password(_form, field) -> None:
         raise ValidationError(problem)
 
 
+def new_email_field(label: str) -> EmailField:
+    """An e-mail address that will become an account's login."""
+    return EmailField(
+        label,
+        filters=[strip_filter],
+        validators=[
+            DataRequired("Saisissez l'adresse e-mail."),
+            Email("Cette adresse e-mail n'est pas valide (exemple : prenom.nom@structure.fr)."),
+            Length(max=254, message="254 caractères au plus."),
+        ],
+    )
+
+
+def new_password_field(label: str, description: str) -> PasswordField:
+    return PasswordField(
+        label,
+        description=description,
+        validators=[DataRequired("Choisissez un mot de passe."), check_new_password],
+    )
+
+
+def confirm_password_field(label: str, other: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired("Saisissez une seconde fois le mot de passe."),
+            EqualTo(other, "Les deux saisies du mot de passe ne sont pas identiques."),
+        ],
+    )
+
+
 class LoginForm(BaseForm):
     email = EmailField(
         "Adresse e-mail",
@@ -40,18 +71,11 @@ class PasswordChangeForm(BaseForm):
     current = PasswordField(
         "Mot de passe actuel", validators=[DataRequired("Saisissez votre mot de passe actuel.")]
     )
-    new = PasswordField(
+    new = new_password_field(
         "Nouveau mot de passe",
-        description="Au moins 10 caractères. Une phrase facile à retenir convient très bien.",
-        validators=[DataRequired("Choisissez un nouveau mot de passe."), check_new_password],
+        "Au moins 10 caractères. Une phrase facile à retenir convient très bien.",
     )
-    confirm = PasswordField(
-        "Confirmez le nouveau mot de passe",
-        validators=[
-            DataRequired("Saisissez une seconde fois le nouveau mot de passe."),
-            EqualTo("new", "Les deux saisies du nouveau mot de passe ne sont pas identiques."),
-        ],
-    )
+    confirm = confirm_password_field("Confirmez le nouveau mot de passe", "new")
     submit = SubmitField("Changer le mot de passe")
 
     def validate_new(self, field) -> None:
@@ -132,26 +156,8 @@ class JoinForm(StructureChoiceMixin, JoinCodeForm):
         filters=[strip_filter],
         validators=[DataRequired("Saisissez votre prénom et votre nom."), Length(max=120)],
     )
-    email = EmailField(
-        "Adresse e-mail professionnelle",
-        filters=[strip_filter],
-        validators=[
-            DataRequired("Saisissez votre adresse e-mail."),
-            Email("Cette adresse e-mail n'est pas valide (exemple : prenom.nom@structure.fr)."),
-            Length(max=254),
-        ],
-    )
-    password = PasswordField(
-        "Mot de passe",
-        description="Au moins 10 caractères.",
-        validators=[DataRequired("Choisissez un mot de passe."), check_new_password],
-    )
-    confirm = PasswordField(
-        "Confirmez le mot de passe",
-        validators=[
-            DataRequired("Saisissez une seconde fois le mot de passe."),
-            EqualTo("password", "Les deux saisies du mot de passe ne sont pas identiques."),
-        ],
-    )
+    email = new_email_field("Adresse e-mail professionnelle")
+    password = new_password_field("Mot de passe", "Au moins 10 caractères.")
+    confirm = confirm_password_field("Confirmez le mot de passe", "password")
     job_title = ProfileForm.job_title
     submit = SubmitField("Créer mon compte et rejoindre le groupe")
