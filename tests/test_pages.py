@@ -7,7 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from allervers.extensions import db
+from tests.directory.pages import DIRECTORY_PAGES
 from tests.helpers import text
+from tests.maps.pages import MAP_PAGES
 
 ROLES = (
     "anonyme", "stagiaire", "stagiaire_autre", "referent", "formateur", "formateur_autre", "admin"
@@ -35,6 +37,8 @@ PAGES = {
     "admin.create_user": (lambda w: "/admin/utilisateurs/nouveau", {"admin"}),
     "admin.edit_user": (lambda w: f"/admin/utilisateurs/{w['stagiaire'].id}", {"admin"}),
 }
+PAGES.update(DIRECTORY_PAGES)
+PAGES.update(MAP_PAGES)
 PUBLIC_PAGES = {
     "auth.login": "/connexion",
     "training.join": "/rejoindre",

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String, Text
@@ -110,3 +111,24 @@ class StructurePublic(db.Model):
 
     def __repr__(self) -> str:
         return f"<StructurePublic {self.structure_id} {self.public_code}>"
+
+
+class StructureMerge(db.Model):
+    """A merge of two duplicates, kept so that it can be read back and undone."""
+
+    __tablename__ = "structure_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("structures.id"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("structures.id"), index=True)
+    merged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    merged_at: Mapped[datetime]
+    # What was repointed ({"users": [ids], "map_entries": [...], ...}) so an undo can restore it.
+    repointed: Mapped[dict] = mapped_column(JSON, default=dict)
+    undone_at: Mapped[datetime | None]
+
+    kept: Mapped[Structure] = relationship(foreign_keys=[kept_id])
+    merged: Mapped[Structure] = relationship(foreign_keys=[merged_id])
+
+    def __repr__(self) -> str:
+        return f"<StructureMerge {self.merged_id} → {self.kept_id}>"
