@@ -45,4 +45,27 @@ def demo_command(if_empty: bool) -> None:
         click.echo(line)
 
 
-commands = [create_user_command, demo_command]
+@click.command("import-map")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--owner", required=True, help="Adresse e-mail du propriétaire de la carte.")
+@click.option("--title", required=True, help="Titre de la carte.")
+@with_appcontext
+def import_map_command(file: str, owner: str, title: str) -> None:
+    """Create a map from a CSV of links; the last line printed is the map's path."""
+    from allervers.maps import importer
+    from allervers.maps import services as maps
+
+    user = accounts.find_user_by_email(owner)
+    if user is None:
+        raise click.ClickException(f"Aucun compte pour {owner}.")
+    with open(file, encoding="utf-8-sig", newline="") as handle:
+        plan = importer.parse(handle.read())
+    if not plan.is_valid:
+        raise click.ClickException("\n".join(["Import refusé :", *plan.errors]))
+    cooperation_map = maps.create_map(user, title, None, user.structure_id)
+    created, links = importer.apply(plan, cooperation_map, user)
+    click.echo(f"{links} liens importés, {created} structures créées dans l'annuaire.")
+    click.echo(f"/cartes/{cooperation_map.id}")
+
+
+commands = [create_user_command, demo_command, import_map_command]

@@ -227,6 +227,25 @@ def world(make_user, make_session, make_group, make_structure):
         "group": group,
         "other_group": other,
         "structure": structure,
+        **_world_maps(people, structure, group, make_structure),
+    }
+
+
+def _world_maps(people, focal, group, make_structure) -> dict:
+    """The trainee's own map (focal structure, a partner, one link) and the group's map."""
+    from allervers.maps import services as maps
+
+    partner = make_structure(name="CAF du Loiret", typology="CAF", acronym="CAF")
+    own = maps.create_map(people["stagiaire"], "Ma carte", "Orléans", focal.id)
+    maps.add_entry(own, partner, {"influence": 4})
+    link, _created = maps.save_link(own, focal.id, partner.id, {"level": 2, "status": "existant"})
+    entry = next(e for e in own.live_entries if e.structure_id == partner.id)
+    return {
+        "map": own,
+        "partner": partner,
+        "link": link,
+        "entry": entry,
+        "group_map": maps.group_map(group),
     }
 
 

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
@@ -44,3 +45,30 @@ def require_choice(message: str):
 def as_choices(pairs: Iterable[tuple]) -> list[SelectChoice]:
     """(value, label) pairs as the SelectChoice objects WTForms 3.3 expects."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class PrivacyCheckedForm(BaseForm):
+    """A form whose free texts pass the personal-data check of DESIGN.md §4 before saving.
+
+    Subclasses list their free-text fields in `privacy_fields` and carry the confirmation box.
+    """
+
+    privacy_fields: tuple[str, ...] = ()
+    needs_privacy_confirmation = False
+    confirm_no_personal_data = BooleanField(
+        "Je confirme que ce texte ne permet d'identifier aucune personne accompagnée"
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        from allervers.core.privacy import find_personal_data, warning
+
+        valid = super().validate(extra_validators)
+        confirmed = bool(self.confirm_no_personal_data.data)
+        for name in self.privacy_fields:
+            field = self[name]
+            findings = find_personal_data(field.data)
+            if findings and not confirmed:
+                field.errors = [*field.errors, warning(findings)]
+                self.needs_privacy_confirmation = True
+                valid = False
+        return valid

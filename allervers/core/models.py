@@ -33,3 +33,13 @@ class VersionedMixin:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:  # noqa: N805 - declared_attr receives the class
         return {"version_id_col": cls.version}
+
+
+class EditConflictError(Exception):
+    """The record changed since the form was opened (optimistic locking)."""
+
+
+def check_version(record: VersionedMixin, expected: int | None) -> None:
+    """Refuse to save over a version the person did not see."""
+    if expected is not None and record.version != expected:
+        raise EditConflictError

@@ -10,10 +10,28 @@ def navigation() -> list[tuple[str, str]]:
     """(endpoint, label) pairs of the header menu for the signed-in user's role."""
     if not current_user.is_authenticated:
         return []
-    items = [("home.dashboard", "Accueil"), ("training.list_sessions", "Sessions")]
+    items = [
+        ("home.dashboard", "Accueil"),
+        ("training.list_sessions", "Sessions"),
+        ("maps.list_maps", "Cartes"),
+    ]
     if current_user.is_admin:
         items.append(("admin.list_users", "Utilisateurs"))
     return items
+
+
+def map_vocabularies() -> dict:
+    """Labels of the map vocabularies, for every template."""
+    from allervers.maps import models
+
+    return {
+        "positions": models.POSITIONS,
+        "statuses": models.STATUSES,
+        "frequencies": models.FREQUENCIES,
+        "feasibilities": models.FEASIBILITIES,
+        "levels": vocab.load("niveaux"),
+        "level_label": lambda level: vocab.label("niveaux", str(level)),
+    }
 
 
 def init_templating(app: Flask) -> None:
@@ -21,6 +39,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["datetime_fr"] = timeutil.french_datetime
     app.jinja_env.globals["vocab_label"] = vocab.label
     app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals.update(map_vocabularies())
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

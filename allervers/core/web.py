@@ -72,3 +72,34 @@ def paginate(query: Select, per_page: int | None = None):
     if pagination.page > 1 and not pagination.items and pagination.total:
         pagination = db.paginate(query, page=pagination.pages, per_page=per_page)
     return pagination
+
+
+CONFLICT = (
+    "Quelqu'un a modifié cette fiche pendant votre saisie. Vos valeurs sont conservées "
+    "ci-dessous et la valeur enregistrée entre-temps est indiquée sous chaque champ : "
+    "vérifiez, puis enregistrez de nouveau."
+)
+
+
+def form_version(form) -> int | None:
+    """The record version a form was opened on (its hidden `version` field)."""
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return None
+
+
+def conflict(form, record, page: str, fragment: str | None = None, **context) -> Response:
+    """409: keep the person's input, show what was saved meanwhile, take the new version."""
+    db.session.rollback()
+    db.session.refresh(record)
+    saved = {}
+    for name, field in form._fields.items():
+        if name == "version" or not hasattr(record, name):
+            continue
+        current = getattr(record, name)
+        if current != field.data:
+            saved[name] = "\n".join(map(str, current)) if isinstance(current, list) else current
+    form.version.data = record.version
+    flash(CONFLICT, "error")
+    return render(page, fragment, status=409, form=form, saved=saved, **context)

@@ -1,3 +1,451 @@
-"""Pages of the cooperation maps and the map editor."""
+"""Pages of the cooperation maps: the list, the editor and its panels, import and export."""
 
-from . import bp  # noqa: F401
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from allervers.core.models import EditConflictError
+from allervers.core.web import (
+    conflict,
+    done,
+    form_page,
+    form_version,
+    invalid,
+    paginate,
+    render,
+    wants_fragment,
+)
+from allervers.directory.services import get_live, structure_choices
+from allervers.extensions import db
+from allervers.maps import access, importer, services
+from allervers.maps.forms import EntryForm, LinkForm, MapForm, QuickEntryForm
+from allervers.maps.models import CooperationMap
+from allervers.training import access as training_access
+from allervers.training import services as training
+
+from . import bp
+
+EDITOR = "maps/editor.html"
+ENTRY_EVENTS = "mapChanged, entriesChanged"
+
+
+# ----- the list and the map itself ------------------------------------------------------------
+
+
+@bp.get("/cartes")
+def list_maps():
+    query = access.visible_maps(current_user).order_by(CooperationMap.updated_at.desc())
+    return render(
+        "maps/list.html",
+        "maps/_map_list.html",
+        pagination=paginate(query),
+        groups=training.groups_of(current_user),
+    )
+
+
+@bp.route("/cartes/nouvelle", methods=["GET", "POST"])
+def create_map():
+    form = MapForm()
+    form.focal_structure_id.choices = _focal_choices()
+    if request.method == "GET":
+        form.focal_structure_id.data = current_user.structure_id
+    if not form.validate_on_submit():
+        return form_page("maps/map_form.html", form=form, cooperation_map=None)
+    cooperation_map = services.create_map(
+        current_user, form.title.data, form.territory.data, _live_id(form.focal_structure_id.data)
+    )
+    return done("La carte a été créée. Ajoutez-y vos partenaires.", _url(cooperation_map))
+
+
+@bp.get("/cartes/<int:map_id>")
+def show_map(map_id: int):
+    cooperation_map = access.visible_map_or_404(current_user, map_id)
+    return _editor(cooperation_map)
+
+
+@bp.route("/cartes/<int:map_id>/modifier", methods=["GET", "POST"])
+def edit_map(map_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    form = MapForm(obj=cooperation_map)
+    form.focal_structure_id.choices = _focal_choices()
+    if request.method == "GET":
+        form.version.data = cooperation_map.version
+    page = "maps/map_form.html"
+    if not form.validate_on_submit():
+        return form_page(page, form=form, cooperation_map=cooperation_map)
+    fields = {
+        "title": form.title.data,
+        "territory": form.territory.data,
+        "focal_structure_id": _live_id(form.focal_structure_id.data),
+    }
+    try:
+        services.update_map(cooperation_map, fields, form_version(form))
+    except EditConflictError:
+        return conflict(form, cooperation_map, page, cooperation_map=cooperation_map)
+    return done("La carte a été enregistrée.", _url(cooperation_map))
+
+
+@bp.post("/cartes/<int:map_id>/supprimer")
+def delete_map(map_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    if cooperation_map.is_group_map:
+        abort(404)  # a group map lives as long as its group
+    services.remove_map(cooperation_map)
+    flash(_undo("La carte a été supprimée.", url_for(".restore_map", map_id=map_id)), "undo")
+    return redirect(url_for(".list_maps"), code=303)
+
+
+@bp.post("/cartes/<int:map_id>/restaurer")
+def restore_map(map_id: int):
+    cooperation_map = db.session.get(CooperationMap, map_id)
+    if cooperation_map is None or cooperation_map.owner_id != current_user.id:
+        abort(404)
+    services.restore_map(cooperation_map)
+    return done("La carte est restaurée.", _url(cooperation_map))
+
+
+@bp.get("/groupes/<int:group_id>/carte")
+def group_map(group_id: int):
+    group = training_access.visible_group_or_404(current_user, group_id)
+    return redirect(_url(services.group_map(group)), code=303)
+
+
+# ----- entries: structures on the map ---------------------------------------------------------
+
+
+@bp.get("/cartes/<int:map_id>/structures")
+def entries_panel(map_id: int):
+    cooperation_map = access.visible_map_or_404(current_user, map_id)
+    return _editor(cooperation_map, fragment="maps/_entries.html")
+
+
+@bp.get("/cartes/<int:map_id>/structures/recherche")
+def search_structures(map_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    query = request.args.get("q", "").strip()
+    results = services.search_structures(query) if len(query) >= 2 else []
+    return render(
+        EDITOR,
+        "maps/_structure_results.html",
+        cooperation_map=cooperation_map,
+        results=results,
+        q=query,
+        **_editor_context(cooperation_map),
+    )
+
+
+@bp.get("/cartes/<int:map_id>/structures/formulaire")
+def entry_form(map_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    return _editor(cooperation_map, fragment="maps/_entry_form.html")
+
+
+@bp.post("/cartes/<int:map_id>/structures")
+def add_entry(map_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    form = EntryForm()
+    structure = get_live(_int(form.structure_id.data))
+    if not form.validate_on_submit() or (form.structure_id.data and structure is None):
+        # Without JavaScript, a name typed and sent is a search: show what matches.
+        results = [] if structure else services.search_structures(form.q.data or "")
+        return _editor(
+            cooperation_map,
+            fragment="maps/_entry_form.html",
+            status=422,
+            entry_form=form,
+            chosen=structure,
+            results=results,
+        )
+    if structure is None:
+        structure = services.new_structure(
+            form.new_name.data, form.new_commune.data, form.new_typology.data, current_user
+        )
+    services.add_entry(cooperation_map, structure, _entry_fields(form))
+    return _changed(
+        cooperation_map,
+        f"{structure.name} est sur la carte.",
+        "maps/_entry_form.html",
+        ENTRY_EVENTS,
+    )
+
+
+@bp.route("/cartes/<int:map_id>/structures/<int:entry_id>/modifier", methods=["GET", "POST"])
+def edit_entry(map_id: int, entry_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    entry = _live_or_404(services.live_entry(cooperation_map, entry_id))
+    form = EntryForm(obj=entry)
+    if request.method == "GET":
+        form.version.data = entry.version
+    fragment = "maps/_entry_form.html"
+    context = {"entry_form": form, "entry": entry, "chosen": entry.structure}
+    form.structure_id.data = str(entry.structure_id)
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return _editor(cooperation_map, fragment=fragment, status=status, **context)
+    try:
+        services.update_entry(entry, _entry_fields(form), form_version(form))
+    except EditConflictError:
+        return _conflict(form, entry, cooperation_map, fragment, **context)
+    return _changed(
+        cooperation_map, f"{entry.structure.name} : enregistré.", fragment, ENTRY_EVENTS
+    )
+
+
+@bp.post("/cartes/<int:map_id>/structures/<int:entry_id>/supprimer")
+def remove_entry(map_id: int, entry_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    entry = _live_or_404(services.live_entry(cooperation_map, entry_id))
+    services.remove_entry(entry)
+    undo = url_for(".restore_entry", map_id=map_id, entry_id=entry_id)
+    message = _undo(f"{entry.structure.name} a été retirée de la carte, avec ses liens.", undo)
+    return _changed(cooperation_map, message, None, ENTRY_EVENTS, category="undo")
+
+
+@bp.post("/cartes/<int:map_id>/structures/<int:entry_id>/restaurer")
+def restore_entry(map_id: int, entry_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    entry = services.live_entry(cooperation_map, entry_id)
+    if entry is None:
+        abort(404)
+    services.restore_entry(entry)
+    message = f"{entry.structure.name} est de nouveau sur la carte."
+    return _changed(cooperation_map, message, None, ENTRY_EVENTS)
+
+
+# ----- links ----------------------------------------------------------------------------------
+
+
+@bp.get("/cartes/<int:map_id>/liens")
+def links_panel(map_id: int):
+    cooperation_map = access.visible_map_or_404(current_user, map_id)
+    return _editor(cooperation_map, fragment="maps/_links.html")
+
+
+@bp.get("/cartes/<int:map_id>/liens/formulaire")
+def link_form(map_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    return _editor(cooperation_map, fragment="maps/_link_form.html")
+
+
+@bp.post("/cartes/<int:map_id>/liens")
+def add_link(map_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    return _save_link(cooperation_map, None)
+
+
+@bp.route("/cartes/<int:map_id>/liens/<int:link_id>/modifier", methods=["GET", "POST"])
+def edit_link(map_id: int, link_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    link = _live_or_404(services.live_link(cooperation_map, link_id))
+    if request.method == "GET":
+        form = _link_form(cooperation_map, obj=link)
+        form.version.data = link.version
+        return _editor(cooperation_map, fragment="maps/_link_form.html", link_form_=form, link=link)
+    return _save_link(cooperation_map, link)
+
+
+def _save_link(cooperation_map: CooperationMap, link):
+    form = _link_form(cooperation_map)
+    fragment = "maps/_link_form.html"
+    if not form.validate_on_submit():
+        return _editor(cooperation_map, fragment=fragment, status=422, link_form_=form, link=link)
+    try:
+        saved, created = services.save_link(
+            cooperation_map,
+            form.source_id.data,
+            form.target_id.data,
+            form.link_fields(),
+            form_version(form) if link else None,
+        )
+    except services.MapError as error:
+        form.target_id.errors = [str(error)]
+        return _editor(cooperation_map, fragment=fragment, status=422, link_form_=form, link=link)
+    except EditConflictError:
+        existing = link or services.link_between(
+            cooperation_map, form.source_id.data, form.target_id.data
+        )
+        return _conflict(form, existing, cooperation_map, fragment, link_form_=form, link=existing)
+    verb = "ajouté" if created else "mis à jour"
+    message = f"Lien {saved.source.name} – {saved.target.name} {verb}."
+    return _changed(cooperation_map, message, fragment, "mapChanged")
+
+
+@bp.post("/cartes/<int:map_id>/liens/<int:link_id>/supprimer")
+def remove_link(map_id: int, link_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    link = _live_or_404(services.live_link(cooperation_map, link_id))
+    services.remove_link(link)
+    undo = url_for(".restore_link", map_id=map_id, link_id=link_id)
+    message = _undo(f"Le lien {link.source.name} – {link.target.name} a été supprimé.", undo)
+    return _changed(cooperation_map, message, None, "mapChanged", category="undo")
+
+
+@bp.post("/cartes/<int:map_id>/liens/<int:link_id>/restaurer")
+def restore_link(map_id: int, link_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    link = services.live_link(cooperation_map, link_id)
+    if link is None:
+        abort(404)
+    try:
+        services.restore_link(link)
+    except services.MapError as error:
+        return _changed(cooperation_map, str(error), None, "mapChanged", category="error")
+    return _changed(cooperation_map, "Le lien est rétabli.", None, "mapChanged")
+
+
+# ----- import, quick entry, export, copy into the group map -----------------------------------
+
+
+@bp.route("/cartes/<int:map_id>/import", methods=["GET", "POST"])
+def import_links(map_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    page = "maps/import.html"
+    if request.method == "GET":
+        return render(page, cooperation_map=cooperation_map, quick_form=QuickEntryForm())
+    text = _import_text()
+    if text is None:
+        flash("Choisissez un fichier CSV, ou saisissez des lignes dans la saisie rapide.", "error")
+        return invalid(page, cooperation_map=cooperation_map, quick_form=QuickEntryForm())
+    plan = importer.parse(text)
+    if request.form.get("step") != "confirmer" or not plan.is_valid:
+        status = 200 if plan.is_valid else 422
+        return render(
+            page,
+            status=status,
+            cooperation_map=cooperation_map,
+            plan=plan,
+            csv_text=text,
+            quick_form=QuickEntryForm(formdata=None),
+        )
+    created, links = importer.apply(plan, cooperation_map, current_user)
+    return done(
+        f"Import terminé : {links} liens, {created} structures ajoutées à l'annuaire.",
+        _url(cooperation_map),
+    )
+
+
+@bp.get("/cartes/<int:map_id>/export.csv")
+def export_links(map_id: int):
+    cooperation_map = access.visible_map_or_404(current_user, map_id)
+    response = Response(importer.export(cooperation_map), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="carte-{map_id}.csv"'
+    return response
+
+
+@bp.post("/cartes/<int:map_id>/copier")
+def copy_to_group(map_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    group_id = _int(request.form.get("group_id"))
+    group = next((g for g in training.groups_of(current_user) if g.id == group_id), None)
+    if group is None or cooperation_map.is_group_map:
+        return done("Choisissez l'un de vos groupes.", _url(cooperation_map), "error")
+    target = services.group_map(group)
+    report = services.copy_into(cooperation_map, target)
+    message = (
+        f"Copié dans la carte de {group.name} : {report.structures} structures, "
+        f"{report.links} liens ({report.skipped_links} liens déjà présents laissés tels quels)."
+    )
+    return done(message, _url(target))
+
+
+# ----- helpers --------------------------------------------------------------------------------
+
+
+def _editor(
+    cooperation_map: CooperationMap, fragment: str | None = None, status: int = 200, **context
+):
+    return render(
+        EDITOR,
+        fragment,
+        status=status,
+        cooperation_map=cooperation_map,
+        **{**_editor_context(cooperation_map), **context},
+    )
+
+
+def _conflict(form, record, cooperation_map: CooperationMap, fragment: str, **extra):
+    context = {**_editor_context(cooperation_map), "cooperation_map": cooperation_map, **extra}
+    return conflict(form, record, EDITOR, fragment, **context)
+
+
+def _editor_context(cooperation_map: CooperationMap) -> dict:
+    chosen = get_live(_int(request.args.get("structure_id")))
+    return {
+        "can_edit": access.can_edit(current_user, cooperation_map),
+        "entry_form": EntryForm(formdata=None),
+        "link_form_": _link_form(cooperation_map, formdata=None),
+        "chosen": chosen,
+        "entry": None,
+        "link": None,
+        "my_groups": training.groups_of(current_user),
+    }
+
+
+def _link_form(cooperation_map: CooperationMap, **kwargs) -> LinkForm:
+    return LinkForm(structures=services.structure_options(cooperation_map), **kwargs)
+
+
+def _changed(cooperation_map, message, fragment: str | None, events: str, category="success"):
+    """After a change: the fresh fragment and an event for the other panels, or a redirect."""
+    if not wants_fragment():
+        flash(message, category)
+        return redirect(_url(cooperation_map), code=303)
+    flash(message, category)
+    response = _editor(cooperation_map, fragment=fragment or "_messages_only.html")
+    response.headers["HX-Trigger"] = events
+    return response
+
+
+def _undo(text: str, url: str) -> dict:
+    """A flash message that carries its undo button (rendered by _messages.html)."""
+    return {"text": text, "undo_url": url}
+
+
+def _entry_fields(form: EntryForm) -> dict:
+    return {
+        "influence": form.influence.data,
+        "position": form.position.data,
+        "note": form.note.data,
+    }
+
+
+def _import_text() -> str | None:
+    upload = request.files.get("fichier")
+    if upload and upload.filename:
+        raw = upload.read(importer.MAX_BYTES + 1)
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return raw.decode("cp1252", errors="replace")
+    if request.form.get("csv_text"):
+        return request.form["csv_text"]
+    if request.form.get("lines", "").strip():
+        return importer.quick_entry_csv(request.form["lines"])
+    return None
+
+
+def _focal_choices():
+    from allervers.core.forms import as_choices
+
+    return as_choices([(None, "— Aucune —"), *structure_choices()])
+
+
+def _live_id(structure_id: int | None) -> int | None:
+    structure = get_live(structure_id)
+    return structure.id if structure else None
+
+
+def _live_or_404(record):
+    if record is None or record.is_deleted:
+        abort(404)
+    return record
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _url(cooperation_map: CooperationMap) -> str:
+    return url_for(".show_map", map_id=cooperation_map.id)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from allervers.auth.models import User
 from allervers.auth.passwords import hash_password
 from allervers.auth.services import AccountError, find_user_by_email, normalise_email
+from allervers.core.models import check_version
 from allervers.core.timeutil import utcnow
 from allervers.directory import services as directory
 from allervers.directory.models import normalise
@@ -22,10 +23,6 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 class JoinError(ValueError):
     """A refused invitation code; the message is shown as it is."""
-
-
-class EditConflictError(Exception):
-    """The record changed since the form was opened (optimistic locking)."""
 
 
 # ----- sessions -------------------------------------------------------------------------------
@@ -42,11 +39,6 @@ def sessions_query(user: User):
         )
         query = query.where(TrainingSession.id.in_(mine))
     return query.order_by(TrainingSession.created_at.desc(), TrainingSession.id.desc())
-
-
-def check_version(record, expected: int | None) -> None:
-    if expected is not None and record.version != expected:
-        raise EditConflictError
 
 
 def save_session(

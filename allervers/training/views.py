@@ -8,19 +8,23 @@ from allervers.auth.access import SESSION_TOKEN_KEY, client_address, public
 from allervers.auth.forms import JoinCodeForm, JoinForm
 from allervers.auth.services import AccountError, open_session
 from allervers.core.forms import as_choices
-from allervers.core.web import done, form_page, invalid, paginate, render, wants_fragment
+from allervers.core.models import EditConflictError
+from allervers.core.web import (
+    conflict,
+    done,
+    form_page,
+    form_version,
+    invalid,
+    paginate,
+    render,
+    wants_fragment,
+)
 from allervers.directory.services import structure_choices
 from allervers.extensions import db
 from allervers.training import access, services
 from allervers.training.forms import GroupForm, SessionForm
 
 from . import bp
-
-CONFLICT = (
-    "Quelqu'un a modifié cette fiche pendant votre saisie. Vos valeurs sont conservées "
-    "ci-dessous et la valeur enregistrée entre-temps est indiquée sous chaque champ : "
-    "vérifiez, puis enregistrez de nouveau."
-)
 
 
 @bp.get("/sessions")
@@ -58,9 +62,9 @@ def edit_session(session_id: int):
     if not form.validate_on_submit():
         return form_page("training/session_form.html", form=form, training=training)
     try:
-        services.save_session(training, form.model_fields(), current_user, _int(form.version.data))
-    except services.EditConflictError:
-        return _conflict(form, training, "training/session_form.html", training=training)
+        services.save_session(training, form.model_fields(), current_user, form_version(form))
+    except EditConflictError:
+        return conflict(form, training, "training/session_form.html", training=training)
     return done("La session a été enregistrée.", url_for(".show_session", session_id=training.id))
 
 
@@ -99,10 +103,10 @@ def edit_group(group_id: int):
         return form_page("training/group_form.html", form=form, training=group.session, group=group)
     try:
         services.save_group(
-            group, None, form.model_fields(), form.trainer_ids.data, _int(form.version.data)
+            group, None, form.model_fields(), form.trainer_ids.data, form_version(form)
         )
-    except services.EditConflictError:
-        return _conflict(
+    except EditConflictError:
+        return conflict(
             form, group, "training/group_form.html", training=group.session, group=group
         )
     return done("Le groupe a été enregistré.", url_for(".show_group", group_id=group.id))
@@ -196,23 +200,3 @@ def _register(form: JoinForm):
         f"Votre compte est créé. Bienvenue dans {group.name} !",
         url_for(".show_group", group_id=group.id),
     )
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _conflict(form, record, page: str, **context):
-    """Keep the user's input, show what was saved meanwhile, and take the new version."""
-    db.session.refresh(record)
-    saved = {}
-    for name, field in form._fields.items():
-        current = getattr(record, name, None)
-        if hasattr(record, name) and name != "version" and current != field.data:
-            saved[name] = "\n".join(current) if isinstance(current, list) else current
-    form.version.data = record.version
-    flash(CONFLICT, "error")
-    return render(page, status=409, form=form, saved=saved, **context)

@@ -1,7 +1,36 @@
 """Expected answers of the map pages, per role (used by tests/test_pages.py).
 
-endpoint → (path built from the `world` fixture, roles that get the page); anonymous visitors
-are sent to sign-in; every other role gets 404.
+endpoint → (path built from the `world` fixture, roles that get the page[, status]); anonymous
+visitors are sent to sign-in; every other role gets 404. The map is the trainee's own: its
+owner edits it; the trainer of the owner's group and admins may read it.
 """
 
-MAP_PAGES: dict = {}
+SIGNED_IN = {"stagiaire", "stagiaire_autre", "referent", "formateur", "formateur_autre", "admin"}
+READERS = {"stagiaire", "formateur", "admin"}
+OWNER = {"stagiaire"}
+
+
+def _map(world, suffix: str = "") -> str:
+    return f"/cartes/{world['map'].id}{suffix}"
+
+
+MAP_PAGES: dict = {
+    "maps.list_maps": (lambda w: "/cartes", SIGNED_IN),
+    "maps.create_map": (lambda w: "/cartes/nouvelle", SIGNED_IN),
+    "maps.show_map": (lambda w: _map(w), READERS),
+    "maps.edit_map": (lambda w: _map(w, "/modifier"), OWNER),
+    "maps.entries_panel": (lambda w: _map(w, "/structures"), READERS),
+    "maps.search_structures": (lambda w: _map(w, "/structures/recherche?q=caf"), OWNER),
+    "maps.entry_form": (lambda w: _map(w, "/structures/formulaire"), OWNER),
+    "maps.edit_entry": (lambda w: _map(w, f"/structures/{w['entry'].id}/modifier"), OWNER),
+    "maps.links_panel": (lambda w: _map(w, "/liens"), READERS),
+    "maps.link_form": (lambda w: _map(w, "/liens/formulaire"), OWNER),
+    "maps.edit_link": (lambda w: _map(w, f"/liens/{w['link'].id}/modifier"), OWNER),
+    "maps.import_links": (lambda w: _map(w, "/import"), OWNER),
+    "maps.export_links": (lambda w: _map(w, "/export.csv"), READERS, 200, "text/csv"),
+    "maps.group_map": (
+        lambda w: f"/groupes/{w['group'].id}/carte",
+        {"stagiaire", "formateur", "formateur_autre", "admin"},
+        303,
+    ),
+}

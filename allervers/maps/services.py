@@ -1,0 +1,290 @@
+"""Maps, their entries and links: the only code of this domain that commits."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from allervers.auth.models import User
+from allervers.core.models import check_version
+from allervers.core.timeutil import utcnow
+from allervers.directory import services as directory
+from allervers.directory.models import Structure, normalise
+from allervers.extensions import db
+from allervers.maps.models import CooperationLink, CooperationMap, MapEntry
+from allervers.training.models import Group
+
+
+class MapError(ValueError):
+    """A refused change to a map; the message is shown to the person as it is."""
+
+
+# ----- maps -----------------------------------------------------------------------------------
+
+
+def personal_maps(user: User) -> list[CooperationMap]:
+    query = (
+        select(CooperationMap)
+        .where(CooperationMap.owner_id == user.id, CooperationMap.deleted_at.is_(None))
+        .order_by(CooperationMap.updated_at.desc(), CooperationMap.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def create_map(
+    owner: User, title: str, territory: str | None, focal_structure_id: int | None
+) -> CooperationMap:
+    """A personal map; its focal structure is placed on it straight away."""
+    cooperation_map = CooperationMap(
+        title=title, territory=territory, owner_id=owner.id, focal_structure_id=focal_structure_id
+    )
+    db.session.add(cooperation_map)
+    _place_focal(cooperation_map)
+    db.session.commit()
+    return cooperation_map
+
+
+def group_map(group: Group) -> CooperationMap:
+    """The group's map, created on first use."""
+    existing = db.session.scalar(
+        select(CooperationMap).where(
+            CooperationMap.group_id == group.id, CooperationMap.deleted_at.is_(None)
+        )
+    )
+    if existing:
+        return existing
+    cooperation_map = CooperationMap(
+        title=f"Carte du groupe – {group.name}", territory=group.city, group_id=group.id
+    )
+    db.session.add(cooperation_map)
+    db.session.commit()
+    return cooperation_map
+
+
+def update_map(cooperation_map: CooperationMap, fields: dict, expected_version: int | None) -> None:
+    check_version(cooperation_map, expected_version)
+    for name, value in fields.items():
+        setattr(cooperation_map, name, value)
+    _place_focal(cooperation_map)
+    db.session.commit()
+
+
+def remove_map(cooperation_map: CooperationMap) -> None:
+    cooperation_map.deleted_at = utcnow()
+    db.session.commit()
+
+
+def restore_map(cooperation_map: CooperationMap) -> None:
+    cooperation_map.deleted_at = None
+    db.session.commit()
+
+
+def _place_focal(cooperation_map: CooperationMap) -> None:
+    structure = directory.get_live(cooperation_map.focal_structure_id)
+    if structure and not entry_of(cooperation_map, structure.id):
+        cooperation_map.entries.append(MapEntry(structure=structure))
+
+
+# ----- entries --------------------------------------------------------------------------------
+
+
+def entry_of(cooperation_map: CooperationMap, structure_id: int) -> MapEntry | None:
+    """The entry of `structure_id` on the map, deleted or not."""
+    return next((e for e in cooperation_map.entries if e.structure_id == structure_id), None)
+
+
+def live_entry(cooperation_map: CooperationMap, entry_id: int) -> MapEntry | None:
+    entry = db.session.get(MapEntry, entry_id)
+    return entry if entry and entry.map_id == cooperation_map.id else None
+
+
+def structure_options(cooperation_map: CooperationMap) -> list[tuple[int, str]]:
+    return [(e.structure_id, e.structure.name) for e in cooperation_map.live_entries]
+
+
+def new_structure(name: str, commune: str | None, typology: str | None, by: User) -> Structure:
+    """A structure typed inline: the directory's record when it already has it."""
+    existing = directory.find_same(name, commune)
+    if existing:
+        return existing
+    structure = directory.build_structure(
+        name=name, commune=commune, typology=typology or "Autre", created_by_id=by.id
+    )
+    db.session.add(structure)
+    db.session.flush()
+    return structure
+
+
+def add_entry(cooperation_map: CooperationMap, structure: Structure, fields: dict) -> MapEntry:
+    """Place a structure on the map; placing it again updates (or revives) its entry."""
+    entry = entry_of(cooperation_map, structure.id)
+    if entry is None:
+        entry = MapEntry(structure=structure)
+        cooperation_map.entries.append(entry)
+    entry.deleted_at = None
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    db.session.commit()
+    return entry
+
+
+def update_entry(entry: MapEntry, fields: dict, expected_version: int | None) -> None:
+    check_version(entry, expected_version)
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    db.session.commit()
+
+
+def remove_entry(entry: MapEntry) -> None:
+    """Take a structure off the map with its links, all stamped alike so undo restores them."""
+    moment = utcnow()
+    entry.deleted_at = moment
+    for link in entry.map.links:
+        if not link.is_deleted and entry.structure_id in (link.source_id, link.target_id):
+            link.deleted_at = moment
+    db.session.commit()
+
+
+def restore_entry(entry: MapEntry) -> None:
+    moment = entry.deleted_at
+    entry.deleted_at = None
+    for link in entry.map.links:
+        if moment is not None and link.deleted_at == moment:
+            link.deleted_at = None
+    db.session.commit()
+
+
+# ----- links ----------------------------------------------------------------------------------
+
+
+def link_between(
+    cooperation_map: CooperationMap, first: int, second: int
+) -> CooperationLink | None:
+    """The map's link of this pair, in either order, deleted or not."""
+    low, high = sorted((first, second))
+    return next(
+        (lk for lk in cooperation_map.links if (lk.pair_low_id, lk.pair_high_id) == (low, high)),
+        None,
+    )
+
+
+def live_link(cooperation_map: CooperationMap, link_id: int) -> CooperationLink | None:
+    link = db.session.get(CooperationLink, link_id)
+    return link if link and link.map_id == cooperation_map.id else None
+
+
+def save_link(
+    cooperation_map: CooperationMap,
+    source_id: int,
+    target_id: int,
+    fields: dict,
+    expected_version: int | None = None,
+) -> tuple[CooperationLink, bool]:
+    """Create the link, or edit the one the pair already has: one link per pair per map."""
+    if source_id == target_id:
+        raise MapError("Un lien relie deux structures différentes.")
+    placed = {e.structure_id for e in cooperation_map.live_entries}
+    if source_id not in placed or target_id not in placed:
+        raise MapError("Placez d'abord les deux structures sur la carte.")
+    link = link_between(cooperation_map, source_id, target_id)
+    created = link is None or link.is_deleted
+    if link is None:
+        link = CooperationLink()
+        cooperation_map.links.append(link)
+    elif not link.is_deleted:
+        check_version(link, expected_version)
+    link.deleted_at = None
+    link.set_pair(source_id, target_id)
+    for name, value in fields.items():
+        setattr(link, name, value)
+    if link.status == "souhaite":
+        link.level = None
+    db.session.commit()
+    return link, created
+
+
+def remove_link(link: CooperationLink) -> None:
+    link.deleted_at = utcnow()
+    db.session.commit()
+
+
+def restore_link(link: CooperationLink) -> None:
+    """Undo a deletion; refused if both structures are no longer on the map."""
+    placed = {e.structure_id for e in link.map.live_entries}
+    if link.source_id not in placed or link.target_id not in placed:
+        raise MapError("Replacez d'abord les deux structures sur la carte.")
+    link.deleted_at = None
+    db.session.commit()
+
+
+# ----- searching the directory from the editor ------------------------------------------------
+
+
+def search_structures(query: str, limit: int = 8) -> list[Structure]:
+    """Directory structures whose name, acronym or commune contain every word typed."""
+    words = normalise(query).split()
+    if not words:
+        return []
+    statement = directory.live_structures()
+    for word in words:
+        statement = statement.where(Structure.search_text.contains(word))
+    statement = statement.order_by(func.length(Structure.name), Structure.name).limit(limit)
+    return list(db.session.scalars(statement))
+
+
+# ----- copying into the group's map -----------------------------------------------------------
+
+
+@dataclass
+class CopyReport:
+    structures: int = 0
+    links: int = 0
+    skipped_links: int = 0
+
+
+def copy_into(source: CooperationMap, target: CooperationMap) -> CopyReport:
+    """Add the source's structures and links to the target; links it has already stay."""
+    report = CopyReport()
+    for entry in source.live_entries:
+        existing = entry_of(target, entry.structure_id)
+        if existing is None or existing.is_deleted:
+            add = existing or MapEntry(structure_id=entry.structure_id)
+            add.deleted_at = None
+            add.influence, add.position = entry.influence, entry.position
+            if existing is None:
+                target.entries.append(add)
+            report.structures += 1
+    for link in source.live_links:
+        existing = link_between(target, link.source_id, link.target_id)
+        if existing is not None and not existing.is_deleted:
+            report.skipped_links += 1
+            continue
+        copy = existing or CooperationLink()
+        if existing is None:
+            target.links.append(copy)
+        copy.deleted_at = None
+        copy.set_pair(link.source_id, link.target_id)
+        for name in LINK_COPY_FIELDS:
+            setattr(copy, name, getattr(link, name))
+        report.links += 1
+    db.session.commit()
+    return report
+
+
+LINK_COPY_FIELDS = (
+    "level",
+    "status",
+    "direction",
+    "frequency",
+    "trust_reliability",
+    "trust_mission",
+    "trust_dialogue",
+    "value_influence",
+    "value_involvement",
+    "value_resources",
+    "resources",
+    "publics",
+    "note",
+    "desired_level",
+    "feasibility",
+    "obstacles",
+)
