@@ -7,6 +7,7 @@ from allervers.core import vocab
 from allervers.demo.training import ACCOUNTS, DEMO_PASSWORD
 from allervers.directory.models import Structure
 from allervers.extensions import db
+from allervers.maps.models import CooperationLink, CooperationMap
 from allervers.training.models import Group, Membership, TrainingSession
 from tests.helpers import sign_in, text, visible_text
 
@@ -49,17 +50,11 @@ def test_demo_loads_the_brief_and_is_idempotent(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    totals = (
-        count(User),
-        count(Structure),
-        count(TrainingSession),
-        count(Group),
-        count(Membership),
-    )
+    models = (User, Structure, TrainingSession, Group, Membership, CooperationMap, CooperationLink)
+    totals = [count(model) for model in models]
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
-    assert (count(User), count(Structure), count(TrainingSession), count(Group),
-            count(Membership)) == totals  # fmt: skip
+    assert [count(model) for model in models] == totals
     assert "admin@demo.allervers.fr" in first.output
     assert DEMO_PASSWORD in first.output
 
@@ -96,6 +91,23 @@ def test_demo_content_matches_design(app):
         select(User).where(User.role == "stagiaire", User.structure_id.is_not(None))
     ).all()
     assert len(trainees_with_structure) == sum(1 for row in ACCOUNTS if row[2] == "stagiaire")
+
+
+def test_demo_maps_cover_every_level_and_status(app):
+    app.test_cli_runner().invoke(args=["demo"])
+    trainees = db.session.scalars(select(User).where(User.role == "stagiaire")).all()
+    for trainee in trainees:
+        (own,) = db.session.scalars(
+            select(CooperationMap).where(CooperationMap.owner_id == trainee.id)
+        ).all()
+        assert 8 <= len(own.live_entries) <= 20
+        assert {link.level for link in own.live_links} >= set(range(6))
+        assert {link.status for link in own.live_links} == {"existant", "souhaite", "difficile"}
+    for group in db.session.scalars(select(Group)).all():
+        group_map = db.session.scalar(
+            select(CooperationMap).where(CooperationMap.group_id == group.id)
+        )
+        assert len(group_map.live_links) > 10
 
 
 def test_demo_trainee_sees_the_brief(app):
