@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from allervers.auth.models import User
 from allervers.core.models import check_version
@@ -219,16 +219,18 @@ def restore_link(link: CooperationLink) -> None:
 # ----- searching the directory from the editor ------------------------------------------------
 
 
-def search_structures(query: str, limit: int = 8) -> list[Structure]:
-    """Directory structures whose name, acronym or commune contain every word typed."""
+def search_structures(query: str, near: str | None = None, limit: int = 8) -> list[Structure]:
+    """Directory structures whose name, acronym or commune contain every word typed,
+    those of département `near` first, then the shortest names."""
     words = normalise(query).split()
     if not words:
         return []
     statement = directory.live_structures()
     for word in words:
         statement = statement.where(Structure.search_text.contains(word))
-    statement = statement.order_by(func.length(Structure.name), Structure.name).limit(limit)
-    return list(db.session.scalars(statement))
+    nearby = case((Structure.departement == near, 0), else_=1)
+    statement = statement.order_by(nearby, func.length(Structure.name), Structure.name)
+    return list(db.session.scalars(statement.limit(limit)))
 
 
 # ----- copying into the group's map -----------------------------------------------------------

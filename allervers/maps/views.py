@@ -122,7 +122,7 @@ def entries_panel(map_id: int):
 def search_structures(map_id: int):
     cooperation_map = access.editable_map_or_404(current_user, map_id)
     query = request.args.get("q", "").strip()
-    results = services.search_structures(query) if len(query) >= 2 else []
+    results = services.search_structures(query, _near(cooperation_map)) if len(query) >= 2 else []
     return render(
         EDITOR,
         "maps/_structure_results.html",
@@ -146,7 +146,11 @@ def add_entry(map_id: int):
     structure = get_live(_int(form.structure_id.data))
     if not form.validate_on_submit() or (form.structure_id.data and structure is None):
         # Without JavaScript, a name typed and sent is a search: show what matches.
-        results = [] if structure else services.search_structures(form.q.data or "")
+        results = (
+            []
+            if structure
+            else services.search_structures(form.q.data or "", _near(cooperation_map))
+        )
         return _editor(
             cooperation_map,
             fragment="maps/_entry_form.html",
@@ -421,6 +425,11 @@ def _import_text() -> str | None:
     if request.form.get("lines", "").strip():
         return importer.quick_entry_csv(request.form["lines"])
     return None
+
+
+def _near(cooperation_map: CooperationMap) -> str | None:
+    focal = cooperation_map.focal_structure
+    return focal.departement if focal else None
 
 
 def _focal_choices():
