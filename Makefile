@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 VENDOR := static/vendor
 
-.PHONY: run test setup db lint pytest clean
+.PHONY: run test setup db lint pytest bench clean
 
 run: setup db
 	@echo "Aller-vers : http://$(HOST):$(PORT)"
@@ -28,6 +28,10 @@ lint: $(VENV)/.installed
 
 pytest: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# A benchmark, not a test: server times of the workshop pages against their targets.
+bench: setup
+	$(BIN)/python -m tests.bench.run
 
 # Reinstalled only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml

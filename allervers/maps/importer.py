@@ -204,7 +204,7 @@ def apply(plan: ImportPlan, cooperation_map: CooperationMap, by: User) -> tuple[
     for structure in {s.id: s for s in structures.values()}.values():
         entry = services.entry_of(cooperation_map, structure.id)
         if entry is None:
-            cooperation_map.entries.append(MapEntry(structure=structure))
+            db.session.add(MapEntry(map_id=cooperation_map.id, structure=structure))
         else:
             entry.deleted_at = None
     db.session.flush()
@@ -212,8 +212,8 @@ def apply(plan: ImportPlan, cooperation_map: CooperationMap, by: User) -> tuple[
         source, target = structures[parsed.source], structures[parsed.target]
         link = services.link_between(cooperation_map, source.id, target.id)
         if link is None:
-            link = CooperationLink()
-            cooperation_map.links.append(link)
+            link = CooperationLink(map_id=cooperation_map.id)
+            db.session.add(link)
         link.deleted_at = None
         link.set_pair(source.id, target.id)
         for name, value in parsed.fields.items():

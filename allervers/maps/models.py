@@ -107,7 +107,7 @@ class MapEntry(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     map: Mapped[CooperationMap] = relationship(back_populates="entries")
-    structure: Mapped["Structure"] = relationship()
+    structure: Mapped["Structure"] = relationship(lazy="joined")  # always shown with its entry
 
     def __repr__(self) -> str:
         return f"<MapEntry map={self.map_id} structure={self.structure_id}>"
@@ -144,8 +144,8 @@ class CooperationLink(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model)
     obstacles: Mapped[str | None] = mapped_column(Text)
 
     map: Mapped[CooperationMap] = relationship(back_populates="links")
-    source: Mapped["Structure"] = relationship(foreign_keys=[source_id])
-    target: Mapped["Structure"] = relationship(foreign_keys=[target_id])
+    source: Mapped["Structure"] = relationship(foreign_keys=[source_id], lazy="joined")
+    target: Mapped["Structure"] = relationship(foreign_keys=[target_id], lazy="joined")
 
     def set_pair(self, source_id: int, target_id: int) -> None:
         self.source_id, self.target_id = source_id, target_id

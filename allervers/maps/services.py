@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from allervers.auth.models import User
 from allervers.core.models import check_version
@@ -80,8 +80,9 @@ def restore_map(cooperation_map: CooperationMap) -> None:
 
 def _place_focal(cooperation_map: CooperationMap) -> None:
     structure = directory.get_live(cooperation_map.focal_structure_id)
+    db.session.flush()  # a new map needs its id
     if structure and not entry_of(cooperation_map, structure.id):
-        cooperation_map.entries.append(MapEntry(structure=structure))
+        db.session.add(MapEntry(map_id=cooperation_map.id, structure=structure))
 
 
 # ----- entries --------------------------------------------------------------------------------
@@ -89,7 +90,11 @@ def _place_focal(cooperation_map: CooperationMap) -> None:
 
 def entry_of(cooperation_map: CooperationMap, structure_id: int) -> MapEntry | None:
     """The entry of `structure_id` on the map, deleted or not."""
-    return next((e for e in cooperation_map.entries if e.structure_id == structure_id), None)
+    return db.session.scalar(
+        select(MapEntry).where(
+            MapEntry.map_id == cooperation_map.id, MapEntry.structure_id == structure_id
+        )
+    )
 
 
 def live_entry(cooperation_map: CooperationMap, entry_id: int) -> MapEntry | None:
@@ -98,7 +103,14 @@ def live_entry(cooperation_map: CooperationMap, entry_id: int) -> MapEntry | Non
 
 
 def structure_options(cooperation_map: CooperationMap) -> list[tuple[int, str]]:
-    return [(e.structure_id, e.structure.name) for e in cooperation_map.live_entries]
+    """(id, name) of the structures on the map, for the link form."""
+    rows = db.session.execute(
+        select(Structure.id, Structure.name)
+        .join(MapEntry, MapEntry.structure_id == Structure.id)
+        .where(MapEntry.map_id == cooperation_map.id, MapEntry.deleted_at.is_(None))
+        .order_by(func.lower(Structure.name))
+    )
+    return [(row.id, row.name) for row in rows]
 
 
 def new_structure(name: str, commune: str | None, typology: str | None, by: User) -> Structure:
@@ -118,8 +130,8 @@ def add_entry(cooperation_map: CooperationMap, structure: Structure, fields: dic
     """Place a structure on the map; placing it again updates (or revives) its entry."""
     entry = entry_of(cooperation_map, structure.id)
     if entry is None:
-        entry = MapEntry(structure=structure)
-        cooperation_map.entries.append(entry)
+        entry = MapEntry(map_id=cooperation_map.id, structure=structure)
+        db.session.add(entry)
     entry.deleted_at = None
     for name, value in fields.items():
         setattr(entry, name, value)
@@ -138,19 +150,36 @@ def remove_entry(entry: MapEntry) -> None:
     """Take a structure off the map with its links, all stamped alike so undo restores them."""
     moment = utcnow()
     entry.deleted_at = moment
-    for link in entry.map.links:
-        if not link.is_deleted and entry.structure_id in (link.source_id, link.target_id):
-            link.deleted_at = moment
+    for link in _links_of(entry, deleted=False):
+        link.deleted_at = moment
     db.session.commit()
 
 
 def restore_entry(entry: MapEntry) -> None:
     moment = entry.deleted_at
     entry.deleted_at = None
-    for link in entry.map.links:
-        if moment is not None and link.deleted_at == moment:
+    for link in _links_of(entry, deleted=True):
+        if link.deleted_at == moment:
             link.deleted_at = None
     db.session.commit()
+
+
+def _links_of(entry: MapEntry, deleted: bool) -> list[CooperationLink]:
+    state = (
+        CooperationLink.deleted_at.is_not(None) if deleted else CooperationLink.deleted_at.is_(None)
+    )
+    return list(
+        db.session.scalars(
+            select(CooperationLink).where(
+                CooperationLink.map_id == entry.map_id,
+                state,
+                or_(
+                    CooperationLink.source_id == entry.structure_id,
+                    CooperationLink.target_id == entry.structure_id,
+                ),
+            )
+        )
+    )
 
 
 # ----- links ----------------------------------------------------------------------------------
@@ -161,9 +190,12 @@ def link_between(
 ) -> CooperationLink | None:
     """The map's link of this pair, in either order, deleted or not."""
     low, high = sorted((first, second))
-    return next(
-        (lk for lk in cooperation_map.links if (lk.pair_low_id, lk.pair_high_id) == (low, high)),
-        None,
+    return db.session.scalar(  # autoflush makes links added in this transaction visible
+        select(CooperationLink).where(
+            CooperationLink.map_id == cooperation_map.id,
+            CooperationLink.pair_low_id == low,
+            CooperationLink.pair_high_id == high,
+        )
     )
 
 
@@ -182,14 +214,13 @@ def save_link(
     """Create the link, or edit the one the pair already has: one link per pair per map."""
     if source_id == target_id:
         raise MapError("Un lien relie deux structures différentes.")
-    placed = {e.structure_id for e in cooperation_map.live_entries}
-    if source_id not in placed or target_id not in placed:
+    if not _both_placed(cooperation_map, source_id, target_id):
         raise MapError("Placez d'abord les deux structures sur la carte.")
     link = link_between(cooperation_map, source_id, target_id)
     created = link is None or link.is_deleted
     if link is None:
-        link = CooperationLink()
-        cooperation_map.links.append(link)
+        link = CooperationLink(map_id=cooperation_map.id)
+        db.session.add(link)
     elif not link.is_deleted:
         check_version(link, expected_version)
     link.deleted_at = None
@@ -202,6 +233,17 @@ def save_link(
     return link, created
 
 
+def _both_placed(cooperation_map: CooperationMap, first: int, second: int) -> bool:
+    placed = db.session.scalars(
+        select(MapEntry.structure_id).where(
+            MapEntry.map_id == cooperation_map.id,
+            MapEntry.deleted_at.is_(None),
+            MapEntry.structure_id.in_((first, second)),
+        )
+    ).all()
+    return set(placed) == {first, second}
+
+
 def remove_link(link: CooperationLink) -> None:
     link.deleted_at = utcnow()
     db.session.commit()
@@ -209,8 +251,7 @@ def remove_link(link: CooperationLink) -> None:
 
 def restore_link(link: CooperationLink) -> None:
     """Undo a deletion; refused if both structures are no longer on the map."""
-    placed = {e.structure_id for e in link.map.live_entries}
-    if link.source_id not in placed or link.target_id not in placed:
+    if not _both_placed(link.map, link.source_id, link.target_id):
         raise MapError("Replacez d'abord les deux structures sur la carte.")
     link.deleted_at = None
     db.session.commit()
@@ -249,20 +290,18 @@ def copy_into(source: CooperationMap, target: CooperationMap) -> CopyReport:
     for entry in source.live_entries:
         existing = entry_of(target, entry.structure_id)
         if existing is None or existing.is_deleted:
-            add = existing or MapEntry(structure_id=entry.structure_id)
+            add = existing or MapEntry(map_id=target.id, structure_id=entry.structure_id)
             add.deleted_at = None
             add.influence, add.position = entry.influence, entry.position
-            if existing is None:
-                target.entries.append(add)
+            db.session.add(add)
             report.structures += 1
     for link in source.live_links:
         existing = link_between(target, link.source_id, link.target_id)
         if existing is not None and not existing.is_deleted:
             report.skipped_links += 1
             continue
-        copy = existing or CooperationLink()
-        if existing is None:
-            target.links.append(copy)
+        copy = existing or CooperationLink(map_id=target.id)
+        db.session.add(copy)
         copy.deleted_at = None
         copy.set_pair(link.source_id, link.target_id)
         for name in LINK_COPY_FIELDS:

@@ -309,6 +309,8 @@ def test_edit_form_is_a_fragment(client_as, world):
     fragment = owner(client_as).get(path, headers={"HX-Request": "true"})
     assert text(fragment).lstrip().startswith('<form id="link-form"')
     assert "Modifier le lien" in text(fragment)
+    assert f'<option value="{world["structure"].id}" selected>' in text(fragment)
+    assert f'<option value="{world["partner"].id}" selected>' in text(fragment)
 
 
 # ----- permissions ----------------------------------------------------------------------------
