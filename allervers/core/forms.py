@@ -9,6 +9,16 @@ from wtforms.validators import ValidationError
 
 
 class BaseForm(FlaskForm):
+    # Forms that share a page set a prefix so that their element ids stay unique (labels point
+    # at the right field); field names, and so what the server receives, do not change.
+    id_prefix: str | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.id_prefix:
+            for field in self:
+                field.id = f"{self.id_prefix}-{field.id}"
+
     class Meta:
         locales = ("fr_FR", "fr")
 

@@ -31,7 +31,7 @@ from allervers.maps.models import (
     VALUE_RATINGS,
 )
 
-NOT_SET = [(None, "— Non renseigné —")]
+NOT_SET = [("", "— Non renseigné —")]  # "" is sent back as is; the coercers make it None
 RATING_CHOICES = as_choices([*NOT_SET, (1, "1 – faible"), (2, "2"), (3, "3"), (4, "4 – fort")])
 
 
@@ -79,6 +79,7 @@ class EntryForm(PrivacyCheckedForm):
     """A structure on the map: an existing one (id) or a new one typed inline."""
 
     privacy_fields = ("note",)
+    id_prefix = "entry"
 
     structure_id = HiddenField()
     q = StringField(
@@ -124,6 +125,7 @@ class EntryForm(PrivacyCheckedForm):
 
 class LinkForm(PrivacyCheckedForm):
     privacy_fields = ("note", "obstacles")
+    id_prefix = "link"
 
     source_id = SelectField("Structure A", coerce=coerce_optional_int)
     target_id = SelectField("Structure B", coerce=coerce_optional_int)
