@@ -30,6 +30,15 @@ def personal_maps(user: User) -> list[CooperationMap]:
     return list(db.session.scalars(query))
 
 
+def member_maps(viewer: User, group: Group) -> list[CooperationMap]:
+    """The personal maps of the group's trainees that `viewer` may open (trainers: all)."""
+    from allervers.maps.access import visible_maps
+
+    trainee_ids = [user.id for user in group.trainees]
+    query = visible_maps(viewer).where(CooperationMap.owner_id.in_(trainee_ids))
+    return list(db.session.scalars(query.order_by(CooperationMap.title)))
+
+
 def create_map(
     owner: User, title: str, territory: str | None, focal_structure_id: int | None
 ) -> CooperationMap:

@@ -21,6 +21,7 @@ from allervers.core.web import (
 )
 from allervers.directory.services import structure_choices
 from allervers.extensions import db
+from allervers.maps.services import member_maps
 from allervers.training import access, services
 from allervers.training.forms import GroupForm, SessionForm
 
@@ -72,7 +73,10 @@ def edit_session(session_id: int):
 def show_group(group_id: int):
     group = access.visible_group_or_404(current_user, group_id)
     return render(
-        "training/group.html", group=group, can_manage=access.can_manage_group(current_user, group)
+        "training/group.html",
+        group=group,
+        can_manage=access.can_manage_group(current_user, group),
+        member_maps=member_maps(current_user, group),
     )
 
 

@@ -373,3 +373,12 @@ def test_delete_map_and_undo(client_as, world):
     assert client.get(f"/cartes/{world['map'].id}").status_code == 404
     post(client, f"/cartes/{world['map'].id}/restaurer")
     assert client.get(f"/cartes/{world['map'].id}").status_code == 200
+
+
+def test_group_page_leads_to_the_maps(client_as, world):
+    trainer_view = text(client_as("formateur").get(f"/groupes/{world['group'].id}"))
+    assert f"/groupes/{world['group'].id}/carte" in trainer_view
+    assert f'href="/cartes/{world["map"].id}"' in trainer_view  # the trainee's map
+    other_trainer = text(client_as("formateur_autre").get(f"/groupes/{world['group'].id}"))
+    assert f'href="/cartes/{world["map"].id}"' not in other_trainer
+    assert f'href="/cartes/{world["map"].id}"' in text(client_as("stagiaire").get("/"))
