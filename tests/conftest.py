@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 
 from allervers import create_app
@@ -59,7 +60,8 @@ def database_url(tmp_path_factory) -> str:
         upgrade()
         db.session.remove()
         db.engine.dispose()
-    gc.collect()  # a connection left open shows up as a ResourceWarning in the test that leaked it
+    if POSTGRES_URL:
+        gc.collect()  # a connection left open then warns in the test that leaked it (slow: PG only)
     return url
 
 
@@ -89,16 +91,35 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+class MemoryBytecodeCache(BytecodeCache):
+    """Templates compiled once for the whole run, not once per test's app."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = MemoryBytecodeCache()
+
+
 @pytest.fixture
 def app(database_url) -> Iterator[Flask]:
     app = create_app(config_for_tests(database_url))
     app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     with app.app_context():
         yield app
         _empty_tables()
         db.session.remove()
         db.engine.dispose()
-    gc.collect()  # a connection left open shows up as a ResourceWarning in the test that leaked it
+    if POSTGRES_URL:
+        gc.collect()  # a connection left open then warns in the test that leaked it (slow: PG only)
 
 
 @pytest.fixture
