@@ -25,6 +25,7 @@ from allervers.maps.models import (
     DIRECTIONS,
     FEASIBILITIES,
     FREQUENCIES,
+    LINK_FIELDS,
     POSITIONS,
     STATUSES,
     TRUST_RATINGS,
@@ -200,21 +201,7 @@ class LinkForm(PrivacyCheckedForm):
             raise ValidationError("Indiquez le niveau de coopération souhaité.")
 
     def link_fields(self) -> dict:
-        names = (
-            "status",
-            "level",
-            "direction",
-            "frequency",
-            *TRUST_RATINGS,
-            *VALUE_RATINGS,
-            "resources",
-            "publics",
-            "note",
-            "desired_level",
-            "feasibility",
-            "obstacles",
-        )
-        return {name: self[name].data for name in names}
+        return {name: self[name].data for name in LINK_FIELDS}
 
 
 class QuickEntryForm(BaseForm):

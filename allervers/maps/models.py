@@ -52,6 +52,22 @@ VALUE_RATINGS = {
     "value_resources": "Apport de ressources",
 }
 
+# What a person records about a link (everything but the pair): the form, copies and imports.
+LINK_FIELDS = (
+    "status",
+    "level",
+    "direction",
+    "frequency",
+    *TRUST_RATINGS,
+    *VALUE_RATINGS,
+    "resources",
+    "publics",
+    "note",
+    "desired_level",
+    "feasibility",
+    "obstacles",
+)
+
 
 class CooperationMap(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
     """Owned by a user (personal map) or by a group (the group map)."""

@@ -10,7 +10,7 @@ from allervers.core.timeutil import utcnow
 from allervers.directory import services as directory
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
-from allervers.maps.models import CooperationLink, CooperationMap, MapEntry
+from allervers.maps.models import LINK_FIELDS, CooperationLink, CooperationMap, MapEntry
 from allervers.training.models import Group
 
 
@@ -313,28 +313,8 @@ def copy_into(source: CooperationMap, target: CooperationMap) -> CopyReport:
         db.session.add(copy)
         copy.deleted_at = None
         copy.set_pair(link.source_id, link.target_id)
-        for name in LINK_COPY_FIELDS:
+        for name in LINK_FIELDS:
             setattr(copy, name, getattr(link, name))
         report.links += 1
     db.session.commit()
     return report
-
-
-LINK_COPY_FIELDS = (
-    "level",
-    "status",
-    "direction",
-    "frequency",
-    "trust_reliability",
-    "trust_mission",
-    "trust_dialogue",
-    "value_influence",
-    "value_involvement",
-    "value_resources",
-    "resources",
-    "publics",
-    "note",
-    "desired_level",
-    "feasibility",
-    "obstacles",
-)
