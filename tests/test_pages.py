@@ -154,7 +154,8 @@ def test_every_mutating_route_needs_the_csrf_token(app, client_as, world):
     client = client_as("admin")
     values = {"session_id": world["session"].id, "group_id": world["group"].id,
               "user_id": world["stagiaire"].id, "map_id": world["map"].id,
-              "entry_id": world["entry"].id, "link_id": world["link"].id}  # fmt: skip
+              "entry_id": world["entry"].id, "link_id": world["link"].id,
+              "structure_id": world["structure"].id, "merge_id": 1}  # fmt: skip
     rules = list(mutating_rules(app))
     assert len(rules) >= 10
     before = row_counts()

@@ -13,6 +13,7 @@ def navigation() -> list[tuple[str, str]]:
     items = [
         ("home.dashboard", "Accueil"),
         ("training.list_sessions", "Sessions"),
+        ("directory.list_structures", "Annuaire"),
         ("maps.list_maps", "Cartes"),
     ]
     if current_user.is_admin:

@@ -120,3 +120,12 @@ def test_a_trainee_draws_a_map_in_the_workshop(page: Page, world, make_structure
 
     assert page.evaluate("window.sameDocument") is True  # no full page reload happened
     axe_check(page)
+
+    # The directory the map draws on, and a structure's page, pass the same checks.
+    page.get_by_role("link", name="Annuaire", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Annuaire")
+    axe_check(page)
+    page.goto(f"/annuaire/{world['structure'].id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("CCAS d'Orléans")
+    expect(page.get_by_text("Mon réseau")).to_be_visible()  # the map it appears in
+    axe_check(page)

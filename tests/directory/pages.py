@@ -1,7 +1,22 @@
 """Expected answers of the directory pages, per role (used by tests/test_pages.py).
 
-endpoint → (path built from the `world` fixture, roles that get the page); anonymous visitors
-are sent to sign-in; every other role gets 404.
+endpoint → (path built from the `world` fixture, roles that get the page[, status, type]);
+anonymous visitors are sent to sign-in; every other role gets 404.
 """
 
-DIRECTORY_PAGES: dict = {}
+SIGNED_IN = {"stagiaire", "stagiaire_autre", "referent", "formateur", "formateur_autre", "admin"}
+STAFF = {"formateur", "formateur_autre", "admin"}
+
+DIRECTORY_PAGES: dict = {
+    "directory.list_structures": (lambda w: "/annuaire", SIGNED_IN),
+    "directory.export_structures": (lambda w: "/annuaire/export.csv", SIGNED_IN, 200, "text/csv"),
+    "directory.show_structure": (lambda w: f"/annuaire/{w['structure'].id}", SIGNED_IN),
+    "directory.create_structure": (lambda w: "/annuaire/nouvelle", SIGNED_IN),
+    # world["structure"] has no creator: its référent, formateurs and admins edit it.
+    "directory.edit_structure": (
+        lambda w: f"/annuaire/{w['structure'].id}/modifier",
+        STAFF | {"referent"},
+    ),
+    "directory.merge_structure": (lambda w: f"/annuaire/{w['structure'].id}/fusionner", STAFF),
+    "directory.import_structures": (lambda w: "/annuaire/import", STAFF),
+}
