@@ -208,6 +208,27 @@ def maps_showing(structure: Structure, viewer: User) -> list[CooperationMap]:
     return list(db.session.scalars(query.order_by(CooperationMap.title)))
 
 
+LINKS_SHOWN = 50
+
+
+def links_of(structure: Structure, viewer: User) -> list[CooperationLink]:
+    """Its cooperation links on the maps `viewer` may open, strongest first (at most 50)."""
+    maps = visible_maps(viewer).with_only_columns(CooperationMap.id)
+    query = (
+        select(CooperationLink)
+        .where(
+            CooperationLink.map_id.in_(maps),
+            CooperationLink.deleted_at.is_(None),
+            or_(
+                CooperationLink.source_id == structure.id, CooperationLink.target_id == structure.id
+            ),
+        )
+        .order_by(CooperationLink.level.desc().nulls_last(), CooperationLink.id)
+        .limit(LINKS_SHOWN)
+    )
+    return list(db.session.scalars(query))
+
+
 def members(structure: Structure) -> list[User]:
     """The professionals who say they work there."""
     query = select(User).where(User.structure_id == structure.id, User.is_enabled)

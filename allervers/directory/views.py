@@ -76,6 +76,7 @@ def show_structure(structure_id: int):
         "directory/structure.html",
         structure=structure,
         maps=services.maps_showing(structure, current_user),
+        links=services.links_of(structure, current_user),
         members=services.members(structure),
         merges=services.merges_into(structure) if access.can_merge(current_user) else [],
         merged_by=services.merge_of(structure) if structure.merged_into_id else None,

@@ -70,8 +70,9 @@ def test_page_lists_only_the_maps_the_viewer_may_open(client_as, world, role, ma
 
 
 def test_a_removed_entry_no_longer_lists_the_map(client_as, world):
-    world["entry"].deleted_at = utcnow()
-    db.session.commit()
+    from allervers.maps.services import remove_entry
+
+    remove_entry(world["entry"])  # as the editor does: the entry and its links
     page = text(client_as("stagiaire").get(f"/annuaire/{world['partner'].id}"))
     assert "Ma carte" not in page
 
@@ -166,3 +167,13 @@ def test_deleted_structure_disappears_everywhere_but_for_staff(client_as, world)
 def test_restoring_a_live_structure_is_404(client_as, world):
     path = f"/annuaire/{world['structure'].id}/restaurer"
     assert post_form(client_as("admin"), path, token_from="/").status_code == 404
+
+
+def test_structure_page_lists_its_links_on_visible_maps(client_as, world):
+    page = text(client_as("formateur").get(f"/annuaire/{world['structure'].id}"))
+    assert "Liens de coopération" in page
+    assert "CAF du Loiret" in page
+    assert "2 – Orienter" in page
+    hidden = text(client_as("stagiaire_autre").get(f"/annuaire/{world['structure'].id}"))
+    assert "2 – Orienter" not in hidden
+    assert "Aucun lien sur les cartes que vous pouvez consulter." in hidden
