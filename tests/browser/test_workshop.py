@@ -127,5 +127,6 @@ def test_a_trainee_draws_a_map_in_the_workshop(page: Page, world, make_structure
     axe_check(page)
     page.goto(f"/annuaire/{world['structure'].id}")
     expect(page.get_by_role("heading", level=1)).to_have_text("CCAS d'Orléans")
-    expect(page.get_by_text("Mon réseau")).to_be_visible()  # the map it appears in
+    maps = page.get_by_role("region", name="Cartes de coopération")
+    expect(maps.get_by_role("link", name="Mon réseau")).to_be_visible()  # the map it appears in
     axe_check(page)
