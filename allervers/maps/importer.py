@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 
 from allervers.auth.models import User
-from allervers.core.timeutil import utcnow
 from allervers.directory import services as directory
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
@@ -218,7 +217,7 @@ def apply(plan: ImportPlan, cooperation_map: CooperationMap, by: User) -> tuple[
         link.set_pair(source.id, target.id)
         for name, value in parsed.fields.items():
             setattr(link, name, value)
-    cooperation_map.updated_at = utcnow()
+    services.touch(cooperation_map.id)
     db.session.commit()
     return len(plan.to_create), len(plan.links)
 

@@ -80,6 +80,9 @@ class CooperationMap(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), index=True)
     focal_structure_id: Mapped[int | None] = mapped_column(ForeignKey("structures.id"))
+    # Bumped by every change of its entries or links: the key of cached analyses. Kept apart
+    # from `version` so that adding a link never conflicts with someone renaming the map.
+    content_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     owner: Mapped["User | None"] = relationship()
     group: Mapped["Group | None"] = relationship()

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, update
 
 from allervers.auth.models import User
 from allervers.core.models import check_version
@@ -12,6 +12,15 @@ from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
 from allervers.maps.models import LINK_FIELDS, CooperationLink, CooperationMap, MapEntry
 from allervers.training.models import Group
+
+
+def touch(map_id: int) -> None:
+    """Mark the map's content as changed: cached analyses of it are now stale."""
+    db.session.execute(
+        update(CooperationMap)
+        .where(CooperationMap.id == map_id)
+        .values(content_version=CooperationMap.content_version + 1, updated_at=utcnow())
+    )
 
 
 class MapError(ValueError):
@@ -74,6 +83,7 @@ def update_map(cooperation_map: CooperationMap, fields: dict, expected_version: 
     for name, value in fields.items():
         setattr(cooperation_map, name, value)
     _place_focal(cooperation_map)
+    touch(cooperation_map.id)
     db.session.commit()
 
 
@@ -144,6 +154,7 @@ def add_entry(cooperation_map: CooperationMap, structure: Structure, fields: dic
     entry.deleted_at = None
     for name, value in fields.items():
         setattr(entry, name, value)
+    touch(cooperation_map.id)
     db.session.commit()
     return entry
 
@@ -152,6 +163,7 @@ def update_entry(entry: MapEntry, fields: dict, expected_version: int | None) ->
     check_version(entry, expected_version)
     for name, value in fields.items():
         setattr(entry, name, value)
+    touch(entry.map_id)
     db.session.commit()
 
 
@@ -161,6 +173,7 @@ def remove_entry(entry: MapEntry) -> None:
     entry.deleted_at = moment
     for link in _links_of(entry, deleted=False):
         link.deleted_at = moment
+    touch(entry.map_id)
     db.session.commit()
 
 
@@ -170,6 +183,7 @@ def restore_entry(entry: MapEntry) -> None:
     for link in _links_of(entry, deleted=True):
         if link.deleted_at == moment:
             link.deleted_at = None
+    touch(entry.map_id)
     db.session.commit()
 
 
@@ -238,6 +252,7 @@ def save_link(
         setattr(link, name, value)
     if link.status == "souhaite":
         link.level = None
+    touch(cooperation_map.id)
     db.session.commit()
     return link, created
 
@@ -255,6 +270,7 @@ def _both_placed(cooperation_map: CooperationMap, first: int, second: int) -> bo
 
 def remove_link(link: CooperationLink) -> None:
     link.deleted_at = utcnow()
+    touch(link.map_id)
     db.session.commit()
 
 
@@ -263,6 +279,7 @@ def restore_link(link: CooperationLink) -> None:
     if not _both_placed(link.map, link.source_id, link.target_id):
         raise MapError("Replacez d'abord les deux structures sur la carte.")
     link.deleted_at = None
+    touch(link.map_id)
     db.session.commit()
 
 
@@ -316,5 +333,6 @@ def copy_into(source: CooperationMap, target: CooperationMap) -> CopyReport:
         for name in LINK_FIELDS:
             setattr(copy, name, getattr(link, name))
         report.links += 1
+    touch(target.id)
     db.session.commit()
     return report

@@ -382,3 +382,15 @@ def test_group_page_leads_to_the_maps(client_as, world):
     other_trainer = text(client_as("formateur_autre").get(f"/groupes/{world['group'].id}"))
     assert f'href="/cartes/{world["map"].id}"' not in other_trainer
     assert f'href="/cartes/{world["map"].id}"' in text(client_as("stagiaire").get("/"))
+
+
+def test_every_change_bumps_the_content_version_not_the_edit_version(client_as, world):
+    cooperation_map = world["map"]
+    before = (cooperation_map.content_version, cooperation_map.version)
+    post(owner(client_as), f"/cartes/{cooperation_map.id}/liens", link_data(world, level="5"))
+    db.session.refresh(cooperation_map)
+    assert cooperation_map.content_version == before[0] + 1
+    assert cooperation_map.version == before[1]  # renaming the map meanwhile does not conflict
+    post(owner(client_as), f"/cartes/{cooperation_map.id}/liens/{world['link'].id}/supprimer")
+    db.session.refresh(cooperation_map)
+    assert cooperation_map.content_version == before[0] + 2
