@@ -1,0 +1,104 @@
+"""Cooperation analysis: pure functions from structures and links to plain results.
+
+No Flask, no database: callers pass `StructureIn` / `LinkIn` values (and the vocabularies
+they need, e.g. the sector list) and get dataclasses back (`dataclasses.asdict` or
+`Analysis.to_json()` for JSON). Same input, same output: nodes and edges enter the graph in
+French name order, Louvain has a fixed seed, every list is sorted, ties go to the name.
+
+The graph
+    Undirected. Every structure is a node, isolated ones included. `existant` and `difficile`
+    links are edges; `souhaite` links are needs, not edges: they are counted
+    (`wished_links`, `wished_share` = wished / (edges + wished)) and listed in the gaps.
+    A link whose ends are not among the structures, or that joins a structure to itself,
+    is left out. Edge attributes: `level`, `status`, `reports` (maps reporting it, 1 for a
+    single map) and `weight` = (level + 1) × reports — level 0 « se connaître » still
+    weighs 1, a link without a level counts as level 0. If a pair appears more than once,
+    its links are merged with the aggregation rule below.
+
+Which measures use the weight
+    Tie strength feeds what is about closeness of work: Louvain communities, modularity
+    and eigenvector influence. `weighted_degree` is the plain sum of levels. Betweenness,
+    closeness, Burt's constraint and effective size, articulation points, bridges, cores
+    and clustering are structural and use the unweighted graph (a level is a strength,
+    not a distance), so they equal networkx's own values and the published ones.
+
+Formulas and thresholds
+    - betweenness, closeness: networkx's, normalised (betweenness by (n − 1)(n − 2); closeness
+      with the Wasserman–Faust correction for disconnected graphs).
+    - eigenvector: networkx's power iteration, weighted, max 1000 steps, tol 1e-6, on the
+      structures that have links; isolates 0. If it fails to converge: degree / ‖degree‖.
+    - community: Louvain (seed), numbered from 1 by size, then by first name.
+      `communities` counts the groups of two structures or more.
+    - constraint (Burt): c_i = Σ_j (p_ij + Σ_q p_iq·p_qj)², p_ij = 1/deg(i); effective size
+      (Borgatti) = n − 2t/n. Computed from each neighbourhood; None for an isolate.
+    - degree_centralization (Freeman): Σ (d_max − d_i) / ((n − 1)(n − 2)); 0 below 3 nodes.
+    - components counts isolates as components; `largest_component` is the biggest's size.
+    - cross_sector_share = E / (E + I), ei_index = (E − I) / (E + I) (Krackhardt), over edges
+      whose two ends have a known sector (E: different sectors, I: the same); None when none.
+    - mean_level, mean_trust, mean_value: over edges, every rating that is set counted once
+      (trust and value pool their three criteria); None when none is set.
+    - density reads « dense » from 0.5 and « clairsemé » below 0.2 in the diagnostic.
+
+Gaps (need and possibility)
+    Wished links, and edges whose desired level exceeds their level. Size: desired − level;
+    a wished link counts from −1 (no link is one step below level 0), so desired + 1.
+    Sorted by feasibility (facile, possible, difficile, unknown), larger gap, names.
+
+Suggestions (for the focal structure, at most 10, best score then name)
+    - partners of partners: structures linked to ≥ 2 of its partners and to it by no link
+      at all (wished included), score = Adamic-Adar Σ 1/log(deg(common partner));
+    - directory: structures absent from the map, in the focal structure's département,
+      serving ≥ 1 public of the focal structure or of the links it is part of
+      (`LinkIn.publics`); score = number of shared publics.
+
+Aggregation (`aggregate`, also used to merge duplicates of one pair)
+    Each map counts once per pair. If any report says `existant` or `difficile`, the link
+    exists: `difficile` when strictly more than half of those reports say so, level = the
+    median of their levels rounded down, reports = how many of them; wished reports then
+    only feed the desired level, feasibility, obstacles and publics. Otherwise the link
+    stays `souhaite`. Desired level and ratings: medians rounded down; feasibility: the
+    most reported, the harder on a tie; obstacles: the distinct texts; publics: the union;
+    direction kept only if every report agrees. Reports that disagree on the level are
+    perception gaps.
+
+Diagnostic
+    Sentences in a fixed order (size, density, pieces, isolates, passeurs, points de
+    fragilité, bridges, the only bridge to a sector, sectors with no link, cross-sector
+    share, needs, the caution that a higher level is not always better). « The only bridge
+    to a sector »: a bridge such that a sector present on the far side is absent from the
+    side holding the focal structure (without one, the larger side).
+"""
+
+from allervers.network.aggregate import aggregate
+from allervers.network.analysis import analyse
+from allervers.network.compare import compare
+from allervers.network.diagnostic import EXPLANATIONS
+from allervers.network.model import (
+    Analysis,
+    Comparison,
+    Gap,
+    LinkIn,
+    NetworkMeasures,
+    PairChange,
+    PerceptionGap,
+    StructureIn,
+    StructureMeasures,
+    Suggestion,
+)
+
+__all__ = [
+    "EXPLANATIONS",
+    "Analysis",
+    "Comparison",
+    "Gap",
+    "LinkIn",
+    "NetworkMeasures",
+    "PairChange",
+    "PerceptionGap",
+    "StructureIn",
+    "StructureMeasures",
+    "Suggestion",
+    "aggregate",
+    "analyse",
+    "compare",
+]

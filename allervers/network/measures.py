@@ -1,0 +1,174 @@
+"""Measures per structure and for the whole network."""
+
+import math
+import statistics
+from collections.abc import Hashable
+
+import networkx as nx
+
+from allervers.network.graph import Network
+from allervers.network.model import NetworkMeasures, StructureMeasures, name_key
+
+
+def communities(network: Network, seed: int) -> list[set[int]]:
+    """Louvain groups numbered by size (largest first), then by their first name in French order.
+
+    The partition uses the tie strength (`weight`): structures that work closely together
+    fall into the same group.
+    """
+    graph = network.graph
+    groups = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+    return sorted(groups, key=lambda group: (-len(group), min(network.key(node) for node in group)))
+
+
+EIGENVECTOR_MAX_ITER = 1000
+EIGENVECTOR_TOL = 1e-6
+
+
+def eigenvector(graph: nx.Graph) -> dict[Hashable, float]:
+    """Eigenvector centrality on the tie strength, over the structures that have links.
+
+    Isolates get 0. When networkx's power iteration does not converge (after 1000 steps), the
+    degree scaled to unit length stands in.
+    """
+    values = dict.fromkeys(graph, 0.0)
+    linked = graph.subgraph([node for node in graph if graph.degree(node)]).copy()  # views are slow
+    if not linked:
+        return values
+    try:
+        values.update(
+            nx.eigenvector_centrality(
+                linked, max_iter=EIGENVECTOR_MAX_ITER, tol=EIGENVECTOR_TOL, weight="weight"
+            )
+        )
+    except nx.PowerIterationFailedConvergence:
+        norm = math.sqrt(sum(linked.degree(node) ** 2 for node in linked))
+        values.update({node: linked.degree(node) / norm for node in linked})
+    return values
+
+
+def paths(graph: nx.Graph) -> tuple[dict[Hashable, float], dict[Hashable, float]]:
+    """Betweenness (normalised, endpoints excluded) and closeness (Wasserman–Faust), as networkx
+    computes them: networkx stays the reference for every measure."""
+    return nx.betweenness_centrality(graph, normalized=True), nx.closeness_centrality(graph)
+
+
+def burt(graph: nx.Graph, node: Hashable) -> tuple[float | None, float | None]:
+    """Burt's constraint and effective size of one structure, from its neighbourhood only.
+
+    On the unweighted graph, the share of a structure's ties going to one partner is
+    p_ij = 1/deg(i). Constraint c_i = Σ_j (p_ij + Σ_q p_iq·p_qj)², j over its partners and q over
+    the partners it shares with j. Effective size = n − 2t/n (Borgatti), n partners, t links
+    among them. Both are None for an isolated structure. Equal to networkx's `constraint` and
+    `effective_size`, without building anything wider than the neighbourhood.
+    """
+    partners = graph.adj[node]
+    size = len(partners)
+    if not size:
+        return None, None
+    mine = set(partners)
+    constraint = 0.0
+    shared_total = 0
+    for partner in partners:
+        shared = mine.intersection(graph.adj[partner])
+        shared_total += len(shared)
+        indirect = sum(1 / len(graph.adj[other]) for other in shared) / size
+        constraint += (1 / size + indirect) ** 2
+    return constraint, size - shared_total / size
+
+
+def structure_measures(network: Network, groups: list[set[int]]) -> list[StructureMeasures]:
+    graph = network.graph
+    betweenness, closeness = paths(graph)
+    influence = eigenvector(graph)
+    cores = nx.core_number(graph)
+    articulation = set(nx.articulation_points(graph))
+    community_of = {node: number for number, group in enumerate(groups, 1) for node in group}
+    rows = []
+    for node in sorted(graph, key=network.key):
+        constraint, effective_size = burt(graph, node)
+        structure = network.structures[node]
+        rows.append(
+            StructureMeasures(
+                id=node,
+                name=structure.name,
+                sector=structure.sector or None,
+                degree=graph.degree(node),
+                weighted_degree=sum(level or 0 for *_ends, level in graph.edges(node, "level")),
+                betweenness=betweenness[node],
+                closeness=closeness[node],
+                eigenvector=influence[node],
+                community=community_of[node],
+                constraint=constraint,
+                effective_size=effective_size,
+                is_articulation_point=node in articulation,
+                core_number=cores[node],
+            )
+        )
+    return rows
+
+
+def degree_centralization(graph: nx.Graph) -> float:
+    """Freeman: Σ (d_max − d_i) / ((n − 1)(n − 2)); 1 for a star, 0 when all degrees are equal."""
+    n = graph.number_of_nodes()
+    if n < 3:
+        return 0.0
+    degrees = [degree for _node, degree in graph.degree()]
+    top = max(degrees)
+    return sum(top - degree for degree in degrees) / ((n - 1) * (n - 2))
+
+
+def sector_mix(graph: nx.Graph) -> tuple[float | None, float | None]:
+    """Share of cross-sector links and Krackhardt's E-I index, over links whose two ends have a
+    known sector: E links between sectors, I within one; share = E/(E+I), EI = (E−I)/(E+I)."""
+    external = internal = 0
+    for left, right in graph.edges():
+        first, second = graph.nodes[left]["sector"], graph.nodes[right]["sector"]
+        if first and second:
+            if first == second:
+                internal += 1
+            else:
+                external += 1
+    total = external + internal
+    if not total:
+        return None, None
+    return external / total, (external - internal) / total
+
+
+def _mean(values: list[int]) -> float | None:
+    return statistics.fmean(values) if values else None
+
+
+def network_measures(network: Network, groups: list[set[int]]) -> NetworkMeasures:
+    graph = network.graph
+    n, m = graph.number_of_nodes(), graph.number_of_edges()
+    edges = [link for link in network.links if link.is_edge]
+    components = list(nx.connected_components(graph))
+    bridges = [
+        tuple(sorted((network.name(a), network.name(b)), key=name_key)) for a, b in network.bridges
+    ]
+    cross_share, ei = sector_mix(graph)
+    wished = len(network.wished)
+    all_links = m + wished
+    return NetworkMeasures(
+        nodes=n,
+        links=m,
+        density=nx.density(graph),
+        average_degree=2 * m / n if n else 0.0,
+        degree_centralization=degree_centralization(graph),
+        components=len(components),
+        largest_component=max((len(c) for c in components), default=0),
+        isolates=nx.number_of_isolates(graph),
+        bridges=sorted(bridges, key=lambda pair: (name_key(pair[0]), name_key(pair[1]))),
+        communities=sum(1 for group in groups if len(group) > 1),
+        modularity=nx.community.modularity(graph, groups, weight="weight") if m else 0.0,
+        clustering=nx.average_clustering(graph) if n else 0.0,
+        cross_sector_share=cross_share,
+        ei_index=ei,
+        difficult_links=sum(1 for link in edges if link.status == "difficile"),
+        mean_level=_mean([link.level for link in edges if link.level is not None]),
+        mean_trust=_mean([r for link in edges for r in link.trust if r is not None]),
+        mean_value=_mean([r for link in edges for r in link.value if r is not None]),
+        wished_links=wished,
+        wished_share=wished / all_links if all_links else None,
+    )
