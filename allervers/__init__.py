@@ -46,13 +46,14 @@ def register_hooks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from allervers.admin.views import bp as admin_bp
+    from allervers.analysis.views import bp as analysis_bp
     from allervers.auth.views import bp as auth_bp
     from allervers.directory.views import bp as directory_bp
     from allervers.home.views import bp as home_bp
     from allervers.maps.views import bp as maps_bp
     from allervers.training.views import bp as training_bp
 
-    for blueprint in (home_bp, auth_bp, training_bp, directory_bp, maps_bp, admin_bp):
+    for blueprint in (home_bp, auth_bp, training_bp, directory_bp, maps_bp, analysis_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 

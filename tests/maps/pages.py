@@ -28,6 +28,8 @@ MAP_PAGES: dict = {
     "maps.edit_link": (lambda w: _map(w, f"/liens/{w['link'].id}/modifier"), OWNER),
     "maps.import_links": (lambda w: _map(w, "/import"), OWNER),
     "maps.export_links": (lambda w: _map(w, "/export.csv"), READERS, 200, "text/csv"),
+    "analysis.show": (lambda w: _map(w, "/analyse"), READERS),
+    "analysis.show_json": (lambda w: _map(w, "/analyse.json"), READERS, 200, "application/json"),
     "maps.group_map": (
         lambda w: f"/groupes/{w['group'].id}/carte",
         {"stagiaire", "formateur", "formateur_autre", "admin"},

@@ -1,0 +1,116 @@
+"""From the database to the analysis module's plain values, and back to the pages."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from allervers.core import vocab
+from allervers.directory.models import Structure, normalise
+from allervers.extensions import db
+from allervers.maps.models import CooperationMap
+from allervers.network import Analysis, LinkIn, StructureIn, analyse
+
+# Measures shown as key figures, in this order.
+KEY_FIGURES = (
+    "nodes",
+    "links",
+    "density",
+    "components",
+    "isolates",
+    "degree_centralization",
+    "modularity",
+    "clustering",
+    "cross_sector_share",
+    "ei_index",
+    "mean_level",
+    "wished_links",
+)
+FIGURE_LABELS = {
+    "nodes": "Structures",
+    "links": "Liens existants",
+    "density": "Densité",
+    "components": "Morceaux du réseau",
+    "isolates": "Structures isolées",
+    "degree_centralization": "Centralisation",
+    "modularity": "Modularité",
+    "clustering": "Regroupement",
+    "cross_sector_share": "Liens entre secteurs",
+    "ei_index": "Indice E-I",
+    "mean_level": "Niveau moyen",
+    "wished_links": "Liens souhaités",
+}
+COLUMN_LABELS = {
+    "name": "Structure",
+    "sector": "Secteur",
+    "degree": "Liens",
+    "betweenness": "Passeur",
+    "closeness": "Proximité",
+    "eigenvector": "Influence",
+    "constraint": "Contrainte",
+}
+SORTABLE = ("name", "sector", "degree", "betweenness", "closeness", "eigenvector", "constraint")
+
+
+def structure_in(structure: Structure) -> StructureIn:
+    return StructureIn(
+        id=structure.id,
+        name=structure.name,
+        sector=structure.sector,
+        departement=structure.departement,
+        publics=frozenset(structure.public_codes),
+    )
+
+
+def map_input(cooperation_map: CooperationMap) -> tuple[list[StructureIn], list[LinkIn]]:
+    structures = [structure_in(entry.structure) for entry in cooperation_map.live_entries]
+    links = [
+        LinkIn(
+            source=link.source_id,
+            target=link.target_id,
+            status=link.status,
+            level=link.level,
+            direction=link.direction,
+            desired_level=link.desired_level,
+            feasibility=link.feasibility,
+            obstacles=link.obstacles,
+            trust=(link.trust_reliability, link.trust_mission, link.trust_dialogue),
+            value=(link.value_influence, link.value_involvement, link.value_resources),
+            publics=frozenset(link.publics or ()),
+        )
+        for link in cooperation_map.live_links
+    ]
+    return structures, links
+
+
+def candidates_near(cooperation_map: CooperationMap) -> list[StructureIn]:
+    """Directory structures of the focal structure's département that are not on the map."""
+    focal = cooperation_map.focal_structure
+    if focal is None or not focal.departement:
+        return []
+    placed = {entry.structure_id for entry in cooperation_map.live_entries}
+    query = (
+        select(Structure)
+        .where(Structure.departement == focal.departement, Structure.deleted_at.is_(None))
+        .options(selectinload(Structure.publics))
+    )
+    return [structure_in(s) for s in db.session.scalars(query) if s.id not in placed]
+
+
+def analyse_map(cooperation_map: CooperationMap) -> Analysis:
+    structures, links = map_input(cooperation_map)
+    return analyse(
+        structures,
+        links,
+        focal=cooperation_map.focal_structure_id,
+        sectors=vocab.choices("secteurs"),
+        publics=vocab.choices("publics"),
+        directory=candidates_near(cooperation_map),
+    )
+
+
+def sorted_structures(analysis: Analysis, key: str) -> list:
+    """The structures table sorted on a column: names ascending, measures descending."""
+    key = key if key in SORTABLE else "name"
+    rows = analysis.structures
+    if key in ("name", "sector"):
+        return sorted(rows, key=lambda row: (normalise(getattr(row, key)), normalise(row.name)))
+    return sorted(rows, key=lambda row: (-(getattr(row, key) or 0), normalise(row.name)))

@@ -1,0 +1,124 @@
+"""The analysis page, its fragment, the JSON interface and who may see them."""
+
+import pytest
+
+from allervers.maps import services as maps
+from tests.helpers import post_form, text
+
+NETWORK_KEYS = {
+    "nodes",
+    "links",
+    "density",
+    "components",
+    "isolates",
+    "degree_centralization",
+    "modularity",
+    "clustering",
+    "cross_sector_share",
+    "ei_index",
+    "wished_links",
+}
+STRUCTURE_KEYS = {
+    "id",
+    "name",
+    "sector",
+    "degree",
+    "betweenness",
+    "closeness",
+    "eigenvector",
+    "community",
+    "constraint",
+    "effective_size",
+    "is_articulation_point",
+    "core_number",
+}
+
+
+@pytest.fixture
+def star(world, make_structure):
+    """The trainee's map as a star: the CCAS at the centre of three partners, one wished link."""
+    cooperation_map, focal = world["map"], world["structure"]
+    mission = make_structure(name="Mission locale", typology="ML")
+    epicerie = make_structure(name="Épicerie solidaire", typology="ES")
+    for structure in (mission, epicerie):
+        maps.add_entry(cooperation_map, structure, {})
+    maps.save_link(cooperation_map, focal.id, mission.id, {"status": "existant", "level": 3})
+    maps.save_link(
+        cooperation_map,
+        mission.id,
+        epicerie.id,
+        {"status": "souhaite", "desired_level": 2, "feasibility": "facile"},
+    )
+    return {"map": cooperation_map, "mission": mission, "epicerie": epicerie}
+
+
+def test_json_has_the_documented_keys_and_right_answers(client_as, world, star):
+    response = client_as("stagiaire").get(f"/cartes/{star['map'].id}/analyse.json")
+    assert response.mimetype == "application/json"
+    data = response.get_json()
+    assert {"network", "structures", "diagnostic", "suggestions"} <= set(data)
+    assert set(data["network"]) >= NETWORK_KEYS
+    assert (data["network"]["nodes"], data["network"]["links"]) == (4, 2)
+    assert data["network"]["wished_links"] == 1
+    assert data["network"]["isolates"] == 1  # the Épicerie: its only link is wished
+    rows = {row["name"]: row for row in data["structures"]}
+    assert all(set(row) >= STRUCTURE_KEYS for row in rows.values())
+    centre = rows["CCAS d'Orléans"]
+    assert centre["degree"] == 2
+    # On the one path between its two partners, out of the 3 pairs of the 3 other structures
+    # (networkx normalises by all structures, the isolated Épicerie included).
+    assert centre["betweenness"] == pytest.approx(1 / 3, abs=1e-4)
+    assert centre["is_articulation_point"] is True
+    assert all(isinstance(sentence, str) for sentence in data["diagnostic"])
+
+
+def test_page_shows_figures_diagnostic_and_gaps(client_as, world, star):
+    page = text(client_as("stagiaire").get(f"/cartes/{star['map'].id}/analyse"))
+    assert "Chiffres clés" in page
+    assert "Passeur" in page
+    assert "Besoin et possibilité de coopérer" in page
+    assert "Mission locale – Épicerie solidaire" in page
+    assert "Facile" in page
+    assert "Un niveau plus élevé n'est pas toujours meilleur" in page
+
+
+def test_fragment_is_the_panel_and_sorting_works(client_as, world, star):
+    client = client_as("stagiaire")
+    fragment = client.get(
+        f"/cartes/{star['map'].id}/analyse?tri=name", headers={"HX-Request": "true"}
+    )
+    body = text(fragment)
+    assert body.lstrip().startswith('<div id="analysis"')
+    assert "<html" not in body
+    names = [
+        name
+        for name in ("CAF du Loiret", "CCAS d'Orléans", "Épicerie solidaire", "Mission locale")
+        if name in body
+    ]
+    positions = [body.index(f'<th scope="row">{name}</th>') for name in names]
+    assert positions == sorted(positions)
+
+
+def test_editor_loads_the_panel_and_refreshes_it_on_change(client_as, world):
+    page = text(client_as("stagiaire").get(f"/cartes/{world['map'].id}"))
+    assert 'hx-trigger="load, mapChanged from:body"' in page
+    assert f'hx-get="/cartes/{world["map"].id}/analyse"' in page
+
+
+def test_analysis_follows_the_edits(client_as, world, star):
+    client = client_as("stagiaire")
+    path = f"/cartes/{star['map'].id}"
+    before = client.get(f"{path}/analyse.json").get_json()["network"]["links"]
+    post_form(
+        client,
+        f"{path}/liens",
+        {
+            "source_id": star["mission"].id,
+            "target_id": star["epicerie"].id,
+            "status": "existant",
+            "level": "2",
+            "direction": "mutuel",
+        },
+        token_from="/",
+    )
+    assert client.get(f"{path}/analyse.json").get_json()["network"]["links"] == before + 1
