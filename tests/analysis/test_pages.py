@@ -1,5 +1,8 @@
 """The analysis page, its fragment, the JSON interface and who may see them."""
 
+import io
+
+import networkx as nx
 import pytest
 
 from allervers.maps import services as maps
@@ -122,3 +125,17 @@ def test_analysis_follows_the_edits(client_as, world, star):
         token_from="/",
     )
     assert client.get(f"{path}/analyse.json").get_json()["network"]["links"] == before + 1
+
+
+@pytest.mark.parametrize(("kind", "read"), [("gexf", nx.read_gexf), ("graphml", nx.read_graphml)])
+def test_graph_exports_read_back_as_the_same_graph(client_as, world, star, kind, read):
+    response = client_as("formateur").get(f"/cartes/{star['map'].id}/graphe.{kind}")
+    assert response.status_code == 200
+    graph = read(io.BytesIO(response.get_data()))
+    labels = {data["label"] for _node, data in graph.nodes(data=True)}
+    assert labels == {"CCAS d'Orléans", "CAF du Loiret", "Mission locale", "Épicerie solidaire"}
+    assert graph.number_of_edges() == 3  # two existing links and the wished one
+    statuses = sorted(data["status"] for _a, _b, data in graph.edges(data=True))
+    assert statuses == ["existant", "existant", "souhaite"]
+    centre = next(d for _n, d in graph.nodes(data=True) if d["label"] == "CCAS d'Orléans")
+    assert float(centre["betweenness"]) == pytest.approx(1 / 3, abs=1e-6)

@@ -30,6 +30,9 @@ MAP_PAGES: dict = {
     "maps.export_links": (lambda w: _map(w, "/export.csv"), READERS, 200, "text/csv"),
     "analysis.show": (lambda w: _map(w, "/analyse"), READERS),
     "analysis.show_json": (lambda w: _map(w, "/analyse.json"), READERS, 200, "application/json"),
+    "analysis.export_graph": (
+        lambda w: _map(w, "/graphe.gexf"), READERS, 200, "application/gexf+xml"
+    ),
     "maps.group_map": (
         lambda w: f"/groupes/{w['group'].id}/carte",
         {"stagiaire", "formateur", "formateur_autre", "admin"},
