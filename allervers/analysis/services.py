@@ -1,13 +1,17 @@
 """From the database to the analysis module's plain values, and back to the pages."""
 
+from dataclasses import asdict
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from allervers.auth.models import User
 from allervers.core import vocab
+from allervers.core.timeutil import utcnow
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
-from allervers.maps.models import CooperationMap
-from allervers.network import Analysis, LinkIn, StructureIn, analyse
+from allervers.maps.models import CooperationMap, MapSnapshot
+from allervers.network import Analysis, Comparison, LinkIn, StructureIn, analyse, compare
 
 # Measures shown as key figures, in this order.
 KEY_FIGURES = (
@@ -114,3 +118,70 @@ def sorted_structures(analysis: Analysis, key: str) -> list:
     if key in ("name", "sector"):
         return sorted(rows, key=lambda row: (normalise(getattr(row, key)), normalise(row.name)))
     return sorted(rows, key=lambda row: (-(getattr(row, key) or 0), normalise(row.name)))
+
+
+# ----- snapshots: before / after ----------------------------------------------------------------
+
+NOW = "maintenant"
+
+
+def _plain(item) -> dict:
+    return {
+        key: sorted(value) if isinstance(value, frozenset) else value
+        for key, value in asdict(item).items()
+    }
+
+
+def take_snapshot(cooperation_map: CooperationMap, label: str, by: User) -> MapSnapshot:
+    structures, links = map_input(cooperation_map)
+    snapshot = MapSnapshot(
+        map_id=cooperation_map.id,
+        label=label,
+        taken_at=utcnow(),
+        taken_by_id=by.id,
+        content={
+            "structures": [_plain(s) for s in structures],
+            "links": [_plain(link) for link in links],
+        },
+    )
+    db.session.add(snapshot)
+    db.session.commit()
+    return snapshot
+
+
+def snapshots_of(cooperation_map: CooperationMap) -> list[MapSnapshot]:
+    query = select(MapSnapshot).where(MapSnapshot.map_id == cooperation_map.id)
+    return list(db.session.scalars(query.order_by(MapSnapshot.taken_at, MapSnapshot.id)))
+
+
+def snapshot_input(snapshot: MapSnapshot) -> tuple[list[StructureIn], list[LinkIn]]:
+    structures = [
+        StructureIn(**{**item, "publics": frozenset(item.get("publics", ()))})
+        for item in snapshot.content["structures"]
+    ]
+    links = [
+        LinkIn(
+            **{
+                **item,
+                "trust": tuple(item["trust"]),
+                "value": tuple(item["value"]),
+                "publics": frozenset(item.get("publics", ())),
+            }
+        )
+        for item in snapshot.content["links"]
+    ]
+    return structures, links
+
+
+def side(cooperation_map: CooperationMap, choice: str | None):
+    """A snapshot of this map by id, or the map as it is now; None when the choice is invalid."""
+    if choice == NOW:
+        return map_input(cooperation_map), "la carte aujourd'hui"
+    snapshot = next((s for s in snapshots_of(cooperation_map) if str(s.id) == choice), None)
+    if snapshot is None:
+        return None
+    return snapshot_input(snapshot), snapshot.label
+
+
+def comparison(before, after) -> Comparison:
+    return compare(before, after)

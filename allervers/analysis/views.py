@@ -1,11 +1,12 @@
 """`/cartes/<id>/analyse`: what the map says about cooperation, in words and figures."""
 
-from flask import Response, jsonify, request
+from flask import Response, abort, flash, jsonify, request, url_for
 from flask_login import current_user
 
 from allervers.analysis import services
+from allervers.analysis.forms import SnapshotForm
 from allervers.core import vocab
-from allervers.core.web import render
+from allervers.core.web import done, form_page, render
 from allervers.maps import access
 from allervers.network import export
 
@@ -53,3 +54,53 @@ def export_graph(map_id: int, kind: str):
     response = Response(write(graph), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="carte-{map_id}.{kind}"'
     return response
+
+
+# ----- snapshots and before/after -------------------------------------------------------------
+
+
+@bp.route("/cartes/<int:map_id>/instantanes", methods=["GET", "POST"])
+def snapshots(map_id: int):
+    cooperation_map = access.visible_map_or_404(current_user, map_id)
+    can_edit = access.can_edit(current_user, cooperation_map)
+    form = SnapshotForm()
+    if request.method == "POST":
+        if not can_edit:
+            abort(404)
+        if form.validate_on_submit():
+            snapshot = services.take_snapshot(cooperation_map, form.label.data, current_user)
+            return done(
+                f"Instantané « {snapshot.label} » enregistré.", url_for(".snapshots", map_id=map_id)
+            )
+    return form_page(
+        "analysis/snapshots.html",
+        cooperation_map=cooperation_map,
+        form=form,
+        can_edit=can_edit,
+        snapshots=services.snapshots_of(cooperation_map),
+        now=services.NOW,
+    )
+
+
+@bp.get("/cartes/<int:map_id>/comparaison")
+def compare(map_id: int):
+    cooperation_map = access.visible_map_or_404(current_user, map_id)
+    before = services.side(cooperation_map, request.args.get("avant"))
+    after = services.side(cooperation_map, request.args.get("apres", services.NOW))
+    context = {
+        "cooperation_map": cooperation_map,
+        "snapshots": services.snapshots_of(cooperation_map),
+        "now": services.NOW,
+        "figure_labels": services.FIGURE_LABELS,
+    }
+    if before is None or after is None:
+        flash("Choisissez deux instantanés de cette carte (ou « la carte aujourd'hui »).", "error")
+        return render("analysis/compare.html", status=422, result=None, **context)
+    result = services.comparison(before[0], after[0])
+    return render(
+        "analysis/compare.html",
+        result=result,
+        before_label=before[1],
+        after_label=after[1],
+        **context,
+    )

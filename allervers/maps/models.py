@@ -1,5 +1,6 @@
 """A cooperation map, the structures placed on it (entries) and the links between them."""
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -176,3 +177,26 @@ class CooperationLink(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model)
 
     def __repr__(self) -> str:
         return f"<CooperationLink {self.id} {self.source_id}-{self.target_id} {self.status}>"
+
+
+class MapSnapshot(db.Model):
+    """A dated, labelled frozen copy of a map ("début de formation", "J+3 mois").
+
+    `content` holds the analysis input as plain data (structures and links), so a snapshot
+    stays readable whatever later happens to the map or the directory.
+    """
+
+    __tablename__ = "map_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    map_id: Mapped[int] = mapped_column(ForeignKey("cooperation_maps.id"), index=True)
+    label: Mapped[str] = mapped_column(String(120))
+    taken_at: Mapped[datetime]
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    content: Mapped[dict] = mapped_column(JSON)
+
+    map: Mapped[CooperationMap] = relationship()
+    taken_by: Mapped["User | None"] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<MapSnapshot {self.id} map={self.map_id} {self.label!r}>"

@@ -31,8 +31,13 @@ MAP_PAGES: dict = {
     "analysis.show": (lambda w: _map(w, "/analyse"), READERS),
     "analysis.show_json": (lambda w: _map(w, "/analyse.json"), READERS, 200, "application/json"),
     "analysis.export_graph": (
-        lambda w: _map(w, "/graphe.gexf"), READERS, 200, "application/gexf+xml"
+        lambda w: _map(w, "/graphe.gexf"),
+        READERS,
+        200,
+        "application/gexf+xml",
     ),
+    "analysis.snapshots": (lambda w: _map(w, "/instantanes"), READERS),
+    "analysis.compare": (lambda w: _map(w, "/comparaison?avant=maintenant"), READERS),
     "maps.group_map": (
         lambda w: f"/groupes/{w['group'].id}/carte",
         {"stagiaire", "formateur", "formateur_autre", "admin"},

@@ -1,0 +1,19 @@
+"""Taking a snapshot of a map."""
+
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from allervers.core.forms import BaseForm, strip_filter
+
+
+class SnapshotForm(BaseForm):
+    label = StringField(
+        "Nom de l'instantané",
+        description="Par exemple : début de formation, J+3 mois.",
+        filters=[strip_filter],
+        validators=[
+            DataRequired("Donnez un nom à l'instantané."),
+            Length(max=120, message="120 caractères au plus."),
+        ],
+    )
+    submit = SubmitField("Prendre un instantané")
