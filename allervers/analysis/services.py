@@ -185,3 +185,90 @@ def side(cooperation_map: CooperationMap, choice: str | None):
 
 def comparison(before, after) -> Comparison:
     return compare(before, after)
+
+
+# ----- the interactive graph ------------------------------------------------------------------
+
+# One colour per sector of secteurs.csv (readable on white, distinct enough side by side).
+SECTOR_COLOURS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#ff7f0e",
+    "#393b79",
+    "#637939",
+)
+NO_SECTOR_COLOUR = "#b0b0b0"
+
+
+def sector_colours() -> list[tuple[str, str, str]]:
+    """(code, label, colour) for the legend, in the order of secteurs.csv."""
+    return [
+        (code, label, SECTOR_COLOURS[index % len(SECTOR_COLOURS)])
+        for index, (code, label) in enumerate(vocab.choices("secteurs"))
+    ]
+
+
+def graph_data(cooperation_map: CooperationMap) -> dict:
+    """Cytoscape elements: structures with their measures and sector colour, links by status."""
+    analysis = analyse_map(cooperation_map)
+    colours = {code: colour for code, _label, colour in sector_colours()}
+    positions = cooperation_map.positions or {}
+    nodes = []
+    for row in analysis.structures:
+        node = {
+            "data": {
+                "id": str(row.id),
+                "label": row.name,
+                "sector": row.sector or "",
+                "colour": colours.get(row.sector, NO_SECTOR_COLOUR),
+                "degree": row.degree,
+                "betweenness": round(row.betweenness, 4),
+                "eigenvector": round(row.eigenvector, 4),
+                "focal": row.id == cooperation_map.focal_structure_id,
+            }
+        }
+        if str(row.id) in positions:
+            x, y = positions[str(row.id)]
+            node["position"] = {"x": x, "y": y}
+        nodes.append(node)
+    edges = [
+        {
+            "data": {
+                "id": f"l{link.id}",
+                "source": str(link.source_id),
+                "target": str(link.target_id),
+                "status": link.status,
+                "level": link.level if link.level is not None else -1,
+            }
+        }
+        for link in cooperation_map.live_links
+    ]
+    placed = bool(nodes) and all("position" in node for node in nodes)
+    return {"elements": {"nodes": nodes, "edges": edges}, "preset": placed}
+
+
+MAX_POSITIONS = 5000
+
+
+def save_positions(cooperation_map: CooperationMap, raw: object) -> bool:
+    """Keep the dragged positions of the map's structures; False (nothing saved) if malformed."""
+    placed = {str(entry.structure_id) for entry in cooperation_map.live_entries}
+    if not isinstance(raw, dict) or len(raw) > MAX_POSITIONS:
+        return False
+    clean = {}
+    for key, value in raw.items():
+        if key not in placed or not isinstance(value, list | tuple) or len(value) != 2:
+            return False
+        if not all(isinstance(v, int | float) and abs(v) < 1e6 for v in value):
+            return False
+        clean[key] = [round(float(value[0]), 1), round(float(value[1]), 1)]
+    cooperation_map.positions = {**(cooperation_map.positions or {}), **clean}
+    db.session.commit()
+    return True

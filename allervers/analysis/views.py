@@ -1,5 +1,7 @@
 """`/cartes/<id>/analyse`: what the map says about cooperation, in words and figures."""
 
+import json
+
 from flask import Response, abort, flash, jsonify, request, url_for
 from flask_login import current_user
 
@@ -103,4 +105,45 @@ def compare(map_id: int):
         before_label=before[1],
         after_label=after[1],
         **context,
+    )
+
+
+# ----- the interactive graph ------------------------------------------------------------------
+
+
+@bp.get("/cartes/<int:map_id>/graphe.json")
+def graph_json(map_id: int):
+    cooperation_map = access.visible_map_or_404(current_user, map_id)
+    return jsonify(services.graph_data(cooperation_map))
+
+
+@bp.post("/cartes/<int:map_id>/positions")
+def save_positions(map_id: int):
+    cooperation_map = access.editable_map_or_404(current_user, map_id)
+    try:
+        raw = json.loads(request.form.get("positions", ""))
+    except ValueError:
+        raw = None
+    if not services.save_positions(cooperation_map, raw):
+        return Response("Positions illisibles : rien n'a été enregistré.", status=422)
+    return Response(status=204)
+
+
+@bp.get("/cartes/<int:map_id>/noeud/<int:structure_id>")
+def node_card(map_id: int, structure_id: int):
+    cooperation_map = access.visible_map_or_404(current_user, map_id)
+    analysis = services.analyse_map(cooperation_map)
+    row = next((r for r in analysis.structures if r.id == structure_id), None)
+    if row is None:
+        abort(404)
+    links = [
+        lk for lk in cooperation_map.live_links if structure_id in (lk.source_id, lk.target_id)
+    ]
+    return render(
+        "analysis/node.html",
+        "analysis/_node_card.html",
+        cooperation_map=cooperation_map,
+        row=row,
+        links=links,
+        explanations=analysis.explanations,
     )

@@ -23,9 +23,11 @@ def navigation() -> list[tuple[str, str]]:
 
 def map_vocabularies() -> dict:
     """Labels of the map vocabularies, for every template."""
+    from allervers.analysis.services import sector_colours
     from allervers.maps import models
 
     return {
+        "sector_colours": sector_colours(),
         "positions": models.POSITIONS,
         "statuses": models.STATUSES,
         "frequencies": models.FREQUENCIES,

@@ -84,6 +84,8 @@ class CooperationMap(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
     # Bumped by every change of its entries or links: the key of cached analyses. Kept apart
     # from `version` so that adding a link never conflicts with someone renaming the map.
     content_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Where people dragged the structures in the graph: {"<structure id>": [x, y]}.
+    positions: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
     owner: Mapped["User | None"] = relationship()
     group: Mapped["Group | None"] = relationship()

@@ -38,6 +38,8 @@ MAP_PAGES: dict = {
     ),
     "analysis.snapshots": (lambda w: _map(w, "/instantanes"), READERS),
     "analysis.compare": (lambda w: _map(w, "/comparaison?avant=maintenant"), READERS),
+    "analysis.graph_json": (lambda w: _map(w, "/graphe.json"), READERS, 200, "application/json"),
+    "analysis.node_card": (lambda w: _map(w, f"/noeud/{w['partner'].id}"), READERS),
     "maps.group_map": (
         lambda w: f"/groupes/{w['group'].id}/carte",
         {"stagiaire", "formateur", "formateur_autre", "admin"},
