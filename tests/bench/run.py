@@ -122,6 +122,7 @@ def main() -> int:
         if "directory.list_structures" in app.view_functions
         else f"/cartes/{map_id}/structures/recherche?q=epicerie+orleans"
     )
+    analysis_page = median_ms(lambda: client.get(f"/cartes/{map_id}/analyse.json"), 10)
     results = [
         (
             "Éditeur de carte (150 structures, 400 liens)",
@@ -129,6 +130,7 @@ def main() -> int:
             median_ms(lambda: client.get(f"/cartes/{map_id}"), 15),
         ),
         ("Ajout d'un lien (htmx)", 30, median_ms(add_link, 30)),
+        ("Analyse d'une carte de 150 structures (sans cache)", 100, analysis_page),
         (
             "Recherche dans l'annuaire (5 000 structures)",
             50,
