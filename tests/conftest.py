@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from allervers import create_app
 from allervers.auth.models import User
 from allervers.auth.passwords import hash_password
+from allervers.core.jobs import huey
 from allervers.core.timeutil import utcnow
 from allervers.directory.services import build_structure
 from allervers.extensions import db
@@ -25,6 +26,10 @@ from tests.helpers import TEST_PASSWORD, sign_in
 # CI runs the suite twice: on SQLite, then with TEST_DATABASE_URL pointing at a throwaway
 # PostgreSQL database. The schema always comes from the migrations, never from create_all().
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+# Background jobs run inline, in the request that queues them; tests/analysis/test_worker.py
+# runs a real worker process.
+huey.immediate = True
 
 
 def config_for_tests(database_url: str, **overrides) -> dict:

@@ -1,8 +1,10 @@
 """Small helpers for tests that go through the public surface (pages and forms)."""
 
 import html
+import os
 import re
 
+import pytest
 from flask.testing import FlaskClient
 
 TEST_PASSWORD = "mot-de-passe-de-test"
@@ -55,3 +57,18 @@ def text(response) -> str:
 def visible_text(response) -> str:
     """What a reader sees: tags removed, white space collapsed."""
     return " ".join(re.sub(r"<[^>]+>", " ", text(response)).split())
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_or_skip() -> None:
+    """Skip a Redis test where no Redis runs; in CI (which starts one) fail instead."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis injoignable sur {REDIS_URL} (CI doit le démarrer)")
+        pytest.skip(f"Redis injoignable sur {REDIS_URL}")

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from allervers.extensions import db
+from tests.analysis.pages import AGGREGATE_PAGES
 from tests.directory.pages import DIRECTORY_PAGES
 from tests.helpers import text
 from tests.maps.pages import MAP_PAGES
@@ -39,6 +40,7 @@ PAGES = {
 }
 PAGES.update(DIRECTORY_PAGES)
 PAGES.update(MAP_PAGES)
+PAGES.update(AGGREGATE_PAGES)
 PUBLIC_PAGES = {
     "auth.login": "/connexion",
     "training.join": "/rejoindre",

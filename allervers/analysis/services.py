@@ -5,13 +5,15 @@ from dataclasses import asdict
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from allervers.analysis import cache, scopes
 from allervers.auth.models import User
 from allervers.core import vocab
 from allervers.core.timeutil import utcnow
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
-from allervers.maps.models import CooperationMap, MapSnapshot
+from allervers.maps.models import CooperationLink, CooperationMap, MapSnapshot
 from allervers.network import Analysis, Comparison, LinkIn, StructureIn, analyse, compare
+from allervers.training.models import Group, Membership
 
 # Measures shown as key figures, in this order.
 KEY_FIGURES = (
@@ -64,25 +66,25 @@ def structure_in(structure: Structure) -> StructureIn:
     )
 
 
+def link_in(link: CooperationLink) -> LinkIn:
+    return LinkIn(
+        source=link.source_id,
+        target=link.target_id,
+        status=link.status,
+        level=link.level,
+        direction=link.direction,
+        desired_level=link.desired_level,
+        feasibility=link.feasibility,
+        obstacles=link.obstacles,
+        trust=(link.trust_reliability, link.trust_mission, link.trust_dialogue),
+        value=(link.value_influence, link.value_involvement, link.value_resources),
+        publics=frozenset(link.publics or ()),
+    )
+
+
 def map_input(cooperation_map: CooperationMap) -> tuple[list[StructureIn], list[LinkIn]]:
     structures = [structure_in(entry.structure) for entry in cooperation_map.live_entries]
-    links = [
-        LinkIn(
-            source=link.source_id,
-            target=link.target_id,
-            status=link.status,
-            level=link.level,
-            direction=link.direction,
-            desired_level=link.desired_level,
-            feasibility=link.feasibility,
-            obstacles=link.obstacles,
-            trust=(link.trust_reliability, link.trust_mission, link.trust_dialogue),
-            value=(link.value_influence, link.value_involvement, link.value_resources),
-            publics=frozenset(link.publics or ()),
-        )
-        for link in cooperation_map.live_links
-    ]
-    return structures, links
+    return structures, [link_in(link) for link in cooperation_map.live_links]
 
 
 def candidates_near(cooperation_map: CooperationMap) -> list[StructureIn]:
@@ -100,6 +102,18 @@ def candidates_near(cooperation_map: CooperationMap) -> list[StructureIn]:
 
 
 def analyse_map(cooperation_map: CooperationMap) -> Analysis:
+    """The map's analysis, from the cache when neither the map nor the directory has changed."""
+    key = f"carte-{cooperation_map.id}"
+    version = scopes.version_digest([cooperation_map.content_version, scopes.directory_stamp()])
+    stored = cache.load(key)
+    if stored.is_fresh(version):
+        return Analysis.from_json(stored.payload)
+    analysis = compute_map_analysis(cooperation_map)
+    cache.save(key, version, analysis.to_json())
+    return analysis
+
+
+def compute_map_analysis(cooperation_map: CooperationMap) -> Analysis:
     structures, links = map_input(cooperation_map)
     return analyse(
         structures,
@@ -109,6 +123,34 @@ def analyse_map(cooperation_map: CooperationMap) -> Analysis:
         publics=vocab.choices("publics"),
         directory=candidates_near(cooperation_map),
     )
+
+
+def groups_of_map(cooperation_map: CooperationMap) -> list[Group]:
+    """The group of a group map; the live groups its owner is a trainee of, for a personal map."""
+    if cooperation_map.group_id is not None:
+        return [cooperation_map.group]
+    query = (
+        select(Group)
+        .join(Membership)
+        .where(
+            Membership.user_id == cooperation_map.owner_id,
+            Membership.role == "stagiaire",
+            Group.deleted_at.is_(None),
+        )
+        .order_by(Group.name)
+    )
+    return list(db.session.scalars(query))
+
+
+def missing_from_map(cooperation_map: CooperationMap, result, limit: int = 10) -> list:
+    """The group's most connected structures that this map does not hold yet."""
+    analysis = result.analysis
+    if analysis is None:
+        return []
+    placed = {entry.structure_id for entry in cooperation_map.live_entries}
+    rows = [row for row in analysis.structures if row.id not in placed and row.degree]
+    rows.sort(key=lambda row: (-row.degree, normalise(row.name)))
+    return rows[:limit]
 
 
 def sorted_structures(analysis: Analysis, key: str) -> list:
@@ -215,6 +257,21 @@ def sector_colours() -> list[tuple[str, str, str]]:
     ]
 
 
+def node_data(row, focal: bool, colours: dict | None = None) -> dict:
+    """A structure as a Cytoscape node: its sector colour and the measures that size it."""
+    colours = colours or {code: colour for code, _label, colour in sector_colours()}
+    return {
+        "id": str(row.id),
+        "label": row.name,
+        "sector": row.sector or "",
+        "colour": colours.get(row.sector, NO_SECTOR_COLOUR),
+        "degree": row.degree,
+        "betweenness": round(row.betweenness, 4),
+        "eigenvector": round(row.eigenvector, 4),
+        "focal": focal,
+    }
+
+
 def graph_data(cooperation_map: CooperationMap) -> dict:
     """Cytoscape elements: structures with their measures and sector colour, links by status."""
     analysis = analyse_map(cooperation_map)
@@ -222,18 +279,7 @@ def graph_data(cooperation_map: CooperationMap) -> dict:
     positions = cooperation_map.positions or {}
     nodes = []
     for row in analysis.structures:
-        node = {
-            "data": {
-                "id": str(row.id),
-                "label": row.name,
-                "sector": row.sector or "",
-                "colour": colours.get(row.sector, NO_SECTOR_COLOUR),
-                "degree": row.degree,
-                "betweenness": round(row.betweenness, 4),
-                "eigenvector": round(row.eigenvector, 4),
-                "focal": row.id == cooperation_map.focal_structure_id,
-            }
-        }
+        node = {"data": node_data(row, row.id == cooperation_map.focal_structure_id, colours)}
         if str(row.id) in positions:
             x, y = positions[str(row.id)]
             node["position"] = {"x": x, "y": y}

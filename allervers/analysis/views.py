@@ -5,14 +5,14 @@ import json
 from flask import Response, abort, flash, jsonify, request, url_for
 from flask_login import current_user
 
-from allervers.analysis import services
+from allervers.analysis import aggregates, scopes, services
 from allervers.analysis.forms import SnapshotForm
 from allervers.core import vocab
 from allervers.core.web import done, form_page, render
 from allervers.maps import access
 from allervers.network import export
 
-from . import bp
+from . import aggregate_views, bp  # noqa: F401 - registers the aggregate pages
 
 
 @bp.get("/cartes/<int:map_id>/analyse")
@@ -29,9 +29,29 @@ def show(map_id: int):
         rows=services.sorted_structures(analysis, sort),
         sort=sort,
         sortable=services.SORTABLE,
+        sort_url=lambda column: url_for(".show", map_id=map_id, tri=column),
         sector_label=lambda code: vocab.label("secteurs", code),
         figure_labels=services.FIGURE_LABELS,
         column_labels=services.COLUMN_LABELS,
+    )
+
+
+@bp.get("/cartes/<int:map_id>/analyse/groupe")
+def beside_group(map_id: int):
+    """The map side by side with the aggregate of its group (each group of its owner)."""
+    cooperation_map = access.visible_map_or_404(current_user, map_id)
+    comparisons = []
+    for group in services.groups_of_map(cooperation_map):
+        result = aggregates.current(scopes.group_scope(group))
+        comparisons.append((group, result, services.missing_from_map(cooperation_map, result)))
+    return render(
+        "analysis/beside_group.html",
+        "analysis/_beside_group.html",
+        cooperation_map=cooperation_map,
+        analysis=services.analyse_map(cooperation_map),
+        comparisons=comparisons,
+        key_figures=services.KEY_FIGURES,
+        figure_labels=services.FIGURE_LABELS,
     )
 
 
@@ -136,14 +156,21 @@ def node_card(map_id: int, structure_id: int):
     row = next((r for r in analysis.structures if r.id == structure_id), None)
     if row is None:
         abort(404)
-    links = [
-        lk for lk in cooperation_map.live_links if structure_id in (lk.source_id, lk.target_id)
+    partners = [
+        {
+            "name": (link.target if link.source_id == structure_id else link.source).name,
+            "status": link.status,
+            "level": link.level,
+            "reports": 1,
+        }
+        for link in cooperation_map.live_links
+        if structure_id in (link.source_id, link.target_id)
     ]
     return render(
         "analysis/node.html",
         "analysis/_node_card.html",
         cooperation_map=cooperation_map,
         row=row,
-        links=links,
+        partners=partners,
         explanations=analysis.explanations,
     )

@@ -2,31 +2,18 @@
 
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from allervers.auth.models import RateCounter
+from allervers.core.redis_client import redis_client
 from allervers.core.timeutil import utcnow
 from allervers.extensions import db
-
-_redis_clients: dict[str, object] = {}
-
-
-def _redis():
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    if url not in _redis_clients:
-        import redis
-
-        _redis_clients[url] = redis.Redis.from_url(url, socket_timeout=2)
-    return _redis_clients[url]
 
 
 def count(key: str) -> int:
     """How many hits `key` has in its current window."""
-    client = _redis()
+    client = redis_client()
     if client is not None:
         return int(client.get(f"allervers:rate:{key}") or 0)
     row = db.session.get(RateCounter, key)
@@ -35,7 +22,7 @@ def count(key: str) -> int:
 
 def hit(key: str, window: timedelta) -> int:
     """Add one hit and return the new count; a window that has ended starts again at 1."""
-    client = _redis()
+    client = redis_client()
     if client is not None:
         redis_key = f"allervers:rate:{key}"
         pipe = client.pipeline()
@@ -46,7 +33,7 @@ def hit(key: str, window: timedelta) -> int:
 
 
 def reset(key: str) -> None:
-    client = _redis()
+    client = redis_client()
     if client is not None:
         client.delete(f"allervers:rate:{key}")
         return

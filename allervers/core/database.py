@@ -8,6 +8,7 @@ from allervers.extensions import db
 
 def load_models() -> None:
     """Import every domain's models so that SQLAlchemy and Alembic know all the tables."""
+    from allervers.analysis import models as _analysis  # noqa: F401
     from allervers.auth import models as _auth  # noqa: F401
     from allervers.directory import models as _directory  # noqa: F401
     from allervers.maps import models as _maps  # noqa: F401

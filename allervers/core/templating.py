@@ -16,6 +16,8 @@ def navigation() -> list[tuple[str, str]]:
         ("directory.list_structures", "Annuaire"),
         ("maps.list_maps", "Cartes"),
     ]
+    if current_user.is_staff:
+        items.append(("analysis.territory", "Territoire"))
     if current_user.is_admin:
         items.append(("admin.list_users", "Utilisateurs"))
     return items

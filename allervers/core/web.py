@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, flash, redirect, render_template, request
 from flask_htmx import make_response
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 
 from allervers.extensions import db, htmx
@@ -72,6 +73,21 @@ def paginate(query: Select, per_page: int | None = None):
     if pagination.page > 1 and not pagination.items and pagination.total:
         pagination = db.paginate(query, page=pagination.pages, per_page=per_page)
     return pagination
+
+
+class ListPagination(Pagination):
+    """The same pages as `paginate` over a list already in memory (e.g. analysis rows)."""
+
+    def _query_items(self) -> list:
+        return self._query_args["items"][self._query_offset : self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["items"])
+
+
+def paginate_list(items: list, per_page: int):
+    pages = max(1, -(-len(items) // per_page))
+    return ListPagination(page=min(page_number(), pages), per_page=per_page, items=items)
 
 
 CONFLICT = (

@@ -23,7 +23,8 @@ Which measures use the weight
     not a distance), so they equal networkx's own values and the published ones.
 
 Formulas and thresholds
-    - betweenness, closeness: networkx's, normalised (betweenness by (n − 1)(n − 2); closeness
+    - betweenness, closeness: networkx's definitions, computed by igraph (tested equal),
+      normalised (betweenness by (n − 1)(n − 2); closeness
       with the Wasserman–Faust correction for disconnected graphs).
     - eigenvector: networkx's power iteration, weighted, max 1000 steps, tol 1e-6, on the
       structures that have links; isolates 0. If it fails to converge: degree / ‖degree‖.
@@ -61,6 +62,10 @@ Aggregation (`aggregate`, also used to merge duplicates of one pair)
     direction kept only if every report agrees. Reports that disagree on the level are
     perception gaps.
 
+Positions (`layout`)
+    For big graphs the server places the structures (igraph's Fruchterman-Reingold, seeded),
+    and the browser draws them as they are.
+
 Diagnostic
     Sentences in a fixed order (size, density, pieces, isolates, passeurs, points de
     fragilité, bridges, the only bridge to a sector, sectors with no link, cross-sector
@@ -73,6 +78,7 @@ from allervers.network.aggregate import aggregate
 from allervers.network.analysis import analyse
 from allervers.network.compare import compare
 from allervers.network.diagnostic import EXPLANATIONS
+from allervers.network.layout import layout
 from allervers.network.model import (
     Analysis,
     Comparison,
@@ -101,4 +107,5 @@ __all__ = [
     "aggregate",
     "analyse",
     "compare",
+    "layout",
 ]

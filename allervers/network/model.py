@@ -151,6 +151,23 @@ class Analysis:
         """Keys: network, structures, gaps, suggestions, diagnostic, explanations, focal."""
         return to_json(self)
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Analysis":
+        """The analysis back from `to_json()` (floats keep their 4 decimals)."""
+        network = {
+            **data["network"],
+            "bridges": [tuple(pair) for pair in data["network"]["bridges"]],
+        }
+        return cls(
+            network=NetworkMeasures(**network),
+            structures=[StructureMeasures(**row) for row in data["structures"]],
+            gaps=[Gap(**gap) for gap in data["gaps"]],
+            suggestions=[Suggestion(**suggestion) for suggestion in data["suggestions"]],
+            diagnostic=list(data["diagnostic"]),
+            explanations=dict(data["explanations"]),
+            focal=data.get("focal"),
+        )
+
 
 @dataclass
 class PairChange:

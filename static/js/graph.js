@@ -94,7 +94,7 @@
       link.click();
     });
     cy.on("tap", "node", function (event) {
-      var url = box.dataset.card.replace(/\/0$/, "/" + event.target.id());
+      var url = box.dataset.card.replace(/\/0(\?|$)/, "/" + event.target.id() + "$1");
       window.htmx.ajax("GET", url, { target: "#node-card-slot", swap: "innerHTML" });
     });
     cy.on("dragfree", "node", function () { savePositions(box, cy); });

@@ -1,29 +1,15 @@
 """The shared counters behind the sign-in limits, on the database and on Redis."""
 
-import os
 from datetime import timedelta
-
-import pytest
 
 from allervers.auth import ratelimit
 from allervers.auth.models import RateCounter
+from allervers.core.redis_client import redis_client
 from allervers.core.timeutil import utcnow
 from allervers.extensions import db
-from tests.helpers import sign_in, text
+from tests.helpers import REDIS_URL, redis_or_skip, sign_in, text
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 WINDOW = timedelta(minutes=15)
-
-
-def redis_or_skip():
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis injoignable sur {REDIS_URL} (CI doit le démarrer)")
-        pytest.skip(f"Redis injoignable sur {REDIS_URL}")
 
 
 def test_database_counter_counts_and_resets(app):
@@ -50,7 +36,7 @@ def test_redis_counter_counts_expires_and_resets(app):
     ratelimit.reset("k")
     assert [ratelimit.hit("k", WINDOW) for _ in range(3)] == [1, 2, 3]
     assert ratelimit.count("k") == 3
-    client = ratelimit._redis()
+    client = redis_client()
     assert 0 < client.ttl("allervers:rate:k") <= WINDOW.total_seconds()
     ratelimit.reset("k")
     assert ratelimit.count("k") == 0

@@ -7,7 +7,7 @@ import random
 import networkx as nx
 import pytest
 
-from allervers.network import EXPLANATIONS, LinkIn, StructureIn, analyse
+from allervers.network import EXPLANATIONS, Analysis, LinkIn, StructureIn, analyse
 from tests.network.graphs import from_graph
 
 SECTOR_CODES = ["social", "droits", "emploi", "sante", "logement", None]
@@ -176,3 +176,13 @@ def test_single_structure():
     assert result.network.wished_share is None
     assert result.diagnostic == ["La carte compte une structure et aucun lien existant."]
     json.dumps(result.to_json(), allow_nan=False)
+
+
+def test_an_analysis_comes_back_whole_from_its_json():
+    graph = nx.florentine_families_graph()
+    structures, links = from_graph(graph)
+    result = analyse(structures, links, focal=1)
+    again = Analysis.from_json(result.to_json())
+    assert again.to_json() == result.to_json()
+    assert again.structures[0].name == result.structures[0].name
+    assert again.network.bridges == [tuple(pair) for pair in result.network.bridges]

@@ -1,0 +1,236 @@
+"""Aggregates: a group's maps as one (`/groupes/<id>/analyse`), a session's, a territory's.
+
+Their results come from a background job; the pages show the last one stored and poll until
+the fresh one is there. Every sub-resource (graph, exports, node card) is under
+`/agregats/<kind>/<id>/…` (id 0 for the territory, whose area comes in the query string).
+"""
+
+from flask import Response, abort, flash, jsonify, request, url_for
+from flask_login import current_user
+
+from allervers.analysis import aggregates, exports, scopes, services
+from allervers.analysis.scopes import Scope
+from allervers.core import vocab
+from allervers.core.web import paginate_list, render
+from allervers.directory.services import departements
+from allervers.network import LinkIn, StructureIn, export
+from allervers.training import access as training_access
+
+from . import bp
+
+KINDS = ("groupe", "session", "territoire")
+COMMUNE_MAX = 120
+
+
+def area_filters() -> dict[str, str]:
+    """The territory's département and commune from the query string ('' when absent)."""
+    departement = request.args.get("departement", "").strip().upper()
+    commune = request.args.get("commune", "").strip()
+    return {"departement": departement, "commune": commune}
+
+
+def area_errors(filters: dict[str, str]) -> list[str]:
+    errors = []
+    if filters["departement"] and filters["departement"] not in departements():
+        errors.append(
+            "Ce département n'a aucune structure dans l'annuaire : choisissez-en un de la liste."
+        )
+    if len(filters["commune"]) > COMMUNE_MAX:
+        errors.append(f"Le nom de commune est limité à {COMMUNE_MAX} caractères.")
+    return errors
+
+
+def scope_or_404(kind: str, ident: int) -> tuple[Scope, dict]:
+    """The scope named by the URL, if the viewer may see it, with what its page needs."""
+    if kind == "groupe":
+        group = training_access.visible_group_or_404(current_user, ident)
+        return scopes.group_scope(group), {"group": group}
+    if not current_user.is_staff:
+        abort(404)
+    if kind == "session":
+        training = training_access.visible_session_or_404(current_user, ident)
+        return scopes.session_scope(training), {"training": training}
+    if kind == "territoire" and ident == 0:
+        filters = area_filters()
+        if area_errors(filters):
+            abort(404)
+        return scopes.territory_scope(current_user, **filters), {"filters": filters}
+    abort(404)
+
+
+def scope_url(endpoint: str, kind: str, ident: int, **values) -> str:
+    if kind == "territoire":
+        values.update({key: value for key, value in area_filters().items() if value})
+    return url_for(endpoint, kind=kind, ident=ident, **values)
+
+
+def page_url(kind: str, ident: int, **values) -> str:
+    if kind == "groupe":
+        return url_for("analysis.group_aggregate", group_id=ident, **values)
+    if kind == "session":
+        return url_for("analysis.session_aggregate", session_id=ident, **values)
+    values.update({key: value for key, value in area_filters().items() if value})
+    return url_for("analysis.territory", **values)
+
+
+def _show(kind: str, ident: int, **extra):
+    scope, context = scope_or_404(kind, ident)
+    result = aggregates.current(scope)
+    sort = request.args.get("tri", "betweenness")
+    analysis = result.analysis
+    summary = request.args.get("vue") == "resume"
+    rows_page = paginate_list(services.sorted_structures(analysis, sort) if analysis else [], 50)
+    return render(
+        "analysis/aggregate.html",
+        "analysis/_aggregate_summary.html" if summary else "analysis/_aggregate_result.html",
+        kind=kind,
+        ident=ident,
+        scope=scope,
+        result=result,
+        analysis=analysis,
+        rows=rows_page.items,
+        rows_page=rows_page,
+        sort=sort,
+        sortable=services.SORTABLE,
+        sort_url=lambda column: page_url(kind, ident, tri=column),
+        sort_target="#aggregate-result",
+        poll_url=page_url(kind, ident, tri=sort, **({"vue": "resume"} if summary else {})),
+        full_url=page_url(kind, ident),
+        key_figures=services.KEY_FIGURES,
+        figure_labels=services.FIGURE_LABELS,
+        column_labels=services.COLUMN_LABELS,
+        sector_label=lambda code: vocab.label("secteurs", code),
+        graph_urls={
+            "source": scope_url("analysis.aggregate_graph", kind, ident),
+            "card": scope_url("analysis.aggregate_node", kind, ident, structure_id=0),
+            "positions": None,
+        },
+        export_url=lambda name: scope_url("analysis.aggregate_export", kind, ident, name=name),
+        export_files=EXPORT_FILES,
+        **context,
+        **extra,
+    )
+
+
+@bp.get("/groupes/<int:group_id>/analyse")
+def group_aggregate(group_id: int):
+    return _show("groupe", group_id)
+
+
+@bp.get("/sessions/<int:session_id>/analyse")
+def session_aggregate(session_id: int):
+    return _show("session", session_id)
+
+
+@bp.get("/territoire")
+def territory():
+    if not current_user.is_staff:
+        abort(404)
+    filters = area_filters()
+    errors = area_errors(filters)
+    if errors:
+        for message in errors:
+            flash(message, "error")
+        return render(
+            "analysis/aggregate.html",
+            kind="territoire",
+            ident=0,
+            result=None,
+            filters=filters,
+            departements=departements(),
+            status=422,
+        )
+    return _show("territoire", 0, departements=departements())
+
+
+# ----- what every aggregate offers ------------------------------------------------------------
+
+
+def _stored_or_404(kind: str, ident: int) -> tuple[Scope, dict]:
+    if kind not in KINDS:
+        abort(404)
+    scope, _context = scope_or_404(kind, ident)
+    result = aggregates.current(scope)
+    if result.payload is None:
+        abort(404)
+    return scope, result.payload
+
+
+@bp.get("/agregats/<kind>/<int:ident>/graphe.json")
+def aggregate_graph(kind: str, ident: int):
+    _scope, payload = _stored_or_404(kind, ident)
+    return jsonify(payload["graph"])
+
+
+@bp.get("/agregats/<kind>/<int:ident>/noeud/<int:structure_id>")
+def aggregate_node(kind: str, ident: int, structure_id: int):
+    _scope, payload = _stored_or_404(kind, ident)
+    analysis = aggregates.Result(None, payload, True).analysis
+    names = {row.id: row.name for row in analysis.structures}
+    row = next((r for r in analysis.structures if r.id == structure_id), None)
+    if row is None:
+        abort(404)
+    partners = [
+        {
+            "name": names.get(
+                int(edge["target"] if edge["source"] == str(row.id) else edge["source"])
+            ),
+            "status": edge["status"],
+            "level": None if edge["level"] < 0 else edge["level"],
+            "reports": edge["reports"],
+        }
+        for edge in (item["data"] for item in payload["graph"]["elements"]["edges"])
+        if str(row.id) in (edge["source"], edge["target"])
+    ]
+    return render(
+        "analysis/node.html",
+        "analysis/_node_card.html",
+        row=row,
+        partners=partners,
+        explanations=analysis.explanations,
+        back_url=page_url(kind, ident),
+        back_label="Retour à l'analyse",
+    )
+
+
+def _plain_graph(payload: dict) -> tuple[list[StructureIn], list[LinkIn]]:
+    """The aggregate's structures and merged links back from the stored graph."""
+    structures = [
+        StructureIn(id=row["id"], name=row["name"], sector=row["sector"])
+        for row in payload["analysis"]["structures"]
+    ]
+    links = [
+        LinkIn(
+            source=int(edge["source"]),
+            target=int(edge["target"]),
+            status=edge["status"],
+            level=None if edge["level"] < 0 else edge["level"],
+            reports=edge["reports"],
+        )
+        for edge in (item["data"] for item in payload["graph"]["elements"]["edges"])
+    ]
+    return structures, links
+
+
+EXPORT_FILES = ("analyse.json", "graphe.gexf", "graphe.graphml", "structures.csv", "liens.csv")
+
+
+@bp.get("/agregats/<kind>/<int:ident>/<any(" + ", ".join(EXPORT_FILES) + "):name>")
+def aggregate_export(kind: str, ident: int, name: str):
+    scope, payload = _stored_or_404(kind, ident)
+    if name == "analyse.json":
+        body = {"analysis": payload["analysis"], "perception_gaps": payload["perception_gaps"]}
+        response = jsonify(body)
+    elif name == "structures.csv":
+        response = Response(exports.structures_csv(payload), mimetype="text/csv")
+    elif name == "liens.csv":
+        response = Response(exports.links_csv(payload), mimetype="text/csv")
+    else:
+        structures, links = _plain_graph(payload)
+        analysis = aggregates.Result(None, payload, True).analysis
+        graph = export.export_graph(structures, links, analysis)
+        kind_of_file = name.split(".")[1]
+        write = export.to_gexf if kind_of_file == "gexf" else export.to_graphml
+        response = Response(write(graph), mimetype=f"application/{kind_of_file}+xml")
+    response.headers["Content-Disposition"] = f'attachment; filename="{scope.key}-{name}"'
+    return response

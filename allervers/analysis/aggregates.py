@@ -1,0 +1,146 @@
+"""Group, session and territory aggregates: computed in the background, read from the cache.
+
+A page asks `current(scope)`: it gets the last result stored for the scope and whether it is
+still fresh. When it is not, a job is queued (once) and the page says « calcul en cours… ».
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from allervers.analysis import cache, scopes
+from allervers.analysis.scopes import Scope
+from allervers.analysis.services import link_in, node_data, structure_in
+from allervers.core import vocab
+from allervers.directory.models import Structure, normalise
+from allervers.extensions import db
+from allervers.maps.models import CooperationLink, MapEntry
+from allervers.network import Analysis, LinkIn, StructureIn, aggregate, analyse, layout
+
+
+@dataclass
+class Result:
+    """What a page shows: the stored payload (None before the first computation)."""
+
+    scope: Scope
+    payload: dict | None
+    fresh: bool
+    computed_at: object = None
+
+    @property
+    def analysis(self) -> Analysis | None:
+        return Analysis.from_json(self.payload["analysis"]) if self.payload else None
+
+
+def current(scope: Scope) -> Result:
+    """The scope's last result; queues its computation when the data has changed since."""
+    from allervers.analysis import tasks
+
+    version = scopes.version(scope)
+    stored = cache.load(scope.key)
+    if not stored.is_fresh(version) and cache.claim(scope.key, version):
+        tasks.compute_scope(scope.as_dict())
+        stored = cache.load(scope.key)  # when jobs run inline (tests), the result is there
+    return Result(scope, stored.payload, stored.is_fresh(version), stored.computed_at)
+
+
+def compute_and_store(scope: Scope) -> dict:
+    """The job itself: the version is read before the data, so a change during the
+    computation only makes the result look older than it is (and it is computed again)."""
+    version = scopes.version(scope)
+    try:
+        payload = compute(scope)
+    except Exception:
+        cache.release(scope.key)
+        raise
+    cache.save(scope.key, version, payload)
+    return payload
+
+
+def compute(scope: Scope) -> dict:
+    maps = load_maps(scope.map_ids)
+    structures, links, perception_gaps = aggregate(maps)
+    if scope.departement or scope.commune:
+        structures, links = within_area(structures, links, scope.departement, scope.commune)
+    analysis = analyse(
+        structures, links, sectors=vocab.choices("secteurs"), publics=vocab.choices("publics")
+    )
+    return {
+        "analysis": analysis.to_json(),
+        "perception_gaps": [gap.__dict__ for gap in perception_gaps if _kept(gap, structures)],
+        "graph": graph_elements(analysis, links, layout(structures, links)),
+        "maps": len(maps),
+    }
+
+
+def _kept(gap, structures) -> bool:
+    ids = {structure.id for structure in structures}
+    return gap.source_id in ids and gap.target_id in ids
+
+
+def load_maps(map_ids) -> list[tuple[list[StructureIn], list[LinkIn]]]:
+    """Every live entry and link of the maps in three queries, whatever their number."""
+    if not map_ids:
+        return []
+    entries = db.session.scalars(
+        select(MapEntry)
+        .where(MapEntry.map_id.in_(map_ids), MapEntry.deleted_at.is_(None))
+        .options(selectinload(MapEntry.structure).selectinload(Structure.publics))
+    )
+    structures = defaultdict(list)
+    for entry in entries:
+        structures[entry.map_id].append(structure_in(entry.structure))
+    links = defaultdict(list)
+    query = select(CooperationLink).where(
+        CooperationLink.map_id.in_(map_ids), CooperationLink.deleted_at.is_(None)
+    )
+    for link in db.session.scalars(query):
+        links[link.map_id].append(link_in(link))
+    return [(structures[map_id], links[map_id]) for map_id in sorted(map_ids)]
+
+
+def within_area(structures, links, departement: str | None, commune: str | None):
+    """The structures of the area, plus the partners they are linked to outside it."""
+    query = select(Structure.id).where(Structure.id.in_([s.id for s in structures]))
+    if departement:
+        query = query.where(Structure.departement == departement)
+    if commune:
+        wanted = normalise(commune)
+        query = query.where(Structure.commune.is_not(None))
+        inside = {
+            structure_id
+            for structure_id, name in db.session.execute(query.add_columns(Structure.commune))
+            if normalise(name) == wanted
+        }
+    else:
+        inside = set(db.session.scalars(query))
+    kept_links = [link for link in links if link.source in inside or link.target in inside]
+    ends = inside | {end for link in kept_links for end in (link.source, link.target)}
+    return [s for s in structures if s.id in ends], kept_links
+
+
+def graph_elements(analysis: Analysis, links, positions: dict) -> dict:
+    """Cytoscape elements with their server-computed positions (drawn as they are)."""
+    nodes = [
+        {
+            "data": node_data(row, focal=False),
+            "position": {"x": positions[row.id][0], "y": positions[row.id][1]},
+        }
+        for row in analysis.structures
+    ]
+    edges = [
+        {
+            "data": {
+                "id": f"e{link.source}-{link.target}",
+                "source": str(link.source),
+                "target": str(link.target),
+                "status": link.status,
+                "level": link.level if link.level is not None else -1,
+                "reports": link.reports,
+            }
+        }
+        for link in links
+    ]
+    return {"elements": {"nodes": nodes, "edges": edges}, "preset": True}

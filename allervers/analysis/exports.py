@@ -1,0 +1,66 @@
+"""CSV exports of an aggregate: its structures with their measures, its merged links."""
+
+import csv
+import io
+
+from allervers.core import vocab
+from allervers.maps.importer import safe_cell
+from allervers.maps.models import STATUSES
+
+STRUCTURE_COLUMNS = (
+    "Structure",
+    "Secteur",
+    "Liens",
+    "Passeur",
+    "Proximité",
+    "Influence",
+    "Communauté",
+    "Point de fragilité",
+)
+LINK_COLUMNS = ("Structure A", "Structure B", "Statut", "Niveau", "Cartes qui le citent")
+
+
+def _decimal(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}".replace(".", ",")
+
+
+def _csv(header, rows) -> str:
+    """UTF-8 with a BOM and `;`, decimal commas: what a French spreadsheet opens as is."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+    return "\ufeff" + out.getvalue()
+
+
+def structures_csv(payload: dict) -> str:
+    rows = (
+        (
+            row["name"],
+            vocab.label("secteurs", row["sector"]) if row["sector"] else "",
+            row["degree"],
+            _decimal(row["betweenness"]),
+            _decimal(row["closeness"]),
+            _decimal(row["eigenvector"]),
+            row["community"],
+            "oui" if row["is_articulation_point"] else "non",
+        )
+        for row in payload["analysis"]["structures"]
+    )
+    return _csv(STRUCTURE_COLUMNS, rows)
+
+
+def links_csv(payload: dict) -> str:
+    names = {str(row["id"]): row["name"] for row in payload["analysis"]["structures"]}
+    rows = (
+        (
+            names[edge["source"]],
+            names[edge["target"]],
+            STATUSES.get(edge["status"], edge["status"]),
+            "" if edge["level"] < 0 else edge["level"],
+            edge["reports"],
+        )
+        for edge in (item["data"] for item in payload["graph"]["elements"]["edges"])
+    )
+    return _csv(LINK_COLUMNS, rows)

@@ -1,0 +1,104 @@
+"""The aggregates the analysis covers beyond one map: a group, a session, a territory.
+
+A scope names the maps it merges (and, for a territory, the area kept). Its `key` names the
+cached result; `version()` says which state of those maps and of the directory a result
+describes: any change to a map or a structure gives a new version.
+"""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import func, select
+
+from allervers.auth.models import User
+from allervers.directory.models import Structure
+from allervers.extensions import db
+from allervers.maps.access import visible_maps
+from allervers.maps.models import CooperationMap
+from allervers.training.models import Group, Membership, TrainingSession
+
+
+@dataclass(frozen=True)
+class Scope:
+    key: str
+    title: str
+    map_ids: tuple[int, ...]
+    departement: str | None = None
+    commune: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Scope":
+        return cls(**{**data, "map_ids": tuple(data["map_ids"])})
+
+
+def _live_map_ids(query) -> tuple[int, ...]:
+    query = query.where(CooperationMap.deleted_at.is_(None)).order_by(CooperationMap.id)
+    return tuple(db.session.scalars(query))
+
+
+def _trainee_ids(group_ids):
+    return select(Membership.user_id).where(
+        Membership.group_id.in_(group_ids), Membership.role == "stagiaire"
+    )
+
+
+def group_scope(group: Group) -> Scope:
+    """The group map and the personal maps of the group's trainees."""
+    query = select(CooperationMap.id).where(
+        (CooperationMap.group_id == group.id)
+        | CooperationMap.owner_id.in_(_trainee_ids([group.id]))
+    )
+    return Scope(key=f"groupe-{group.id}", title=group.name, map_ids=_live_map_ids(query))
+
+
+def session_scope(training: TrainingSession) -> Scope:
+    """Every group of the session: their group maps and their trainees' maps."""
+    group_ids = [group.id for group in training.live_groups]
+    trainees = _trainee_ids(group_ids)
+    query = select(CooperationMap.id).where(
+        CooperationMap.group_id.in_(group_ids) | CooperationMap.owner_id.in_(trainees)
+    )
+    return Scope(key=f"session-{training.id}", title=training.title, map_ids=_live_map_ids(query))
+
+
+def territory_scope(viewer: User, departement: str | None, commune: str | None) -> Scope:
+    """Every map `viewer` may open, kept to the structures of an area and their partners.
+
+    Viewers who see the same maps share the same result (the key digests what it covers).
+    """
+    ids = _live_map_ids(visible_maps(viewer).with_only_columns(CooperationMap.id))
+    digest = version_digest([ids, departement, commune])[:24]
+    return Scope(
+        key=f"territoire-{digest}",
+        title="Territoire",
+        map_ids=ids,
+        departement=departement or None,
+        commune=commune or None,
+    )
+
+
+def version(scope: Scope) -> str:
+    """The state of the scope's maps and of the directory, as a short digest."""
+    rows = []
+    if scope.map_ids:
+        query = select(CooperationMap.id, CooperationMap.content_version).where(
+            CooperationMap.id.in_(scope.map_ids)
+        )
+        rows = sorted(tuple(row) for row in db.session.execute(query))
+    return version_digest([scope.as_dict(), rows, directory_stamp()])
+
+
+def directory_stamp() -> list:
+    """Changes whenever a structure is added, edited, merged or deleted."""
+    count, latest = db.session.execute(
+        select(func.count(Structure.id), func.max(Structure.updated_at))
+    ).one()
+    return [count, latest.isoformat() if latest else None]
+
+
+def version_digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:40]

@@ -1,0 +1,62 @@
+"""Where igraph computes for us, it must agree with networkx, the reference."""
+
+import networkx as nx
+import pytest
+
+from allervers.network import LinkIn, StructureIn, analyse, layout
+from tests.network.graphs import by_name, from_graph
+
+
+def test_igraph_path_measures_agree_with_networkx_on_a_large_scattered_graph():
+    graph = nx.gnm_random_graph(400, 520, seed=11)
+    graph.add_nodes_from(range(400, 410))  # isolates
+    structures, links = from_graph(graph)
+    rows = by_name(analyse(structures, links))
+    betweenness = nx.betweenness_centrality(graph)
+    closeness = nx.closeness_centrality(graph)
+    assert nx.number_connected_components(graph) > 20
+    for node in graph:
+        assert rows[str(node)].betweenness == pytest.approx(betweenness[node], abs=1e-12)
+        assert rows[str(node)].closeness == pytest.approx(closeness[node], abs=1e-12)
+
+
+def test_path_measures_of_tiny_maps():
+    one = [StructureIn(1, "Seule", None)]
+    assert by_name(analyse(one, []))["Seule"].closeness == 0.0
+    two = [StructureIn(1, "A", None), StructureIn(2, "B", None)]
+    rows = by_name(analyse(two, [LinkIn(1, 2, "existant", 1)]))
+    assert (rows["A"].betweenness, rows["A"].closeness) == (0.0, 1.0)
+
+
+def _territory(size: int, links: int):
+    graph = nx.gnm_random_graph(size, links, seed=5)
+    return from_graph(graph)
+
+
+def test_layout_places_every_structure_and_is_deterministic():
+    structures, links = _territory(300, 600)
+    first = layout(structures, links)
+    assert set(first) == {structure.id for structure in structures}
+    assert layout(list(reversed(structures)), links) == first
+    xs = [x for x, _y in first.values()]
+    assert min(xs) == 0.0
+    assert max(xs) > 500
+
+
+def test_layout_draws_linked_structures_closer_than_strangers():
+    structures, links = _territory(200, 400)
+    positions = layout(structures, links)
+    linked = {link.pair for link in links}
+
+    def distance(a, b):
+        (xa, ya), (xb, yb) = positions[a], positions[b]
+        return ((xa - xb) ** 2 + (ya - yb) ** 2) ** 0.5
+
+    ids = sorted(positions)
+    near = [distance(a, b) for a, b in linked]
+    far = [distance(a, b) for a in ids[:40] for b in ids[40:80] if (a, b) not in linked]
+    assert sum(near) / len(near) < 0.6 * sum(far) / len(far)
+
+
+def test_layout_of_an_empty_map():
+    assert layout([], []) == {}
