@@ -9,8 +9,11 @@ VENDOR := static/vendor
 
 .PHONY: run test setup db lint pytest bench clean
 
+# The web server and, beside it, the worker that computes aggregates in the background.
 run: setup db
 	@echo "Aller-vers : http://$(HOST):$(PORT)"
+	$(BIN)/huey_consumer allervers.worker.huey -w 1 -k process & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup db lint pytest

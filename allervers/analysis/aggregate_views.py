@@ -13,13 +13,14 @@ from allervers.analysis.scopes import Scope
 from allervers.core import vocab
 from allervers.core.web import paginate_list, render
 from allervers.directory.services import departements
-from allervers.network import LinkIn, StructureIn, export
+from allervers.network import LinkIn, StructureIn, StructureMeasures, export
 from allervers.training import access as training_access
 
 from . import bp
 
 KINDS = ("groupe", "session", "territoire")
 COMMUNE_MAX = 120
+LARGE_GRAPH = 300  # structures: above, the graph draws labels only when zoomed in
 
 
 def area_filters() -> dict[str, str]:
@@ -104,6 +105,7 @@ def _show(kind: str, ident: int, **extra):
             "source": scope_url("analysis.aggregate_graph", kind, ident),
             "card": scope_url("analysis.aggregate_node", kind, ident, structure_id=0),
             "positions": None,
+            "large": bool(analysis) and analysis.network.nodes > LARGE_GRAPH,
         },
         export_url=lambda name: scope_url("analysis.aggregate_export", kind, ident, name=name),
         export_files=EXPORT_FILES,
@@ -165,11 +167,12 @@ def aggregate_graph(kind: str, ident: int):
 @bp.get("/agregats/<kind>/<int:ident>/noeud/<int:structure_id>")
 def aggregate_node(kind: str, ident: int, structure_id: int):
     _scope, payload = _stored_or_404(kind, ident)
-    analysis = aggregates.Result(None, payload, True).analysis
-    names = {row.id: row.name for row in analysis.structures}
-    row = next((r for r in analysis.structures if r.id == structure_id), None)
-    if row is None:
+    rows = payload["analysis"]["structures"]
+    names = {row["id"]: row["name"] for row in rows}
+    found = next((row for row in rows if row["id"] == structure_id), None)
+    if found is None:
         abort(404)
+    row = StructureMeasures(**found)
     partners = [
         {
             "name": names.get(
@@ -187,7 +190,7 @@ def aggregate_node(kind: str, ident: int, structure_id: int):
         "analysis/_node_card.html",
         row=row,
         partners=partners,
-        explanations=analysis.explanations,
+        explanations=payload["analysis"]["explanations"],
         back_url=page_url(kind, ident),
         back_label="Retour à l'analyse",
     )

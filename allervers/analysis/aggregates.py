@@ -4,20 +4,23 @@ A page asks `current(scope)`: it gets the last result stored for the scope and w
 still fresh. When it is not, a job is queued (once) and the page says « calcul en cours… ».
 """
 
-from collections import defaultdict
+import logging
+import sqlite3
+import time
 from dataclasses import dataclass
 
+import redis
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from allervers.analysis import cache, scopes
 from allervers.analysis.scopes import Scope
-from allervers.analysis.services import link_in, node_data, structure_in
+from allervers.analysis.services import load_maps, node_data
 from allervers.core import vocab
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
-from allervers.maps.models import CooperationLink, MapEntry
-from allervers.network import Analysis, LinkIn, StructureIn, aggregate, analyse, layout
+from allervers.network import Analysis, aggregate, analyse, layout
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -28,6 +31,7 @@ class Result:
     payload: dict | None
     fresh: bool
     computed_at: object = None
+    queue_down: bool = False  # the job could not be queued (Redis or the queue file down)
 
     @property
     def analysis(self) -> Analysis | None:
@@ -40,21 +44,31 @@ def current(scope: Scope) -> Result:
 
     version = scopes.version(scope)
     stored = cache.load(scope.key)
+    queue_down = False
     if not stored.is_fresh(version) and cache.claim(scope.key, version):
-        tasks.compute_scope(scope.as_dict())
+        try:
+            tasks.compute_scope(scope.as_dict())
+        except (redis.RedisError, sqlite3.Error, OSError) as error:
+            log.warning("File des calculs injoignable : %s", error)
+            cache.release(scope.key)  # the next visit tries again
+            queue_down = True
         stored = cache.load(scope.key)  # when jobs run inline (tests), the result is there
-    return Result(scope, stored.payload, stored.is_fresh(version), stored.computed_at)
+    result = Result(scope, stored.payload, stored.is_fresh(version), stored.computed_at)
+    result.queue_down = queue_down
+    return result
 
 
 def compute_and_store(scope: Scope) -> dict:
     """The job itself: the version is read before the data, so a change during the
     computation only makes the result look older than it is (and it is computed again)."""
     version = scopes.version(scope)
+    started = time.perf_counter()
     try:
         payload = compute(scope)
     except Exception:
         cache.release(scope.key)
         raise
+    payload["seconds"] = round(time.perf_counter() - started, 3)
     cache.save(scope.key, version, payload)
     return payload
 
@@ -78,27 +92,6 @@ def compute(scope: Scope) -> dict:
 def _kept(gap, structures) -> bool:
     ids = {structure.id for structure in structures}
     return gap.source_id in ids and gap.target_id in ids
-
-
-def load_maps(map_ids) -> list[tuple[list[StructureIn], list[LinkIn]]]:
-    """Every live entry and link of the maps in three queries, whatever their number."""
-    if not map_ids:
-        return []
-    entries = db.session.scalars(
-        select(MapEntry)
-        .where(MapEntry.map_id.in_(map_ids), MapEntry.deleted_at.is_(None))
-        .options(selectinload(MapEntry.structure).selectinload(Structure.publics))
-    )
-    structures = defaultdict(list)
-    for entry in entries:
-        structures[entry.map_id].append(structure_in(entry.structure))
-    links = defaultdict(list)
-    query = select(CooperationLink).where(
-        CooperationLink.map_id.in_(map_ids), CooperationLink.deleted_at.is_(None)
-    )
-    for link in db.session.scalars(query):
-        links[link.map_id].append(link_in(link))
-    return [(structures[map_id], links[map_id]) for map_id in sorted(map_ids)]
 
 
 def within_area(structures, links, departement: str | None, commune: str | None):

@@ -5,18 +5,15 @@ also when Redis does not answer, so that pages keep working (slower) during an o
 """
 
 import json
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.dialects import postgresql, sqlite
 
 from allervers.analysis.models import AnalysisResult
-from allervers.core.redis_client import redis_client
+from allervers.core.redis_client import with_redis
 from allervers.core.timeutil import utcnow
 from allervers.extensions import db
-
-log = logging.getLogger(__name__)
 
 # A job still pending after this long is taken for lost (its worker died) and queued again.
 PENDING_TIMEOUT = timedelta(minutes=10)
@@ -44,7 +41,7 @@ class Stored:
 
 def load(key: str) -> Stored:
     """What is stored under `key` (an empty `Stored` when nothing is)."""
-    stored = _redis_call(_redis_load, key)
+    stored = with_redis(_redis_load, key)
     if stored is not None:
         return stored
     row = db.session.get(AnalysisResult, key)
@@ -93,7 +90,7 @@ def release(key: str) -> None:
 
 
 def _write(key: str, **values) -> None:
-    if _redis_call(_redis_write, key, values) is not None:
+    if with_redis(_redis_write, key, values) is not None:
         return
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -105,20 +102,6 @@ def _write(key: str, **values) -> None:
 
 def _redis_key(key: str) -> str:
     return f"allervers:analysis:{key}"
-
-
-def _redis_call(function, *args):
-    """Run a Redis operation; None when Redis is not configured or does not answer."""
-    client = redis_client()
-    if client is None:
-        return None
-    import redis
-
-    try:
-        return function(client, *args)
-    except redis.RedisError as error:
-        log.warning("Redis indisponible pour le cache d'analyse : %s", error)
-        return None
 
 
 def _redis_load(client, key: str) -> Stored:

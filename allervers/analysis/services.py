@@ -1,5 +1,6 @@
 """From the database to the analysis module's plain values, and back to the pages."""
 
+from collections import defaultdict
 from dataclasses import asdict
 
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from allervers.core import vocab
 from allervers.core.timeutil import utcnow
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
-from allervers.maps.models import CooperationLink, CooperationMap, MapSnapshot
+from allervers.maps.models import CooperationLink, CooperationMap, MapEntry, MapSnapshot
 from allervers.network import Analysis, Comparison, LinkIn, StructureIn, analyse, compare
 from allervers.training.models import Group, Membership
 
@@ -82,9 +83,35 @@ def link_in(link: CooperationLink) -> LinkIn:
     )
 
 
+def load_maps(map_ids) -> list[tuple[list[StructureIn], list[LinkIn]]]:
+    """Every live entry and link of the maps in three queries, whatever their number."""
+    if not map_ids:
+        return []
+    entries = db.session.scalars(
+        select(MapEntry)
+        .where(MapEntry.map_id.in_(map_ids), MapEntry.deleted_at.is_(None))
+        .options(selectinload(MapEntry.structure).selectinload(Structure.publics))
+    )
+    structures = defaultdict(list)
+    for entry in entries:
+        structures[entry.map_id].append(structure_in(entry.structure))
+    links = defaultdict(list)
+    query = select(CooperationLink).where(
+        CooperationLink.map_id.in_(map_ids), CooperationLink.deleted_at.is_(None)
+    )
+    for link in db.session.scalars(query):
+        links[link.map_id].append(link_in(link))
+    return [
+        (
+            sorted(structures[map_id], key=lambda s: (normalise(s.name), s.id)),
+            sorted(links[map_id], key=lambda link: link.pair),
+        )
+        for map_id in sorted(map_ids)
+    ]
+
+
 def map_input(cooperation_map: CooperationMap) -> tuple[list[StructureIn], list[LinkIn]]:
-    structures = [structure_in(entry.structure) for entry in cooperation_map.live_entries]
-    return structures, [link_in(link) for link in cooperation_map.live_links]
+    return load_maps([cooperation_map.id])[0]
 
 
 def candidates_near(cooperation_map: CooperationMap) -> list[StructureIn]:

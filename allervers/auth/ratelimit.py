@@ -1,4 +1,8 @@
-"""Fixed-window counters shared by every worker: Redis when REDIS_URL is set, else the database."""
+"""Fixed-window counters shared by every worker: Redis when REDIS_URL is set, else the database.
+
+When Redis does not answer, the database counts instead: the limits keep protecting
+accounts (the counts start again from zero on the other store).
+"""
 
 from datetime import timedelta
 
@@ -6,39 +10,38 @@ from sqlalchemy import case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from allervers.auth.models import RateCounter
-from allervers.core.redis_client import redis_client
+from allervers.core.redis_client import with_redis
 from allervers.core.timeutil import utcnow
 from allervers.extensions import db
 
 
 def count(key: str) -> int:
     """How many hits `key` has in its current window."""
-    client = redis_client()
-    if client is not None:
-        return int(client.get(f"allervers:rate:{key}") or 0)
+    counted = with_redis(lambda client: int(client.get(f"allervers:rate:{key}") or 0))
+    if counted is not None:
+        return counted
     row = db.session.get(RateCounter, key)
     return row.count if row and row.window_ends_at > utcnow() else 0
 
 
 def hit(key: str, window: timedelta) -> int:
     """Add one hit and return the new count; a window that has ended starts again at 1."""
-    client = redis_client()
-    if client is not None:
-        redis_key = f"allervers:rate:{key}"
-        pipe = client.pipeline()
-        pipe.incr(redis_key)
-        pipe.expire(redis_key, int(window.total_seconds()), nx=True)
-        return int(pipe.execute()[0])
-    return _hit_database(key, window)
+    hits = with_redis(_hit_redis, key, window)
+    return hits if hits is not None else _hit_database(key, window)
 
 
 def reset(key: str) -> None:
-    client = redis_client()
-    if client is not None:
-        client.delete(f"allervers:rate:{key}")
-        return
+    with_redis(lambda client: client.delete(f"allervers:rate:{key}"))
     db.session.execute(delete(RateCounter).where(RateCounter.key == key))
     db.session.commit()
+
+
+def _hit_redis(client, key: str, window: timedelta) -> int:
+    redis_key = f"allervers:rate:{key}"
+    pipe = client.pipeline()
+    pipe.incr(redis_key)
+    pipe.expire(redis_key, int(window.total_seconds()), nx=True)
+    return int(pipe.execute()[0])
 
 
 def _hit_database(key: str, window: timedelta) -> int:

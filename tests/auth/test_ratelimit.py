@@ -54,3 +54,12 @@ def test_sign_in_lock_through_redis(app, make_user):
     assert "Trop de tentatives" in text(sign_in(app.test_client(), user.email))
     ratelimit.reset(f"login:account:{user.email}")
     ratelimit.reset("login:address:127.0.0.1")
+
+
+def test_counters_fall_back_to_the_database_when_redis_is_down(app):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    assert [ratelimit.hit("k", WINDOW) for _ in range(3)] == [1, 2, 3]
+    assert ratelimit.count("k") == 3
+    assert db.session.get(RateCounter, "k").count == 3
+    ratelimit.reset("k")
+    assert ratelimit.count("k") == 0

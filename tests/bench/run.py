@@ -1,26 +1,37 @@
 """`make bench`: server time of the pages a workshop leans on, on a generated data set.
 
-Not a test: it prints figures against their targets. Data: 5,000 structures, a map of 150
-structures and 400 links. Each figure is the median of several requests through the WSGI app
-(no network), on a throw-away SQLite file — or on BENCH_DATABASE_URL when given.
+Not a test: it prints figures against their targets. Data: 5,000 structures; a map of 150
+structures and 400 links; a group of 30 trainee maps (~600 structures, ~2,000 links); a
+territory of 100 more maps (2,000 structures, 10,000 links). Page figures are medians of
+requests through the WSGI app (no network); aggregates are computed by a real background
+worker (`huey_consumer`, as `make run` starts it), whose peak memory is read from /proc.
+On a throw-away SQLite file, or on BENCH_DATABASE_URL when given.
 """
 
 import os
 import random
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 from flask_migrate import upgrade
+from sqlalchemy import insert
 
 from allervers import create_app
+from allervers.analysis import cache
 from allervers.auth.models import User
 from allervers.auth.passwords import hash_password
+from allervers.core.jobs import huey
 from allervers.directory.models import Structure, StructurePublic
 from allervers.extensions import db
 from allervers.maps.models import CooperationLink, CooperationMap, MapEntry
+from allervers.maps.services import touch
+from allervers.training.models import Group, Membership, TrainingSession
 from tests.helpers import csrf_token
 
 PASSWORD = "mot-de-passe-du-banc"
@@ -33,10 +44,13 @@ KINDS = [
     ("Épicerie solidaire", "ES"),
     ("Mairie", "MUNI"),
 ]
+SECTORS = ["social", "sante", "emploi", "logement", "droits", "jeunesse"]
 
 
-def build_data() -> tuple[User, CooperationMap]:
-    rng = random.Random(7)
+# ----- data -------------------------------------------------------------------------------------
+
+
+def make_structures(rng: random.Random) -> list[int]:
     structures = []
     for number in range(5000):
         kind, typology = rng.choice(KINDS)
@@ -51,36 +65,93 @@ def build_data() -> tuple[User, CooperationMap]:
         structure.publics = [StructurePublic(public_code="jeunes")]
         structures.append(structure)
     db.session.add_all(structures)
-    user = User(
-        email="banc@exemple.fr",
-        name="Banc",
-        role="stagiaire",
-        password_hash=hash_password(PASSWORD),
-    )
+    db.session.flush()
+    return [structure.id for structure in structures]
+
+
+def make_user(email: str, role: str, password_hash: str) -> User:
+    user = User(email=email, name=email.split("@")[0], role=role, password_hash=password_hash)
     db.session.add(user)
     db.session.flush()
-    cooperation_map = CooperationMap(title="Carte du banc", owner_id=user.id)
+    return user
+
+
+def make_map(rng, title: str, structure_ids: list[int], links: int, **owner) -> int:
+    """A map of these structures with `links` random distinct links, written in bulk."""
+    cooperation_map = CooperationMap(title=title, **owner)
     db.session.add(cooperation_map)
-    placed = structures[:150]
-    cooperation_map.entries = [
-        MapEntry(structure_id=s.id, influence=rng.randint(0, 5)) for s in placed
-    ]
-    pairs = set()
-    while len(pairs) < 400:
-        first, second = rng.sample(range(150), 2)
-        pairs.add(tuple(sorted((first, second))))
-    for first, second in sorted(pairs):
-        link = CooperationLink(level=rng.randint(0, 5), status="existant")
-        link.set_pair(placed[first].id, placed[second].id)
-        cooperation_map.links.append(link)
+    db.session.flush()
+    db.session.execute(
+        insert(MapEntry),
+        [{"map_id": cooperation_map.id, "structure_id": sid} for sid in structure_ids],
+    )
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < min(links, len(structure_ids) * (len(structure_ids) - 1) // 2):
+        first, second = rng.sample(structure_ids, 2)
+        pairs.add((min(first, second), max(first, second)))
+    rows = []
+    for low, high in sorted(pairs):
+        status = rng.choice(["existant"] * 6 + ["difficile", "souhaite"])
+        rows.append(
+            {
+                "map_id": cooperation_map.id,
+                "source_id": low,
+                "target_id": high,
+                "pair_low_id": low,
+                "pair_high_id": high,
+                "level": rng.randint(0, 5),
+                "status": status,
+                "direction": "mutuel",
+                "resources": [],
+                "publics": [],
+            }
+        )
+    db.session.execute(insert(CooperationLink), rows)
+    return cooperation_map.id
+
+
+def build_data() -> dict:
+    rng = random.Random(7)
+    ids = make_structures(rng)
+    password_hash = hash_password(PASSWORD)
+    trainee = make_user("banc@exemple.fr", "stagiaire", password_hash)
+    admin = make_user("admin-banc@exemple.fr", "admin", password_hash)
+    workshop_map = make_map(rng, "Carte du banc", ids[:150], 400, owner_id=trainee.id)
+
+    training = TrainingSession(
+        title="Session du banc", module="Module 2", audience="Niveau 6", objectives=[]
+    )
+    group = Group(session=training, name="Groupe du banc", city="Orléans")
+    db.session.add_all([training, group])
+    group_pool = ids[200:800]
+    for number in range(30):
+        person = make_user(f"stagiaire{number}@exemple.fr", "stagiaire", password_hash)
+        group.memberships.append(
+            Membership(user=person, role="stagiaire", joined_at=datetime.now())
+        )
+        # a shared core of 40 structures (perception gaps) and 20 of the trainee's own
+        chosen = rng.sample(group_pool[:40], 15) + group_pool[40 + number * 18 : 58 + number * 18]
+        make_map(rng, f"Carte {number}", chosen, 67, owner_id=person.id)
+
+    territory_pool = ids[1000:3000]
+    for number in range(100):
+        own = territory_pool[number * 20 : number * 20 + 20]
+        chosen = own + rng.sample(territory_pool, 20)
+        make_map(rng, f"Territoire {number}", sorted(set(chosen)), 100, owner_id=admin.id)
     db.session.commit()
-    return user, cooperation_map
+    return {"trainee": trainee.email, "admin": admin.email, "map": workshop_map, "group": group.id}
 
 
-def median_ms(call, runs: int) -> float:
+# ----- measures ---------------------------------------------------------------------------------
+
+
+def median_ms(call, runs: int, before=None) -> float:
+    """Median server time of `call()`; `before()` runs untimed before each call."""
     call()  # warm-up (template compilation, caches)
     timings = []
     for _ in range(runs):
+        if before:
+            before()
         start = time.perf_counter()
         response = call()
         timings.append((time.perf_counter() - start) * 1000)
@@ -88,21 +159,76 @@ def median_ms(call, runs: int) -> float:
     return statistics.median(timings)
 
 
-def main() -> int:
-    folder = Path(tempfile.mkdtemp(prefix="allervers-bench-"))
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.db'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "banc", "REDIS_URL": None})
-    with app.app_context():
-        upgrade()
-        user, cooperation_map = build_data()
-        email, map_id = user.email, cooperation_map.id
-        placed = [e.structure_id for e in cooperation_map.entries]
-        existing = {(l.pair_low_id, l.pair_high_id) for l in cooperation_map.links}  # noqa: E741
-        db.session.remove()
+def signed_in(app, email: str):
     client = app.test_client()
     token = csrf_token(client)
     client.post("/connexion", data={"csrf_token": token, "email": email, "password": PASSWORD})
+    return client
+
+
+def start_worker(url: str, queue: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "HUEY_DB": queue,
+        "REDIS_URL": "",
+        "SECRET_KEY": "banc",
+    }
+    consumer = Path(sys.executable).parent / "huey_consumer"
+    return subprocess.Popen(
+        [str(consumer), "allervers.worker.huey", "-w", "1", "-k", "thread", "-d", "0.05"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def peak_memory_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM) in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def wait_for(app, key: str, pages: list, timeout: float = 120) -> tuple[float, float]:
+    """Wait for the worker's result, requesting pages meanwhile; (wall seconds, slowest page ms)."""
+    start, slowest = time.perf_counter(), 0.0
+    while time.perf_counter() - start < timeout:
+        for page in pages:
+            began = time.perf_counter()
+            response = page()
+            slowest = max(slowest, (time.perf_counter() - began) * 1000)
+            assert response.status_code < 400, response.status_code
+        with app.app_context():
+            stored = cache.load(key)
+            if stored.payload is not None and stored.pending_version is None:
+                return time.perf_counter() - start, slowest
+        time.sleep(0.02)
+    raise TimeoutError(f"pas de résultat pour {key} en {timeout} s")
+
+
+def main() -> int:
+    folder = Path(tempfile.mkdtemp(prefix="allervers-bench-"))
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.db'}"
+    queue = str(folder / "jobs.sqlite")
+    huey.storage_kwargs["filename"] = queue
+    huey.storage = huey.create_storage()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "banc", "REDIS_URL": None})
+    with app.app_context():
+        upgrade()
+        data = build_data()
+        db.session.remove()
+    map_id, group_id = data["map"], data["group"]
+    client, staff = signed_in(app, data["trainee"]), signed_in(app, data["admin"])
     token = csrf_token(client, "/")
+    with app.app_context():
+        placed = [entry.structure_id for entry in db.session.get(CooperationMap, map_id).entries]
+        existing = {
+            (link.pair_low_id, link.pair_high_id)
+            for link in db.session.get(CooperationMap, map_id).links
+        }
     free_pairs = ((a, b) for a in placed for b in placed if a < b and (a, b) not in existing)
 
     def add_link():
@@ -117,12 +243,12 @@ def main() -> int:
         }
         return client.post(f"/cartes/{map_id}/liens", data=data, headers={"HX-Request": "true"})
 
-    search_path = (
-        "/annuaire?q=epicerie+orleans"
-        if "directory.list_structures" in app.view_functions
-        else f"/cartes/{map_id}/structures/recherche?q=epicerie+orleans"
-    )
-    analysis_page = median_ms(lambda: client.get(f"/cartes/{map_id}/analyse.json"), 10)
+    def map_changed():
+        with app.app_context():
+            touch(map_id)
+            db.session.commit()
+
+    analysis_json = f"/cartes/{map_id}/analyse.json"
     results = [
         (
             "Éditeur de carte (150 structures, 400 liens)",
@@ -130,17 +256,104 @@ def main() -> int:
             median_ms(lambda: client.get(f"/cartes/{map_id}"), 15),
         ),
         ("Ajout d'un lien (htmx)", 30, median_ms(add_link, 30)),
-        ("Analyse d'une carte de 150 structures (sans cache)", 100, analysis_page),
+        (
+            "Analyse d'une carte de 150 structures, à froid",
+            100,
+            median_ms(lambda: client.get(analysis_json), 10, before=map_changed),
+        ),
+        ("Analyse de cette carte, en cache", 20, median_ms(lambda: client.get(analysis_json), 30)),
         (
             "Recherche dans l'annuaire (5 000 structures)",
             50,
-            median_ms(lambda: client.get(search_path, headers={"HX-Request": "true"}), 30),
+            median_ms(
+                lambda: client.get("/annuaire?q=epicerie+orleans", headers={"HX-Request": "true"}),
+                30,
+            ),
         ),
     ]
+
+    worker = start_worker(url, queue)
+    try:
+        time.sleep(1.5)  # the worker imports the app
+        resting = peak_memory_mb(worker.pid)
+        group_page = f"/groupes/{group_id}/analyse"
+        staff.get(group_page)  # queues the group aggregate
+        group_wall, _slowest = wait_for(app, f"groupe-{group_id}", [])
+        with app.app_context():
+            group_payload = cache.load(f"groupe-{group_id}").payload
+        network = group_payload["analysis"]["network"]
+        results.append(
+            (
+                f"Agrégat du groupe ({group_payload['maps']} cartes, "
+                f"{network['nodes']} structures, "
+                f"{network['links'] + network['wished_links']} liens), dans le job",
+                1000,
+                group_payload["seconds"] * 1000,
+            )
+        )
+        results.append(
+            (
+                "Page de l'agrégat du groupe, en cache",
+                200,
+                median_ms(lambda: staff.get(group_page), 10),
+            )
+        )
+        results.append(
+            (
+                "Graphe de l'agrégat du groupe (JSON), en cache",
+                20,
+                median_ms(lambda: staff.get(f"/agregats/groupe/{group_id}/graphe.json"), 10),
+            )
+        )
+
+        staff.get("/territoire")  # queues the territory
+        with app.app_context():
+            from allervers.analysis import scopes
+
+            admin = db.session.scalar(db.select(User).where(User.email == data["admin"]))
+            territory_key = scopes.territory_scope(admin, "", "").key
+        pages = [
+            lambda: client.get(f"/cartes/{map_id}"),
+            lambda: client.get(analysis_json),
+            lambda: staff.get(group_page),
+            lambda: client.get("/annuaire?q=epicerie+orleans", headers={"HX-Request": "true"}),
+        ]
+        territory_wall, slowest = wait_for(app, territory_key, pages)
+        with app.app_context():
+            territory = cache.load(territory_key).payload
+        peak = peak_memory_mb(worker.pid)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=20)
+    network = territory["analysis"]["network"]
+    results += [
+        (
+            f"Territoire ({territory['maps']} cartes, {network['nodes']} structures, "
+            f"{network['links'] + network['wished_links']} liens), dans le job",
+            5000,
+            territory["seconds"] * 1000,
+        ),
+        ("Page la plus lente pendant le calcul du territoire", 200, slowest),
+        (
+            "Page du territoire, en cache",
+            200,
+            median_ms(lambda: staff.get("/territoire"), 10),
+        ),
+        (
+            "Graphe du territoire (JSON), en cache",
+            200,
+            median_ms(lambda: staff.get("/agregats/territoire/0/graphe.json"), 10),
+        ),
+    ]
+
     print(f"Base : {url.split(':')[0]} · médianes du temps serveur")
     for label, target, value in results:
         verdict = "OK" if value <= target else "AU-DESSUS DE LA CIBLE"
-        print(f"  {label:<48} {value:7.1f} ms   cible < {target} ms   {verdict}")
+        print(f"  {label:<78} {value:8.1f} ms   cible < {target} ms   {verdict}")
+    print(
+        f"  Calculateur : mémoire au repos {resting:.0f} Mo, pic {peak:.0f} Mo ; "
+        f"attente du groupe {group_wall:.2f} s, du territoire {territory_wall:.2f} s"
+    )
     return 0
 
 

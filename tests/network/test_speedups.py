@@ -60,3 +60,20 @@ def test_layout_draws_linked_structures_closer_than_strangers():
 
 def test_layout_of_an_empty_map():
     assert layout([], []) == {}
+
+
+def test_isolated_structures_do_not_shrink_the_network_to_a_dot():
+    graph = nx.connected_watts_strogatz_graph(100, 4, 0.2, seed=2)
+    graph.add_nodes_from(range(100, 130))  # 30 structures without any link
+    structures, links = from_graph(graph)
+    positions = layout(structures, links)
+    ids = {structure.name: structure.id for structure in structures}
+    network = [positions[ids[str(node)]] for node in range(100)]
+    everything = list(positions.values())
+
+    def width(points):
+        return max(x for x, _y in points) - min(x for x, _y in points)
+
+    assert width(network) >= 0.6 * width(everything)
+    isolated = [positions[ids[str(node)]] for node in range(100, 130)]
+    assert min(y for _x, y in isolated) > max(y for _x, y in network)  # packed below it
