@@ -12,7 +12,7 @@ VENDOR := static/vendor
 # The web server and, beside it, the worker that computes aggregates in the background.
 run: setup db
 	@echo "Aller-vers : http://$(HOST):$(PORT)"
-	$(BIN)/huey_consumer allervers.worker.huey -w 1 -k process & worker=$$!; \
+	$(BIN)/huey_consumer allervers.worker.huey -w 1 -k process -d 0.1 -m 0.5 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
