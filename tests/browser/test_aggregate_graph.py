@@ -125,7 +125,7 @@ def build_territory(owner_id: int, structures: int = 2000, links: int = 10000) -
     db.session.commit()
 
 
-def test_a_2000_structure_territory_is_interactive_within_3_seconds(page: Page, world):
+def test_a_2000_structure_territory_is_interactive_within_3_seconds(page: Page, world, axe_check):
     build_territory(world["admin"].id)
     sign_in(page, world["admin"].email)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
@@ -151,3 +151,4 @@ def test_a_2000_structure_territory_is_interactive_within_3_seconds(page: Page, 
     page.locator("#graph").screenshot(path=SCREENSHOT)
     print(f"territoire : dessiné en {drawn:.2f} s, fiche ouverte en {elapsed:.2f} s")
     assert elapsed < 3, f"territoire dessiné en {drawn:.2f} s, utilisable en {elapsed:.2f} s"
+    axe_check(page)
