@@ -5,7 +5,7 @@ import json
 from flask import Response, abort, flash, jsonify, request, url_for
 from flask_login import current_user
 
-from allervers.analysis import aggregates, scopes, services
+from allervers.analysis import aggregates, exports, scopes, services
 from allervers.analysis.forms import SnapshotForm
 from allervers.core import vocab
 from allervers.core.web import done, form_page, render
@@ -75,6 +75,18 @@ def export_graph(map_id: int, kind: str):
     mimetype, write = EXPORTS[kind]
     response = Response(write(graph), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="carte-{map_id}.{kind}"'
+    return response
+
+
+@bp.get("/cartes/<int:map_id>/structures.csv")
+def export_structures(map_id: int):
+    """The map's structures with their measures, for a spreadsheet (the links: export.csv)."""
+    cooperation_map = access.visible_map_or_404(current_user, map_id)
+    payload = {"analysis": services.analyse_map(cooperation_map).to_json()}
+    response = Response(exports.structures_csv(payload), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="carte-{map_id}-structures.csv"'
+    )
     return response
 
 

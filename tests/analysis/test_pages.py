@@ -139,3 +139,11 @@ def test_graph_exports_read_back_as_the_same_graph(client_as, world, star, kind,
     assert statuses == ["existant", "existant", "souhaite"]
     centre = next(d for _n, d in graph.nodes(data=True) if d["label"] == "CCAS d'Orléans")
     assert float(centre["betweenness"]) == pytest.approx(1 / 3, abs=1e-6)
+
+
+def test_map_structures_csv_lists_measures(client_as, world):
+    response = client_as("formateur").get(f"/cartes/{world['map'].id}/structures.csv")
+    lines = response.data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Structure;Secteur;Liens;Passeur;Proximité")
+    assert sorted(line.split(";")[0] for line in lines[1:]) == ["CAF du Loiret", "CCAS d'Orléans"]
+    assert all(line.split(";")[2] == "1" for line in lines[1:])

@@ -36,6 +36,12 @@ MAP_PAGES: dict = {
         200,
         "application/gexf+xml",
     ),
+    "analysis.export_structures": (
+        lambda w: _map(w, "/structures.csv"),
+        READERS,
+        200,
+        "text/csv",
+    ),
     "analysis.snapshots": (lambda w: _map(w, "/instantanes"), READERS),
     "analysis.compare": (lambda w: _map(w, "/comparaison?avant=maintenant"), READERS),
     "analysis.graph_json": (lambda w: _map(w, "/graphe.json"), READERS, 200, "application/json"),
