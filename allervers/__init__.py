@@ -50,10 +50,20 @@ def register_blueprints(app: Flask) -> None:
     from allervers.auth.views import bp as auth_bp
     from allervers.directory.views import bp as directory_bp
     from allervers.home.views import bp as home_bp
+    from allervers.initiatives.views import bp as initiatives_bp
     from allervers.maps.views import bp as maps_bp
     from allervers.training.views import bp as training_bp
 
-    for blueprint in (home_bp, auth_bp, training_bp, directory_bp, maps_bp, analysis_bp, admin_bp):
+    for blueprint in (
+        home_bp,
+        auth_bp,
+        training_bp,
+        directory_bp,
+        maps_bp,
+        analysis_bp,
+        initiatives_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -87,6 +87,9 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    # The full-text index lives outside the models: autogenerate must leave it alone.
+    from allervers.core.database import include_in_schema
+    conf_args.setdefault("include_name", include_in_schema)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

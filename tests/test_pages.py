@@ -10,6 +10,9 @@ from allervers.extensions import db
 from tests.analysis.pages import AGGREGATE_PAGES
 from tests.directory.pages import DIRECTORY_PAGES
 from tests.helpers import text
+from tests.initiatives.pages import INITIATIVE_PAGES
+from tests.initiatives.presentation_pages import PRESENTATION_PAGES
+from tests.initiatives.technique_pages import TECHNIQUE_PAGES
 from tests.maps.pages import MAP_PAGES
 
 ROLES = (
@@ -41,6 +44,9 @@ PAGES = {
 PAGES.update(DIRECTORY_PAGES)
 PAGES.update(MAP_PAGES)
 PAGES.update(AGGREGATE_PAGES)
+PAGES.update(INITIATIVE_PAGES)
+PAGES.update(TECHNIQUE_PAGES)
+PAGES.update(PRESENTATION_PAGES)
 PUBLIC_PAGES = {
     "auth.login": "/connexion",
     "training.join": "/rejoindre",
@@ -157,7 +163,9 @@ def test_every_mutating_route_needs_the_csrf_token(app, client_as, world):
     values = {"session_id": world["session"].id, "group_id": world["group"].id,
               "user_id": world["stagiaire"].id, "map_id": world["map"].id,
               "entry_id": world["entry"].id, "link_id": world["link"].id,
-              "structure_id": world["structure"].id, "merge_id": 1}  # fmt: skip
+              "structure_id": world["structure"].id, "merge_id": 1, "initiative_id": 1,
+              "effect_id": 1, "partner_id": 1, "presentation_id": 1, "item_id": 1,
+              "code": "maraude"}  # fmt: skip
     rules = list(mutating_rules(app))
     assert len(rules) >= 10
     before = row_counts()

@@ -11,6 +11,7 @@ def load_models() -> None:
     from allervers.analysis import models as _analysis  # noqa: F401
     from allervers.auth import models as _auth  # noqa: F401
     from allervers.directory import models as _directory  # noqa: F401
+    from allervers.initiatives import models as _initiatives  # noqa: F401
     from allervers.maps import models as _maps  # noqa: F401
     from allervers.training import models as _training  # noqa: F401
 
@@ -30,3 +31,11 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA busy_timeout = 10000")
     cursor.close()
+
+
+def include_in_schema(name: str | None, type_: str, _parent_names) -> bool:
+    """What the models describe. The full-text index of initiatives is each database's own
+    (SQLite FTS5 tables, a PostgreSQL expression index) and is created by its migration."""
+    if type_ == "table" and name and name.startswith("initiatives_fts"):
+        return False
+    return not (type_ == "index" and name == "ix_initiatives_fulltext")

@@ -6,13 +6,15 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from allervers import create_app
+from allervers.core.database import include_in_schema
 from allervers.extensions import db
 from tests.conftest import config_for_tests
 
 
 def schema_differences() -> list:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_name": include_in_schema}
+        context = MigrationContext.configure(connection, opts=opts)
         return compare_metadata(context, db.metadata)
 
 
