@@ -14,6 +14,7 @@ from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 
 from allervers import create_app
+from allervers.analysis import cache
 from allervers.auth.models import User
 from allervers.auth.passwords import hash_password
 from allervers.core.jobs import huey
@@ -71,6 +72,7 @@ def database_url(tmp_path_factory) -> str:
 
 
 def _empty_tables() -> None:
+    cache.forget_parsed()
     db.session.remove()
     tables = [table.name for table in db.metadata.sorted_tables]
     with db.engine.begin() as connection:

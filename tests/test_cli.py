@@ -131,3 +131,23 @@ def test_demo_trainee_sees_the_brief(app):
         "Groupe 2 Tours",
     ):
         assert expected in session_page, expected
+
+
+def test_demo_initiatives_cover_the_brief(app):
+    from allervers.initiatives.models import Effect, Initiative, Presentation
+
+    app.test_cli_runner().invoke(args=["demo"])
+    app.test_cli_runner().invoke(args=["demo"])  # idempotent
+    initiatives = db.session.scalars(select(Initiative)).all()
+    assert len(initiatives) >= 8
+    assert len({code for i in initiatives for code in i.technique_codes}) >= 10
+    assert len({code for i in initiatives for code in i.public_codes}) >= 8
+    assert {i.status for i in initiatives} == {"projet", "en_cours", "terminee"}
+    assert {i.visibility for i in initiatives} == {"privee", "groupe", "base"}
+    assert any("marché" in i.title for i in initiatives)
+    departements = {i.structure.departement for i in initiatives}
+    assert departements == {"45", "37"}
+    dimensions = {e.dimension for e in db.session.scalars(select(Effect))}
+    assert dimensions == {"personnes", "pratiques", "organisations"}
+    groups = {p.group_id for p in db.session.scalars(select(Presentation))}
+    assert len(groups) == 2

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from allervers.analysis import cache, scopes
 from allervers.analysis.scopes import Scope
-from allervers.analysis.services import load_maps, node_data
+from allervers.analysis.services import load_maps, load_partnerships, node_data
 from allervers.core import vocab
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
@@ -75,7 +75,8 @@ def compute_and_store(scope: Scope) -> dict:
 
 def compute(scope: Scope) -> dict:
     maps = load_maps(scope.map_ids)
-    structures, links, perception_gaps = aggregate(maps)
+    partnerships = load_partnerships(scope.initiative_ids)
+    structures, links, perception_gaps = aggregate([*maps, *partnerships])
     if scope.departement or scope.commune:
         structures, links = within_area(structures, links, scope.departement, scope.commune)
     analysis = analyse(

@@ -2,12 +2,16 @@
 
 Redis holds them when REDIS_URL is set, the database (`analysis_results`) otherwise — and
 also when Redis does not answer, so that pages keep working (slower) during an outage.
+A territory's result weighs megabytes: each process keeps the last few it parsed, and only
+reads a result again when its version has changed.
 """
 
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from allervers.analysis.models import AnalysisResult
@@ -17,7 +21,9 @@ from allervers.extensions import db
 
 # A job still pending after this long is taken for lost (its worker died) and queued again.
 PENDING_TIMEOUT = timedelta(minutes=10)
-FIELDS = ("version", "payload", "computed_at", "pending_version", "pending_since")
+META = ("version", "computed_at", "pending_version", "pending_since")
+PARSED_KEPT = 8
+_parsed: OrderedDict[str, tuple[str, dict]] = OrderedDict()  # key → (version, payload)
 
 
 @dataclass
@@ -41,27 +47,47 @@ class Stored:
 
 def load(key: str) -> Stored:
     """What is stored under `key` (an empty `Stored` when nothing is)."""
-    stored = with_redis(_redis_load, key)
-    if stored is not None:
-        return stored
-    row = db.session.get(AnalysisResult, key)
-    if row is None:
+    meta = with_redis(_redis_meta, key)
+    from_redis = meta is not None
+    if meta is None:
+        meta = _database_meta(key)
+    if meta is None:
         return Stored()
-    return Stored(**{field: getattr(row, field) for field in FIELDS})
+    has_payload = meta.pop("has_payload")
+    stored = Stored(**meta)
+    if has_payload:
+        stored.payload = _payload(key, stored.version, from_redis)
+    return stored
+
+
+def _payload(key: str, version: str | None, from_redis: bool) -> dict | None:
+    known = _parsed.get(key)
+    if known is not None and known[0] == version:
+        _parsed.move_to_end(key)
+        return known[1]
+    payload = with_redis(_redis_payload, key) if from_redis else None
+    if payload is None:
+        query = select(AnalysisResult.payload).where(AnalysisResult.key == key)
+        payload = db.session.scalar(query)
+    if payload is not None and version is not None:
+        _parsed[key] = (version, payload)
+        while len(_parsed) > PARSED_KEPT:
+            _parsed.popitem(last=False)
+    return payload
+
+
+def forget_parsed() -> None:
+    """Drop this process's parsed results (tests empty the database between them)."""
+    _parsed.clear()
 
 
 def save(key: str, version: str, payload: dict) -> None:
     """Keep `payload` as the result for `version`; the pending mark goes if it was for it."""
     stored = load(key)
-    pending_done = stored.pending_version in (None, version)
-    _write(
-        key,
-        version=version,
-        payload=payload,
-        computed_at=utcnow(),
-        pending_version=None if pending_done else stored.pending_version,
-        pending_since=None if pending_done else stored.pending_since,
-    )
+    values = {"version": version, "payload": payload, "computed_at": utcnow()}
+    if stored.pending_version in (None, version):
+        values.update(pending_version=None, pending_since=None)
+    _write(key, values)
 
 
 def claim(key: str, version: str) -> bool:
@@ -69,27 +95,20 @@ def claim(key: str, version: str) -> bool:
     stored = load(key)
     if stored.is_fresh(version) or stored.is_pending(version):
         return False
-    _write(
-        key,
-        version=stored.version,
-        payload=stored.payload,
-        computed_at=stored.computed_at,
-        pending_version=version,
-        pending_since=utcnow(),
-    )
+    _write(key, {"pending_version": version, "pending_since": utcnow()})
     return True
 
 
 def release(key: str) -> None:
     """Forget the pending mark (the job failed): the next visit queues it again."""
-    stored = load(key)
-    _write(key, **{**stored.__dict__, "pending_version": None, "pending_since": None})
+    _write(key, {"pending_version": None, "pending_since": None})
 
 
 # ----- storage --------------------------------------------------------------------------------
 
 
-def _write(key: str, **values) -> None:
+def _write(key: str, values: dict) -> None:
+    """Set these fields of `key`'s record (the others are left as they are)."""
     if with_redis(_redis_write, key, values) is not None:
         return
     dialect = db.session.get_bind().dialect.name
@@ -100,25 +119,49 @@ def _write(key: str, **values) -> None:
     db.session.commit()
 
 
-def _redis_key(key: str) -> str:
-    return f"allervers:analysis:{key}"
+def _database_meta(key: str) -> dict | None:
+    columns = [getattr(AnalysisResult, name) for name in META]
+    query = select(*columns, AnalysisResult.payload.is_not(None)).where(AnalysisResult.key == key)
+    row = db.session.execute(query).first()
+    if row is None:
+        return None
+    return {**dict(zip(META, row[:-1], strict=True)), "has_payload": bool(row[-1])}
 
 
-def _redis_load(client, key: str) -> Stored:
-    raw = client.get(_redis_key(key))
+def _redis_key(key: str, part: str) -> str:
+    return f"allervers:analysis:{key}:{part}"
+
+
+def _redis_meta(client, key: str) -> dict | None:
+    raw = client.get(_redis_key(key, "meta"))
     if raw is None:
-        return Stored()
+        return None
     data = json.loads(raw)
-    for field in ("computed_at", "pending_since"):
-        if data.get(field):
-            data[field] = datetime.fromisoformat(data[field])
-    return Stored(**data)
+    for name in ("computed_at", "pending_since"):
+        if data.get(name):
+            data[name] = datetime.fromisoformat(data[name])
+    return {**{name: data.get(name) for name in META}, "has_payload": data.get("has_payload")}
+
+
+def _redis_payload(client, key: str) -> dict | None:
+    raw = client.get(_redis_key(key, "payload"))
+    return None if raw is None else json.loads(raw)
 
 
 def _redis_write(client, key: str, values: dict) -> bool:
-    data = {
-        field: value.isoformat() if isinstance(value, datetime) else value
-        for field, value in values.items()
+    meta = _redis_meta(client, key) or {"has_payload": False}
+    values = dict(values)
+    payload = values.pop("payload", None)
+    meta.update(values)
+    if payload is not None:
+        meta["has_payload"] = True
+    encoded = {
+        name: value.isoformat() if isinstance(value, datetime) else value
+        for name, value in meta.items()
     }
-    client.set(_redis_key(key), json.dumps(data))
+    pipe = client.pipeline()
+    if payload is not None:
+        pipe.set(_redis_key(key, "payload"), json.dumps(payload))
+    pipe.set(_redis_key(key, "meta"), json.dumps(encoded))
+    pipe.execute()
     return True

@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from allervers.auth.models import User
 from allervers.directory.models import Structure
 from allervers.extensions import db
+from allervers.initiatives.access import visible_initiatives
+from allervers.initiatives.models import Initiative, InitiativePartner
 from allervers.maps.access import visible_maps
 from allervers.maps.models import CooperationMap
 from allervers.training.models import Group, Membership, TrainingSession
@@ -26,13 +28,20 @@ class Scope:
     map_ids: tuple[int, ...]
     departement: str | None = None
     commune: str | None = None
+    initiative_ids: tuple[int, ...] = ()  # their partnerships are links too (territory)
 
     def as_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> "Scope":
-        return cls(**{**data, "map_ids": tuple(data["map_ids"])})
+        return cls(
+            **{
+                **data,
+                "map_ids": tuple(data["map_ids"]),
+                "initiative_ids": tuple(data.get("initiative_ids", ())),
+            }
+        )
 
 
 def _live_map_ids(query) -> tuple[int, ...]:
@@ -66,18 +75,22 @@ def session_scope(training: TrainingSession) -> Scope:
 
 
 def territory_scope(viewer: User, departement: str | None, commune: str | None) -> Scope:
-    """Every map `viewer` may open, kept to the structures of an area and their partners.
+    """Every map and initiative partnership `viewer` may see, kept to the structures of an
+    area and their partners.
 
     Viewers who see the same maps share the same result (the key digests what it covers).
     """
     ids = _live_map_ids(visible_maps(viewer).with_only_columns(CooperationMap.id))
-    digest = version_digest([ids, departement, commune])[:24]
+    initiatives = visible_initiatives(viewer).with_only_columns(Initiative.id)
+    initiative_ids = tuple(sorted(db.session.scalars(initiatives)))
+    digest = version_digest([ids, initiative_ids, departement, commune])[:24]
     return Scope(
         key=f"territoire-{digest}",
         title="Territoire",
         map_ids=ids,
         departement=departement or None,
         commune=commune or None,
+        initiative_ids=initiative_ids,
     )
 
 
@@ -89,7 +102,27 @@ def version(scope: Scope) -> str:
             CooperationMap.id.in_(scope.map_ids)
         )
         rows = sorted(tuple(row) for row in db.session.execute(query))
-    return version_digest([scope.as_dict(), rows, directory_stamp()])
+    return version_digest([scope.as_dict(), rows, partnership_stamp(scope), directory_stamp()])
+
+
+def partnership_stamp(scope: Scope) -> list:
+    """Changes whenever a partner of one of the scope's initiatives is added or removed."""
+    if not scope.initiative_ids:
+        return []
+    from allervers.initiatives.models import Initiative
+
+    query = (
+        select(
+            func.count(InitiativePartner.id),
+            func.max(InitiativePartner.updated_at),
+            func.max(Initiative.updated_at),
+        )
+        .select_from(Initiative)
+        .outerjoin(InitiativePartner)
+        .where(Initiative.id.in_(scope.initiative_ids))
+    )
+    count, partners, initiatives = db.session.execute(query).one()
+    return [count, str(partners), str(initiatives)]
 
 
 def directory_stamp() -> list:

@@ -12,6 +12,7 @@ from allervers.core import vocab
 from allervers.core.timeutil import utcnow
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
+from allervers.initiatives.models import PARTNER_LEVEL, Initiative, InitiativePartner
 from allervers.maps.models import CooperationLink, CooperationMap, MapEntry, MapSnapshot
 from allervers.network import Analysis, Comparison, LinkIn, StructureIn, analyse, compare
 from allervers.training.models import Group, Membership
@@ -108,6 +109,31 @@ def load_maps(map_ids) -> list[tuple[list[StructureIn], list[LinkIn]]]:
         )
         for map_id in sorted(map_ids)
     ]
+
+
+def load_partnerships(initiative_ids) -> list[tuple[list[StructureIn], list[LinkIn]]]:
+    """The initiatives' partnerships as one more « map »: carrier – partner links of level 4
+    (« intervenir ensemble »), each initiative reporting its own."""
+    if not initiative_ids:
+        return []
+    query = (
+        select(Initiative.structure_id, InitiativePartner.structure_id)
+        .join(InitiativePartner)
+        .where(
+            Initiative.id.in_(initiative_ids),
+            Initiative.structure_id.is_not(None),
+            InitiativePartner.deleted_at.is_(None),
+        )
+    )
+    pairs = [(carrier, partner) for carrier, partner in db.session.execute(query)]
+    ids = {structure_id for pair in pairs for structure_id in pair}
+    if not ids:
+        return []
+    structures = db.session.scalars(
+        select(Structure).where(Structure.id.in_(ids)).options(selectinload(Structure.publics))
+    )
+    links = [LinkIn(carrier, partner, "existant", PARTNER_LEVEL) for carrier, partner in pairs]
+    return [([structure_in(s) for s in structures], links)]
 
 
 def map_input(cooperation_map: CooperationMap) -> tuple[list[StructureIn], list[LinkIn]]:

@@ -1,6 +1,6 @@
 """Jinja filters and globals: French dates, vocabulary labels, navigation by role."""
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_login import current_user
 
 from allervers.core import timeutil, vocab
@@ -16,11 +16,36 @@ def navigation() -> list[tuple[str, str]]:
         ("directory.list_structures", "Annuaire"),
         ("maps.list_maps", "Cartes"),
     ]
+    items += [
+        ("initiatives.list_initiatives", "Initiatives"),
+        ("initiatives.list_techniques", "Techniques"),
+        ("initiatives.list_presentations", "Présentations"),
+    ]
     if current_user.is_staff:
         items.append(("analysis.territory", "Territoire"))
     if current_user.is_admin:
         items.append(("admin.list_users", "Utilisateurs"))
-    return items
+    known = current_app.view_functions
+    return [(endpoint, label) for endpoint, label in items if endpoint in known]
+
+
+def number_fr(value: float | None) -> str:
+    """12.0 → 12, 2.5 → 2,5: counts read as counts."""
+    if value is None:
+        return ""
+    return f"{value:g}".replace(".", ",") if value != int(value) else str(int(value))
+
+
+def initiative_vocabularies() -> dict:
+    from allervers.initiatives import charts, models
+
+    return {
+        "initiative_statuses": models.STATUSES,
+        "initiative_visibilities": models.VISIBILITIES,
+        "territory_kinds": models.TERRITORY_KINDS,
+        "dimensions": models.DIMENSIONS,
+        "effect_name": charts.indicator_name,
+    }
 
 
 def map_vocabularies() -> dict:
@@ -43,6 +68,9 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["date_fr"] = timeutil.french_date
     app.jinja_env.filters["datetime_fr"] = timeutil.french_datetime
     app.jinja_env.globals["vocab_label"] = vocab.label
+    app.jinja_env.globals["vocab_choices"] = vocab.choices
+    app.jinja_env.filters["number_fr"] = number_fr
+    app.jinja_env.globals.update(initiative_vocabularies())
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals.update(map_vocabularies())
     app.jinja_env.trim_blocks = True

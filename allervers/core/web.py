@@ -45,6 +45,21 @@ def done(message: str, location: str, category: str = "success") -> Response:
     return redirect(location, code=303)
 
 
+def undo_message(text: str, url: str) -> dict:
+    """A flash message that carries its undo button (rendered by _messages.html)."""
+    return {"text": text, "undo_url": url}
+
+
+def go_to(message: str, location: str) -> Response:
+    """Like `done`, but an htmx caller (an undo button) loads the whole page at `location`."""
+    if htmx:
+        flash(message, "success")
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return done(message, location)
+
+
 def safe_next(target: str | None, default: str) -> str:
     """Only same-site paths are allowed after sign-in (no open redirect)."""
     if not target:

@@ -73,11 +73,24 @@ def update_initiative(
     db.session.commit()
 
 
-def save_draft(initiative: Initiative, fields: dict) -> None:
-    """Autosave while typing: the texts only, no version check (the last keystroke wins)."""
-    for name, value in fields.items():
-        setattr(initiative, name, value)
-    initiative.search_text = search_text(initiative)
+# What the autosave keeps: the texts (the choices are few clicks and are saved with the form).
+DRAFT_FIELDS = (*TEXT_FIELDS, "staff", "vehicle", "budget")
+DRAFT_MAX = 20_000
+
+
+def save_draft(initiative: Initiative, form) -> None:
+    """Autosave while typing: kept aside in `draft`, never shown to readers and never
+    published unchecked; the edit form restores it and a real save clears it."""
+    initiative.draft = {
+        name: str(form.get(name, ""))[:DRAFT_MAX] for name in DRAFT_FIELDS if name in form
+    }
+    initiative.draft_saved_at = utcnow()
+    db.session.commit()
+
+
+def clear_draft(initiative: Initiative) -> None:
+    initiative.draft = None
+    initiative.draft_saved_at = None
     db.session.commit()
 
 
@@ -162,3 +175,30 @@ def restore_effect(effect: Effect) -> None:
     db.session.flush()
     _recount(effect.initiative_id)
     db.session.commit()
+
+
+def structure_choices(user: User, initiative: Initiative | None = None) -> list[tuple[int, str]]:
+    """Structures an initiative of `user` may name: their own, those on their maps and on the
+    maps of their groups, and those the initiative already names."""
+    from allervers.maps.models import CooperationMap, MapEntry
+
+    group_ids = select(Membership.group_id).where(Membership.user_id == user.id)
+    on_my_maps = (
+        select(MapEntry.structure_id)
+        .join(CooperationMap)
+        .where(
+            MapEntry.deleted_at.is_(None),
+            CooperationMap.deleted_at.is_(None),
+            (CooperationMap.owner_id == user.id) | CooperationMap.group_id.in_(group_ids),
+        )
+    )
+    wanted = Structure.id.in_(on_my_maps)
+    known = {user.structure_id}
+    if initiative is not None:
+        known |= {initiative.structure_id, *(p.structure_id for p in initiative.partners)}
+    known.discard(None)
+    if known:
+        wanted = wanted | Structure.id.in_(known)
+    query = select(Structure).where(Structure.deleted_at.is_(None), wanted)
+    rows = sorted(db.session.scalars(query), key=lambda s: (normalise(s.name), s.id))
+    return [(s.id, f"{s.name} ({s.commune})" if s.commune else s.name) for s in rows]

@@ -1,3 +1,60 @@
 """`/techniques`: the catalogue of aller-vers techniques and the initiatives that use them."""
 
-from . import bp  # noqa: F401
+from flask import abort, current_app, request, url_for
+from flask_login import current_user
+
+from allervers.core.models import EditConflictError
+from allervers.core.web import conflict, done, form_page, form_version, paginate, render
+from allervers.initiatives import techniques as services
+from allervers.initiatives.models import DIMENSIONS, STATUSES
+from allervers.initiatives.technique_forms import TechniqueForm
+
+from . import bp
+
+FORM = "techniques/form.html"
+PER_PAGE = 10
+
+
+def initiative_url(initiative_id: int) -> str:
+    """The initiative's page (its view is written in another module, maybe not yet)."""
+    if "initiatives.show_initiative" in current_app.view_functions:
+        return url_for("initiatives.show_initiative", initiative_id=initiative_id)
+    return f"/initiatives/{initiative_id}"
+
+
+@bp.get("/techniques")
+def list_techniques():
+    return render("techniques/list.html", families=services.families(current_user))
+
+
+@bp.get("/techniques/<code>")
+def show_technique(code: str):
+    technique = services.technique_or_404(code)
+    return render(
+        "techniques/technique.html",
+        "techniques/_initiatives.html",
+        technique=technique,
+        pagination=paginate(services.initiatives_using(current_user, code), PER_PAGE),
+        effects=services.effect_summaries(current_user, code),
+        updated_by=services.updated_by(technique.note),
+        initiative_url=initiative_url,
+        dimensions=DIMENSIONS,
+        statuses=STATUSES,
+    )
+
+
+@bp.route("/techniques/<code>/modifier", methods=["GET", "POST"])
+def edit_technique(code: str):
+    if not current_user.is_staff:
+        abort(404)
+    technique = services.technique_or_404(code)
+    form = TechniqueForm(obj=technique.note)
+    if request.method == "GET":
+        form.version.data = technique.note.version if technique.note else 0
+    if not form.validate_on_submit():
+        return form_page(FORM, form=form, technique=technique)
+    try:
+        services.save_note(code, form.model_fields(), current_user, form_version(form))
+    except EditConflictError:
+        return conflict(form, services.note_of(code), FORM, technique=technique)
+    return done("Technique mise à jour.", url_for(".show_technique", code=code))

@@ -12,6 +12,7 @@ from allervers.core.web import (
     invalid,
     paginate,
     render,
+    undo_message,
     wants_fragment,
 )
 from allervers.directory.services import get_live, structure_choices
@@ -90,7 +91,7 @@ def delete_map(map_id: int):
     if cooperation_map.is_group_map:
         abort(404)  # a group map lives as long as its group
     services.remove_map(cooperation_map)
-    flash(_undo("La carte a été supprimée.", url_for(".restore_map", map_id=map_id)), "undo")
+    flash(undo_message("La carte a été supprimée.", url_for(".restore_map", map_id=map_id)), "undo")
     return redirect(url_for(".list_maps"), code=303)
 
 
@@ -200,7 +201,8 @@ def remove_entry(map_id: int, entry_id: int):
     entry = _live_or_404(services.live_entry(cooperation_map, entry_id))
     services.remove_entry(entry)
     undo = url_for(".restore_entry", map_id=map_id, entry_id=entry_id)
-    message = _undo(f"{entry.structure.name} a été retirée de la carte, avec ses liens.", undo)
+    text = f"{entry.structure.name} a été retirée de la carte, avec ses liens."
+    message = undo_message(text, undo)
     return _changed(cooperation_map, message, None, ENTRY_EVENTS, category="undo")
 
 
@@ -279,7 +281,7 @@ def remove_link(map_id: int, link_id: int):
     link = _live_or_404(services.live_link(cooperation_map, link_id))
     services.remove_link(link)
     undo = url_for(".restore_link", map_id=map_id, link_id=link_id)
-    message = _undo(f"Le lien {link.source.name} – {link.target.name} a été supprimé.", undo)
+    message = undo_message(f"Le lien {link.source.name} – {link.target.name} a été supprimé.", undo)
     return _changed(cooperation_map, message, None, "mapChanged", category="undo")
 
 
@@ -397,11 +399,6 @@ def _changed(cooperation_map, message, fragment: str | None, events: str, catego
     response = _editor(cooperation_map, fragment=fragment or "_messages_only.html")
     response.headers["HX-Trigger"] = events
     return response
-
-
-def _undo(text: str, url: str) -> dict:
-    """A flash message that carries its undo button (rendered by _messages.html)."""
-    return {"text": text, "undo_url": url}
 
 
 def _entry_fields(form: EntryForm) -> dict:

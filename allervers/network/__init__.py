@@ -28,6 +28,7 @@ Formulas and thresholds
       with the Wasserman–Faust correction for disconnected graphs).
     - eigenvector: networkx's power iteration, weighted, max 1000 steps, tol 1e-6, on the
       structures that have links; isolates 0. If it fails to converge: degree / ‖degree‖.
+      Above 500 linked structures igraph's ARPACK solver computes it (tested equal to 1e-4).
     - community: Louvain (seed), numbered from 1 by size, then by first name.
       `communities` counts the groups of two structures or more.
     - constraint (Burt): c_i = Σ_j (p_ij + Σ_q p_iq·p_qj)², p_ij = 1/deg(i); effective size

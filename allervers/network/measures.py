@@ -2,6 +2,7 @@
 
 import math
 import statistics
+import warnings
 from collections.abc import Hashable
 
 import igraph
@@ -26,8 +27,14 @@ EIGENVECTOR_MAX_ITER = 1000
 EIGENVECTOR_TOL = 1e-6
 
 
+# Above this size igraph's ARPACK solver computes eigenvector influence (8 ms instead of 1 s
+# for a 2,700-structure territory); tests check it agrees with networkx's power iteration.
+EIGENVECTOR_IGRAPH_ABOVE = 500
+
+
 def eigenvector(graph: nx.Graph) -> dict[Hashable, float]:
-    """Eigenvector centrality on the tie strength, over the structures that have links.
+    """Eigenvector centrality on the tie strength, over the structures that have links,
+    scaled to unit length as networkx does.
 
     Isolates get 0. When networkx's power iteration does not converge (after 1000 steps), the
     degree scaled to unit length stands in.
@@ -35,6 +42,9 @@ def eigenvector(graph: nx.Graph) -> dict[Hashable, float]:
     values = dict.fromkeys(graph, 0.0)
     linked = graph.subgraph([node for node in graph if graph.degree(node)]).copy()  # views are slow
     if not linked:
+        return values
+    if len(linked) > EIGENVECTOR_IGRAPH_ABOVE:
+        values.update(_igraph_eigenvector(linked))
         return values
     try:
         values.update(
@@ -46,6 +56,19 @@ def eigenvector(graph: nx.Graph) -> dict[Hashable, float]:
         norm = math.sqrt(sum(linked.degree(node) ** 2 for node in linked))
         values.update({node: linked.degree(node) / norm for node in linked})
     return values
+
+
+def _igraph_eigenvector(linked: nx.Graph) -> dict[Hashable, float]:
+    nodes = list(linked)
+    index = {node: position for position, node in enumerate(nodes)}
+    edges = list(linked.edges(data="weight"))
+    shared = igraph.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b, _w in edges])
+    with warnings.catch_warnings():
+        # igraph warns that pieces apart from the main one score ~0: so does networkx
+        warnings.simplefilter("ignore", RuntimeWarning)
+        raw = shared.eigenvector_centrality(weights=[weight for _a, _b, weight in edges])
+    norm = math.sqrt(sum(value * value for value in raw)) or 1.0
+    return {node: raw[position] / norm for position, node in enumerate(nodes)}
 
 
 def paths(graph: nx.Graph) -> tuple[dict[Hashable, float], dict[Hashable, float]]:

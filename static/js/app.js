@@ -38,4 +38,52 @@
   document.body.addEventListener("htmx:sendError", function () {
     showMessage("Le serveur ne répond pas : vérifiez la connexion au réseau, puis réessayez.");
   });
+
+  // Printable pages: a button instead of an inline onclick (strict CSP).
+  document.body.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) { window.print(); }
+  });
+
+  // Long forms keep a copy of what is typed in this browser, so that nothing is lost if the
+  // session expires before saving: restored on the next visit, cleared once saved.
+  function fieldsOf(form) {
+    return Array.from(form.elements).filter(function (f) {
+      return f.name && f.name !== "csrf_token" && f.name !== "version" && (f.tagName === "TEXTAREA" || f.type === "text");
+    });
+  }
+
+  function keepDraft(form) {
+    var key = "allervers-draft-" + form.dataset.draftKey;
+    var saved = JSON.parse(window.localStorage.getItem(key) || "null");
+    if (saved) {
+      var restored = false;
+      fieldsOf(form).forEach(function (f) {
+        if (saved[f.name] && saved[f.name] !== f.value && !f.value) { f.value = saved[f.name]; restored = true; }
+      });
+      if (restored) {
+        var note = document.createElement("p");
+        note.className = "message message-info";
+        note.setAttribute("role", "status");
+        note.textContent = "Nous avons retrouvé ce que vous aviez saisi dans ce navigateur sans l'enregistrer : relisez, puis enregistrez.";
+        form.prepend(note);
+      }
+    }
+    form.addEventListener("input", function () {
+      var values = {};
+      fieldsOf(form).forEach(function (f) { values[f.name] = f.value; });
+      window.localStorage.setItem(key, JSON.stringify(values));
+    });
+  }
+
+  function scanDrafts(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("form[data-draft-key]").forEach(function (form) {
+      if (!form.dataset.draftKept) { form.dataset.draftKept = "true"; keepDraft(form); }
+    });
+    (root.querySelectorAll ? root : document).querySelectorAll("[data-draft-clear]").forEach(function (el) {
+      el.dataset.draftClear.split(" ").forEach(function (key) { window.localStorage.removeItem("allervers-draft-" + key); });
+    });
+  }
+
+  if (window.htmx) { window.htmx.onLoad(scanDrafts); }
+  scanDrafts(document);
 })();

@@ -144,10 +144,7 @@ def test_a_lost_job_is_queued_again_after_the_timeout(app, world, monkeypatch):
     assert cache.claim(scope.key, version)
     assert not cache.claim(scope.key, version)
     stored = cache.load(scope.key)
-    cache._write(
-        scope.key,
-        **{**stored.__dict__, "pending_since": stored.pending_since - cache.PENDING_TIMEOUT},
-    )
+    cache._write(scope.key, {"pending_since": stored.pending_since - cache.PENDING_TIMEOUT})
     assert cache.claim(scope.key, version)
 
 
@@ -323,3 +320,33 @@ def test_page_still_answers_when_the_queue_is_down(client_as, world, second_trai
     assert "Le calculateur est momentanément injoignable" in text(response)
     assert 'hx-trigger="load delay:2s"' not in text(response)
     assert cache.load(f"groupe-{world['group'].id}").pending_version is None
+
+
+def test_territory_includes_the_partnerships_of_visible_initiatives(
+    client_as, world, make_structure
+):
+    from allervers.initiatives import services as initiatives
+
+    epicerie = make_structure(
+        name="Épicerie solidaire de Gien", commune="Gien", postal_code="45500"
+    )
+    mairie = make_structure(name="Mairie de Briare", commune="Briare", postal_code="45250")
+
+    def initiative(visibility, partner):
+        created = initiatives.create_initiative(
+            world["stagiaire"],
+            {"title": f"Initiative {visibility}", "visibility": visibility,
+             "structure_id": world["structure"].id, "consent": True},
+        )  # fmt: skip
+        initiatives.add_partner(created, partner, "co-anime")
+        return created
+
+    initiative("base", epicerie)
+    initiative("privee", mairie)
+    client_as("formateur_autre").get("/territoire")
+    payload = aggregates.current(scopes.territory_scope(world["formateur_autre"], "", "")).payload
+    names = {row["name"] for row in payload["analysis"]["structures"]}
+    assert "Épicerie solidaire de Gien" in names  # a shared initiative's partner
+    assert "Mairie de Briare" not in names  # a private one stays private
+    edge = payload["graph"]["elements"]["edges"][0]["data"]
+    assert edge["level"] == 4

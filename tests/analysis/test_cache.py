@@ -62,15 +62,16 @@ def test_a_change_to_the_directory_computes_it_again(
 def test_the_cache_lives_in_redis_when_configured(app, client_as, world, computations):
     redis_or_skip()
     app.config["REDIS_URL"] = REDIS_URL
-    key = f"allervers:analysis:carte-{world['map'].id}"
-    redis_client().delete(key)
+    key = f"allervers:analysis:carte-{world['map'].id}:meta"
+    redis_client().delete(key, key.replace(":meta", ":payload"))
     client = client_as("stagiaire")
     first = analysis_json(client, world)
     assert analysis_json(client, world) == first
     assert computations == [world["map"].id]
     assert redis_client().exists(key)
+    assert redis_client().exists(key.replace(":meta", ":payload"))
     assert db.session.get(AnalysisResult, f"carte-{world['map'].id}") is None
-    redis_client().delete(key)
+    redis_client().delete(key, key.replace(":meta", ":payload"))
 
 
 def test_pages_keep_working_when_redis_is_down(app, client_as, world, computations):

@@ -77,3 +77,20 @@ def test_isolated_structures_do_not_shrink_the_network_to_a_dot():
     assert width(network) >= 0.6 * width(everything)
     isolated = [positions[ids[str(node)]] for node in range(100, 130)]
     assert min(y for _x, y in isolated) > max(y for _x, y in network)  # packed below it
+
+
+def test_igraph_eigenvector_agrees_with_networkx_on_a_large_weighted_graph():
+    from allervers.network.measures import EIGENVECTOR_IGRAPH_ABOVE
+
+    graph = nx.gnm_random_graph(900, 3000, seed=4)
+    graph.add_edges_from([(900, 901), (901, 902)])  # a small piece apart
+    assert graph.number_of_nodes() > EIGENVECTOR_IGRAPH_ABOVE
+    structures, _links = from_graph(graph)
+    ids = {structure.name: structure.id for structure in structures}
+    links = [LinkIn(ids[str(a)], ids[str(b)], "existant", (a + b) % 6) for a, b in graph.edges()]
+    rows = by_name(analyse(structures, links))
+    weighted = nx.Graph()
+    weighted.add_weighted_edges_from((a, b, (a + b) % 6 + 1) for a, b in graph.edges())
+    expected = nx.eigenvector_centrality(weighted, max_iter=1000, tol=1e-6, weight="weight")
+    for node, value in expected.items():
+        assert rows[str(node)].eigenvector == pytest.approx(value, abs=1e-4)

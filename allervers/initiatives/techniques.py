@@ -1,0 +1,210 @@
+"""The technique catalogue: techniques.csv, the formateurs' notes, and the visible initiatives
+that use each technique with their recorded effects (DESIGN.md §2, « Technique »)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from allervers.auth.models import User
+from allervers.core import vocab
+from allervers.core.models import EditConflictError, check_version
+from allervers.extensions import db
+from allervers.initiatives.access import visible_initiatives
+from allervers.initiatives.models import DIMENSIONS, Effect, Initiative, InitiativeTechnique
+from allervers.initiatives.models import TechniqueNote as Note
+
+NOTE_FIELDS = ("description", "conditions", "vigilance")
+
+
+@dataclass(frozen=True)
+class Technique:
+    """A catalogue entry and what formateurs added to it (`note` is None until the first edit)."""
+
+    code: str
+    label: str
+    family: str
+    catalogue_description: str
+    note: Note | None = None
+
+    @property
+    def description(self) -> str:
+        return (self.note and self.note.description) or self.catalogue_description
+
+    @property
+    def conditions(self) -> str | None:
+        return self.note.conditions if self.note else None
+
+    @property
+    def vigilance(self) -> str | None:
+        return self.note.vigilance if self.note else None
+
+
+def _technique(entry: vocab.Entry, note: Note | None = None) -> Technique:
+    return Technique(
+        entry.code, entry.label, entry.extra["famille"], entry.extra["description"], note
+    )
+
+
+def technique_or_404(code: str) -> Technique:
+    entry = next((entry for entry in vocab.load("techniques") if entry.code == code), None)
+    if entry is None:
+        abort(404)
+    return _technique(entry, db.session.get(Note, code))
+
+
+def _visible_ids(user: User):
+    """The ids of the initiatives `user` may see: every count below joins on this."""
+    return visible_initiatives(user).with_only_columns(Initiative.id).order_by(None).subquery()
+
+
+def families(user: User) -> list[tuple[str, list[tuple[Technique, int]]]]:
+    """The catalogue by family (CSV order), each technique with its visible initiatives' count."""
+    ids = _visible_ids(user)
+    query = (
+        select(InitiativeTechnique.technique_code, func.count())
+        .join(ids, ids.c.id == InitiativeTechnique.initiative_id)
+        .group_by(InitiativeTechnique.technique_code)
+    )
+    counts = {code: number for code, number in db.session.execute(query)}
+    notes = {note.code: note for note in db.session.scalars(select(Note))}
+    grouped: dict[str, list[tuple[Technique, int]]] = {}
+    for entry in vocab.load("techniques"):
+        technique = _technique(entry, notes.get(entry.code))
+        grouped.setdefault(technique.family, []).append((technique, counts.get(entry.code, 0)))
+    return list(grouped.items())
+
+
+def initiatives_using(user: User, code: str) -> Select:
+    """The visible initiatives that use the technique: reference cases first, then the latest."""
+    uses = select(InitiativeTechnique).where(
+        InitiativeTechnique.initiative_id == Initiative.id,
+        InitiativeTechnique.technique_code == code,
+    )
+    return (
+        visible_initiatives(user)
+        .where(uses.exists())
+        .order_by(
+            Initiative.is_reference.desc(), Initiative.updated_at.desc(), Initiative.id.desc()
+        )
+        .options(selectinload(Initiative.structure))  # the cards show the carrying structure
+    )
+
+
+# ----- effects observed -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EffectSummary:
+    """The effects recorded under one indicator, over the visible initiatives of a technique."""
+
+    dimension: str
+    label: str
+    unit: str
+    countable: bool
+    observations: int
+    initiatives: int
+    valued: int  # observations with a value
+    total: float | None
+    last_observed: date
+
+    @property
+    def total_text(self) -> str:
+        """The sum in French: 1 234 or 12,5."""
+        if self.total is None:
+            return ""
+        if float(self.total).is_integer():
+            return f"{int(self.total):,}".replace(",", "\u202f")
+        return f"{self.total:,.1f}".replace(",", "\u202f").replace(".", ",")
+
+
+def effect_summaries(user: User, code: str) -> list[tuple[str, list[EffectSummary]]]:
+    """Per dimension (in DIMENSIONS order), one summary per indicator: the catalogue's
+    indicators in CSV order, then the free ones alphabetically."""
+    ids = _visible_ids(user)
+    free_label = case((Effect.indicator_code.is_(None), Effect.indicator_label), else_=None)
+    query = (
+        select(
+            Effect.dimension,
+            Effect.indicator_code,
+            free_label,
+            func.count(Effect.id),
+            func.count(func.distinct(Effect.initiative_id)),
+            func.count(Effect.value),
+            func.sum(Effect.value),
+            func.max(Effect.observed_on),
+        )
+        .join(ids, ids.c.id == Effect.initiative_id)
+        .join(
+            InitiativeTechnique,
+            (InitiativeTechnique.initiative_id == Effect.initiative_id)
+            & (InitiativeTechnique.technique_code == code),
+        )
+        .where(Effect.deleted_at.is_(None))
+        .group_by(Effect.dimension, Effect.indicator_code, free_label)
+    )
+    indicators = {entry.code: (rank, entry) for rank, entry in enumerate(vocab.load("indicateurs"))}
+    rows = []
+    for dimension, indicator, free, count, initiatives, valued, total, last in db.session.execute(
+        query
+    ):
+        rank, entry = indicators.get(indicator, (len(indicators), None))
+        unit = entry.extra["unite"] if entry else ""
+        label = entry.label if entry else (free or indicator or "Indicateur non précisé")
+        # A catalogue indicator without a unit is qualitative: its values are not summed.
+        countable = bool(unit) if entry else valued > 0
+        summary = EffectSummary(
+            dimension=dimension,
+            label=label,
+            unit=unit,
+            countable=countable,
+            observations=count,
+            initiatives=initiatives,
+            valued=valued,
+            total=total if countable and valued else None,
+            last_observed=last,
+        )
+        rows.append(((rank, label.casefold()), summary))
+    grouped = {name: [] for name in DIMENSIONS}
+    for _key, summary in sorted(rows, key=lambda row: row[0]):
+        grouped.setdefault(summary.dimension, []).append(summary)
+    return [(name, summaries) for name, summaries in grouped.items() if summaries]
+
+
+# ----- the formateurs' notes --------------------------------------------------------------------
+
+
+def note_of(code: str) -> Note | None:
+    return db.session.get(Note, code)
+
+
+def save_note(code: str, fields: dict, by: User, expected_version: int | None) -> Note:
+    """Create or update the note; EditConflictError when someone saved since the form opened
+    (version 0 stands for "there was no note yet")."""
+    values = {name: fields[name] for name in NOTE_FIELDS} | {"updated_by_id": by.id}
+    note = db.session.get(Note, code)
+    if note is None:
+        note = Note(code=code, **values)
+        db.session.add(note)
+    elif expected_version == 0:
+        raise EditConflictError
+    else:
+        check_version(note, expected_version)
+        for name, value in values.items():
+            setattr(note, name, value)
+    try:
+        db.session.commit()
+    except (IntegrityError, StaleDataError) as error:  # another save won the race
+        db.session.rollback()
+        raise EditConflictError from error
+    return note
+
+
+def updated_by(note: Note | None) -> User | None:
+    if note is None or note.updated_by_id is None:
+        return None
+    return db.session.get(User, note.updated_by_id)
