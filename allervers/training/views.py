@@ -21,6 +21,9 @@ from allervers.core.web import (
 )
 from allervers.directory.services import structure_choices
 from allervers.extensions import db
+from allervers.initiatives.access import visible_initiatives
+from allervers.initiatives.models import Initiative
+from allervers.initiatives.presentations import visible_presentations
 from allervers.maps.services import member_maps
 from allervers.training import access, services
 from allervers.training.forms import GroupForm, SessionForm
@@ -77,7 +80,22 @@ def show_group(group_id: int):
         group=group,
         can_manage=access.can_manage_group(current_user, group),
         member_maps=member_maps(current_user, group),
+        shared_initiatives=shared_with_group(current_user, group),
+        group_presentations=db.session.scalars(
+            visible_presentations(current_user, group.id).limit(10)
+        ).all(),
     )
+
+
+def shared_with_group(viewer, group) -> list:
+    """The initiatives shared with the group that `viewer` may open, most recent first."""
+    query = (
+        visible_initiatives(viewer)
+        .where(Initiative.visibility == "groupe", Initiative.group_id == group.id)
+        .order_by(Initiative.updated_at.desc())
+        .limit(10)
+    )
+    return list(db.session.scalars(query))
 
 
 @bp.route("/sessions/<int:session_id>/groupes/nouveau", methods=["GET", "POST"])

@@ -405,3 +405,17 @@ def test_export_neutralises_formulas(client_as, make_initiative):
     rows = list(csv.reader(io.StringIO(exported), delimiter=";"))
     assert rows[0][:3] == ["Titre", "Statut", "Visibilité"]
     assert rows[1][0].startswith("'=")
+
+
+def test_the_group_page_lists_what_is_shared_with_the_group(client_as, world, make_initiative):
+    make_initiative(title="Maraude du groupe", visibility="groupe", group_id=world["group"].id)
+    make_initiative(title="Brouillon personnel")
+    from allervers.initiatives import presentations
+
+    presentations.create_presentation(world["formateur"], "Cas du lundi", world["group"])
+    page = text(client_as("formateur").get(f"/groupes/{world['group'].id}"))
+    assert "Maraude du groupe" in page
+    assert "Brouillon personnel" not in page
+    assert "Cas du lundi" in page
+    other = text(client_as("formateur_autre").get(f"/groupes/{world['group'].id}"))
+    assert "Maraude du groupe" not in other  # staff see the group page, not its shared work
