@@ -138,6 +138,7 @@ class PartnerForm(BaseForm):
     structure_id = SelectField(
         "Structure partenaire",
         coerce=coerce_optional_int,
+        validate_choice=False,  # any live structure of the directory (checked by the view)
         validators=[DataRequired("Choisissez une structure de l'annuaire.")],
     )
     role = StringField(

@@ -21,6 +21,7 @@ from allervers.extensions import db
 from allervers.initiatives import access, charts, exports, search, services
 from allervers.initiatives.forms import EffectForm, InitiativeForm, PartnerForm
 from allervers.initiatives.models import SECTIONS, Effect, InitiativePartner
+from allervers.maps.services import search_structures
 
 from . import bp, presentation_views, technique_views  # noqa: F401 - they register their routes
 
@@ -199,12 +200,18 @@ def toggle_reference(initiative_id: int):
 
 
 def _partner_form(initiative, **kwargs) -> PartnerForm:
+    """Partners come from the person's structures and maps, or from a directory search
+    (`?partenaire=words`, a plain GET form: it works without JavaScript)."""
     form = PartnerForm(**kwargs)
     choices = services.structure_choices(current_user, initiative)
+    found = search_structures(request.args.get("partenaire", ""), limit=20)
+    known = {sid for sid, _name in choices}
+    choices += [(s.id, f"{s.name} ({s.commune})" if s.commune else s.name) for s in found]
     form.structure_id.choices = [
         ("", "— Choisir —"),
         *[(sid, name) for sid, name in choices if sid != initiative.structure_id],
     ]
+    form.found = [s for s in found if s.id not in known]
     return form
 
 
@@ -215,6 +222,9 @@ def add_partner(initiative_id: int):
     if not form.validate_on_submit():
         return _invalid_on_page(initiative, partner_form=form)
     structure = db.session.get(Structure, form.structure_id.data)
+    if structure is None or structure.is_deleted:
+        form.structure_id.errors = ["Choisissez une structure de l'annuaire."]
+        return _invalid_on_page(initiative, partner_form=form)
     added = services.add_partner(initiative, structure, form.role.data)
     message = f"{structure.name} ajouté aux partenaires." if added else "Rôle mis à jour."
     return done(message, url_for(".show_initiative", initiative_id=initiative.id) + "#partenaires")

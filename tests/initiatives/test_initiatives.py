@@ -419,3 +419,35 @@ def test_the_group_page_lists_what_is_shared_with_the_group(client_as, world, ma
     assert "Cas du lundi" in page
     other = text(client_as("formateur_autre").get(f"/groupes/{world['group'].id}"))
     assert "Maraude du groupe" not in other  # staff see the group page, not its shared work
+
+
+def test_a_partner_is_found_in_the_whole_directory(
+    client_as, world, make_initiative, make_structure
+):
+    far = make_structure(name="Croix-Rouge de Tours", commune="Tours", postal_code="37000")
+    initiative = make_initiative(visibility="base")
+    client = client_as("stagiaire")
+    path = f"/initiatives/{initiative.id}"
+    assert "Croix-Rouge de Tours" not in text(client.get(path))
+    found = text(client.get(f"{path}?partenaire=croix+rouge"))
+    assert f'<option value="{far.id}">Croix-Rouge de Tours (Tours)</option>' in found
+    added = post_form(
+        client, f"{path}/partenaires", {"structure_id": far.id, "role": "maraude"}, token_from=path
+    )
+    assert added.status_code == 303
+    assert "Croix-Rouge de Tours</a> — maraude" in text(client.get(path))
+    refused = post_form(client, f"{path}/partenaires", {"structure_id": 999999}, token_from=path)
+    assert refused.status_code == 422
+    assert "Choisissez une structure de l'annuaire." in text(refused)
+
+
+def test_a_structure_page_leads_to_its_initiatives(client_as, world, make_initiative):
+    make_initiative(title="Portée par le CCAS", visibility="base")
+    make_initiative(title="Portée par la CAF", visibility="base", structure_id=world["partner"].id)
+    client = client_as("formateur")
+    page = text(client.get(f"/annuaire/{world['structure'].id}"))
+    link = f"/initiatives?structure={world['structure'].id}"
+    assert link in page
+    listed = text(client.get(link))
+    assert "Portée par le CCAS" in listed
+    assert "Portée par la CAF" not in listed
