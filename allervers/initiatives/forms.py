@@ -133,8 +133,9 @@ class InitiativeForm(PrivacyCheckedForm):
         return {field.name: field.data for field in self if field.name not in skipped}
 
 
-class PartnerForm(BaseForm):
+class PartnerForm(PrivacyCheckedForm):
     id_prefix = "partner"
+    privacy_fields = ("role",)
     structure_id = SelectField(
         "Structure partenaire",
         coerce=coerce_optional_int,

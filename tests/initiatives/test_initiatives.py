@@ -451,3 +451,18 @@ def test_a_structure_page_leads_to_its_initiatives(client_as, world, make_initia
     listed = text(client.get(link))
     assert "Portée par le CCAS" in listed
     assert "Portée par la CAF" not in listed
+
+
+def test_a_partner_role_is_checked_for_personal_data(client_as, world, make_initiative):
+    initiative = make_initiative(visibility="base")
+    client = client_as("stagiaire")
+    path = f"/initiatives/{initiative.id}"
+    data = {"structure_id": world["partner"].id, "role": "contact : jean.dupont@exemple.fr"}
+    refused = post_form(client, f"{path}/partenaires", data, token_from=path)
+    assert refused.status_code == 422
+    assert "une adresse e-mail" in text(refused)
+    assert not initiative.partners
+    confirmed = post_form(
+        client, f"{path}/partenaires", {**data, "confirm_no_personal_data": "y"}, token_from=path
+    )
+    assert confirmed.status_code == 303
