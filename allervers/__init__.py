@@ -49,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
     from allervers.analysis.views import bp as analysis_bp
     from allervers.auth.views import bp as auth_bp
     from allervers.directory.views import bp as directory_bp
+    from allervers.followup.views import bp as followup_bp
     from allervers.home.views import bp as home_bp
     from allervers.initiatives.views import bp as initiatives_bp
     from allervers.maps.views import bp as maps_bp
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
         maps_bp,
         analysis_bp,
         initiatives_bp,
+        followup_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

@@ -9,6 +9,9 @@ from sqlalchemy import func, select
 from allervers.extensions import db
 from tests.analysis.pages import AGGREGATE_PAGES
 from tests.directory.pages import DIRECTORY_PAGES
+from tests.followup.assessment_pages import ASSESSMENT_PAGES
+from tests.followup.journal_pages import JOURNAL_PAGES
+from tests.followup.tracking_pages import TRACKING_PAGES
 from tests.helpers import text
 from tests.initiatives.pages import INITIATIVE_PAGES
 from tests.initiatives.presentation_pages import PRESENTATION_PAGES
@@ -47,6 +50,9 @@ PAGES.update(AGGREGATE_PAGES)
 PAGES.update(INITIATIVE_PAGES)
 PAGES.update(TECHNIQUE_PAGES)
 PAGES.update(PRESENTATION_PAGES)
+PAGES.update(ASSESSMENT_PAGES)
+PAGES.update(JOURNAL_PAGES)
+PAGES.update(TRACKING_PAGES)
 PUBLIC_PAGES = {
     "auth.login": "/connexion",
     "training.join": "/rejoindre",
@@ -165,7 +171,8 @@ def test_every_mutating_route_needs_the_csrf_token(app, client_as, world):
               "entry_id": world["entry"].id, "link_id": world["link"].id,
               "structure_id": world["structure"].id, "merge_id": 1, "initiative_id": 1,
               "effect_id": 1, "partner_id": 1, "presentation_id": 1, "item_id": 1,
-              "code": "maraude"}  # fmt: skip
+              "code": "maraude", "action_id": 1, "note_id": 1, "statement_id": 1,
+              "moment": "debut"}  # fmt: skip
     rules = list(mutating_rules(app))
     assert len(rules) >= 10
     before = row_counts()

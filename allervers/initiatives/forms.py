@@ -15,7 +15,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from allervers.core import vocab
 from allervers.core.forms import (
-    BaseForm,
     PrivacyCheckedForm,
     as_choices,
     coerce_optional_int,

@@ -1,0 +1,3 @@
+"""Stub: routes registered by this module."""
+
+from . import bp  # noqa: F401
