@@ -151,3 +151,16 @@ def test_demo_initiatives_cover_the_brief(app):
     assert dimensions == {"personnes", "pratiques", "organisations"}
     groups = {p.group_id for p in db.session.scalars(select(Presentation))}
     assert len(groups) == 2
+
+
+def test_demo_follow_up_has_assessments_and_attendance(app):
+    from allervers.followup import assessment, tracking
+
+    app.test_cli_runner().invoke(args=["demo"])
+    app.test_cli_runner().invoke(args=["demo"])  # idempotent
+    for group in db.session.scalars(select(Group)).all():
+        status = assessment.assessment_status(group)
+        assert all(status[trainee.id] == {"debut", "fin"} for trainee in group.trainees)
+    first = db.session.scalar(select(Group).where(Group.name == "Groupe 1 Orléans"))
+    hours = sorted(tracking.hours_attended(first).values())
+    assert hours == [14.0, 21.0, 21.0]

@@ -30,6 +30,7 @@ def show(map_id: int):
         sort=sort,
         sortable=services.SORTABLE,
         sort_url=lambda column: url_for(".show", map_id=map_id, tri=column),
+        can_plan=access.can_edit(current_user, cooperation_map),
         sector_label=lambda code: vocab.label("secteurs", code),
         figure_labels=services.FIGURE_LABELS,
         column_labels=services.COLUMN_LABELS,

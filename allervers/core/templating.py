@@ -20,6 +20,8 @@ def navigation() -> list[tuple[str, str]]:
         ("initiatives.list_initiatives", "Initiatives"),
         ("initiatives.list_techniques", "Techniques"),
         ("initiatives.list_presentations", "Présentations"),
+        ("followup.list_actions", "Plan d'action"),
+        ("followup.list_notes", "Journal"),
     ]
     if current_user.is_staff:
         items.append(("analysis.territory", "Territoire"))

@@ -10,6 +10,7 @@ from allervers.auth.passwords import hash_password
 from allervers.core.timeutil import utcnow
 from allervers.demo import training as demo
 from allervers.demo.data import STRUCTURES
+from allervers.demo.followup import load_demo_followup
 from allervers.demo.initiatives import load_demo_initiatives
 from allervers.demo.maps import load_demo_maps
 from allervers.directory import services as directory
@@ -44,6 +45,7 @@ def load_demo() -> DemoSummary:
     db.session.commit()
     load_demo_maps()
     load_demo_initiatives()
+    load_demo_followup()
     return DemoSummary(structures=len(structures), users=len(users), groups=len(groups))
 
 

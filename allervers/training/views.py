@@ -3,6 +3,7 @@
 from flask import abort, current_app, flash, request, session, url_for
 from flask_login import current_user, login_user
 
+from allervers.analysis import aggregates, scopes
 from allervers.auth import ratelimit
 from allervers.auth.access import SESSION_TOKEN_KEY, client_address, public
 from allervers.auth.forms import JoinCodeForm, JoinForm
@@ -21,6 +22,7 @@ from allervers.core.web import (
 )
 from allervers.directory.services import structure_choices
 from allervers.extensions import db
+from allervers.followup import tracking
 from allervers.initiatives.access import visible_initiatives
 from allervers.initiatives.models import Initiative
 from allervers.initiatives.presentations import visible_presentations
@@ -40,7 +42,12 @@ def list_sessions():
 @bp.get("/sessions/<int:session_id>")
 def show_session(session_id: int):
     training = access.visible_session_or_404(current_user, session_id)
-    return render("training/session.html", training=training, access=access)
+    return render(
+        "training/session.html",
+        training=training,
+        access=access,
+        evidence=tracking.evidence(training.live_groups),
+    )
 
 
 @bp.route("/sessions/nouvelle", methods=["GET", "POST"])
@@ -81,10 +88,17 @@ def show_group(group_id: int):
         can_manage=access.can_manage_group(current_user, group),
         member_maps=member_maps(current_user, group),
         shared_initiatives=shared_with_group(current_user, group),
+        evidence=tracking.evidence([group], _aggregate_network(group)),
         group_presentations=db.session.scalars(
             visible_presentations(current_user, group.id).limit(10)
         ).all(),
     )
+
+
+def _aggregate_network(group) -> dict | None:
+    """The group aggregate's network figures when they are computed (else None)."""
+    result = aggregates.current(scopes.group_scope(group))
+    return result.payload["analysis"]["network"] if result.payload else None
 
 
 def shared_with_group(viewer, group) -> list:

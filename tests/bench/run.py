@@ -280,6 +280,53 @@ def wait_for(app, key: str, pages: dict, timeout: float = 120) -> tuple[float, f
     raise TimeoutError(f"pas de résultat pour {key} en {timeout} s")
 
 
+def browser_territory_seconds(app, email: str) -> tuple[float, float] | None:
+    """Open the cached territory in headless Chromium: seconds until drawn, and until a click
+    on a structure shows its card. None when Chromium is not installed."""
+    import threading
+
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import make_server
+
+    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+    from tests.browser.test_aggregate_graph import LONELIEST_NODE
+
+    executable = chromium_path()
+    if executable is None:
+        return None
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"{base}/connexion")
+            page.get_by_label("Adresse e-mail").fill(email)
+            page.get_by_label("Mot de passe").fill(PASSWORD)
+            page.get_by_role("button", name="Se connecter").click()
+            page.wait_for_url(f"{base}/")
+            start = time.perf_counter()
+            page.goto(f"{base}/territoire")
+            page.wait_for_selector("#graph[data-ready=true]", timeout=60_000)
+            drawn = time.perf_counter() - start
+            loneliest = page.evaluate(LONELIEST_NODE)
+            clicked = time.perf_counter()
+            page.locator("#graph").scroll_into_view_if_needed()
+            page.wait_for_timeout(250)  # Cytoscape refreshes its offset after a scroll
+            spot = page.evaluate(
+                f"document.getElementById('graph').cy.$id('{loneliest['id']}').renderedPosition()"
+            )
+            box = page.locator("#graph").bounding_box()
+            page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+            page.wait_for_selector("#node-card", timeout=30_000)
+            usable = drawn + time.perf_counter() - clicked  # the search for a node left out
+            browser.close()
+    finally:
+        server.shutdown()
+    return drawn, usable
+
+
 def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="allervers-bench-"))
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.db'}"
@@ -437,6 +484,13 @@ def main() -> int:
             median_ms(lambda: staff.get("/agregats/territoire/0/graphe.json"), 10),
         ),
     ]
+
+    seen = browser_territory_seconds(app, data["admin"])
+    if seen is not None:
+        results += [
+            ("Territoire dessiné dans Chromium (en cache)", 3000, seen[0] * 1000),
+            ("Territoire utilisable dans Chromium (fiche ouverte)", 3000, seen[1] * 1000),
+        ]
 
     print(f"Base : {url.split(':')[0]} · médianes du temps serveur")
     for label, target, value in results:

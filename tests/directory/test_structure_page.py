@@ -33,7 +33,7 @@ def test_page_shows_every_detail_with_vocabulary_labels(client_as, world):
         "Publics accompagnés Personnes en non-recours aux droits",
         "Thématiques logement, accès aux droits",
         "Premier paragraphe. Second paragraphe.",
-        "Initiatives : à venir",
+        "Les initiatives d'aller-vers portées par cette structure",
     ):
         assert expected in page, expected
 

@@ -1,6 +1,12 @@
-"""Expected answers of the tracking pages, per role (used by tests/test_pages.py).
+"""Expected answers of the tracking pages (attendance, dashboard, report), per role.
 
-endpoint → (path built from the `world` fixture, roles that get the page[, status, mimetype]).
+Used by tests/test_pages.py: the group's own formateur and admins only.
 """
 
-TRACKING_PAGES: dict = {}
+MANAGERS = {"formateur", "admin"}
+
+TRACKING_PAGES: dict = {
+    "followup.attendance": (lambda w: f"/groupes/{w['group'].id}/emargement", MANAGERS),
+    "followup.dashboard": (lambda w: f"/groupes/{w['group'].id}/tableau-de-bord", MANAGERS),
+    "followup.session_report": (lambda w: f"/groupes/{w['group'].id}/rapport", MANAGERS),
+}
