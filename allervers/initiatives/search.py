@@ -10,6 +10,7 @@ migration 0007, outside the models.
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, exists, func, literal_column, select, text
+from sqlalchemy.orm import selectinload
 
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
@@ -22,6 +23,12 @@ from allervers.initiatives.models import (
 )
 
 MAX_WORDS = 8
+# What a card shows, loaded with the page of results (not one query per card).
+CARD_LOADING = (
+    selectinload(Initiative.techniques),
+    selectinload(Initiative.publics),
+    selectinload(Initiative.structure),
+)
 FRENCH = literal_column("'french'::regconfig")
 SORTS = {
     "pertinence": "Pertinence",

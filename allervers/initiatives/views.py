@@ -35,7 +35,7 @@ FORM = "initiatives/form.html"
 def list_initiatives():
     filters = search.Filters.from_args(request.args)
     query, rank = search.filtered(access.visible_initiatives(current_user), filters)
-    results = paginate(search.ordered(query, rank, filters.tri))
+    results = paginate(search.ordered(query, rank, filters.tri).options(*search.CARD_LOADING))
     return render(
         "initiatives/list.html",
         "initiatives/_results.html",
@@ -58,7 +58,11 @@ def export_initiatives():
     filters = search.Filters.from_args(request.args)
     query, rank = search.filtered(access.visible_initiatives(current_user), filters)
     response = Response(
-        exports.initiatives_csv(db.session.scalars(search.ordered(query, rank, filters.tri))),
+        exports.initiatives_csv(
+            db.session.scalars(
+                search.ordered(query, rank, filters.tri).options(*search.CARD_LOADING)
+            )
+        ),
         mimetype="text/csv",
     )
     response.headers["Content-Disposition"] = 'attachment; filename="initiatives.csv"'

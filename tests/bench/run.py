@@ -2,9 +2,10 @@
 
 Not a test: it prints figures against their targets. Data: 5,000 structures; a map of 150
 structures and 400 links; a group of 30 trainee maps (~600 structures, ~2,000 links); a
-territory of 100 more maps (2,000 structures, 10,000 links). Page figures are medians of
-requests through the WSGI app (no network); aggregates are computed by a real background
-worker (`huey_consumer`, as `make run` starts it), whose peak memory is read from /proc.
+territory of 100 more maps (2,000 structures, 10,000 links) seen by its formateur; 5,000
+shared initiatives. Page figures are medians of requests through the WSGI app (no network);
+aggregates are computed by a real background worker (`huey_consumer`, as `make run` starts
+it), whose peak memory is read from /proc; the territory is also opened in Chromium.
 On a throw-away SQLite file, or on BENCH_DATABASE_URL when given.
 """
 
@@ -175,6 +176,8 @@ def build_data() -> dict:
     password_hash = hash_password(PASSWORD)
     trainee = make_user("banc@exemple.fr", "stagiaire", password_hash)
     admin = make_user("admin-banc@exemple.fr", "admin", password_hash)
+    # The territory's formateur sees exactly the 100 territory maps (and the shared base).
+    mapper = make_user("territoire-banc@exemple.fr", "formateur", password_hash)
     workshop_map = make_map(rng, "Carte du banc", ids[:150], 400, owner_id=trainee.id)
 
     training = TrainingSession(
@@ -196,12 +199,13 @@ def build_data() -> dict:
     for number in range(100):
         own = territory_pool[number * 20 : number * 20 + 20]
         chosen = own + rng.sample(territory_pool, 20)
-        make_map(rng, f"Territoire {number}", sorted(set(chosen)), 100, owner_id=admin.id)
+        make_map(rng, f"Territoire {number}", sorted(set(chosen)), 100, owner_id=mapper.id)
     followed = make_initiatives(rng, trainee.id, ids[:300])
     db.session.commit()
     return {
         "trainee": trainee.email,
         "admin": admin.email,
+        "mapper": mapper.email,
         "map": workshop_map,
         "group": group.id,
         "initiative": followed,
@@ -340,6 +344,7 @@ def main() -> int:
         db.session.remove()
     map_id, group_id = data["map"], data["group"]
     client, staff = signed_in(app, data["trainee"]), signed_in(app, data["admin"])
+    mapper = signed_in(app, data["mapper"])
     token = csrf_token(client, "/")
     with app.app_context():
         placed = [entry.structure_id for entry in db.session.get(CooperationMap, map_id).entries]
@@ -443,12 +448,12 @@ def main() -> int:
             )
         )
 
-        staff.get("/territoire")  # queues the territory
+        mapper.get("/territoire")  # queues the territory
         with app.app_context():
             from allervers.analysis import scopes
 
-            admin = db.session.scalar(db.select(User).where(User.email == data["admin"]))
-            territory_key = scopes.territory_scope(admin, "", "").key
+            viewer = db.session.scalar(db.select(User).where(User.email == data["mapper"]))
+            territory_key = scopes.territory_scope(viewer, "", "").key
         pages = {
             "éditeur": lambda: client.get(f"/cartes/{map_id}"),
             "analyse en cache": lambda: client.get(analysis_json),
@@ -476,16 +481,27 @@ def main() -> int:
         (
             "Page du territoire, en cache",
             200,
-            median_ms(lambda: staff.get("/territoire"), 10),
+            median_ms(lambda: mapper.get("/territoire"), 10),
         ),
         (
             "Graphe du territoire (JSON), en cache",
             200,
-            median_ms(lambda: staff.get("/agregats/territoire/0/graphe.json"), 10),
+            median_ms(lambda: mapper.get("/agregats/territoire/0/graphe.json"), 10),
+        ),
+        (
+            "Fiche d'une structure du territoire (htmx)",
+            100,
+            median_ms(
+                lambda: mapper.get(
+                    f"/agregats/territoire/0/noeud/{territory['analysis']['structures'][0]['id']}",
+                    headers={"HX-Request": "true"},
+                ),
+                10,
+            ),
         ),
     ]
 
-    seen = browser_territory_seconds(app, data["admin"])
+    seen = browser_territory_seconds(app, data["mapper"])
     if seen is not None:
         results += [
             ("Territoire dessiné dans Chromium (en cache)", 3000, seen[0] * 1000),
