@@ -58,9 +58,10 @@ def test_write_share_find_present(page: Page, world, axe_check):
     expect(page.locator("main")).to_contain_text("Un café-rencontre au marché de l'Argonne")
     axe_check(page)
     page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion")
 
     # The formateur finds it by searching, without accents, and adds it to his presentation.
-    sign_in(page, world["formateur"].email)
+    sign_in(page, world["formateur"].email, go=False)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
     page.goto("/initiatives")
     page.get_by_label("Rechercher (titre, résumé, récit)").fill("cafe marche")
