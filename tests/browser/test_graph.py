@@ -14,7 +14,7 @@ def graph_count(page: Page, what: str) -> int:
 def test_graph_renders_filters_opens_cards_and_follows_edits(
     page: Page, world, make_structure, axe_check
 ):
-    make_structure(name="Mission locale", typology="ML")
+    mission = make_structure(name="Mission locale", typology="ML")
     sign_in(page, world["stagiaire"].email)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
     page.goto(f"/cartes/{world['map'].id}")
@@ -42,6 +42,9 @@ def test_graph_renders_filters_opens_cards_and_follows_edits(
     page.evaluate("window.sameDocument = true")
     page.get_by_label("Structure", exact=True).fill("mission")
     page.locator("#structure-results").get_by_role("link", name="Mission locale").click()
+    # the form comes back with the chosen structure: clicking before would send an empty one
+    chosen = page.locator('#entry-form input[name="structure_id"]')
+    expect(chosen).to_have_value(str(mission.id))
     page.locator("#entry-form").get_by_role("button", name="Ajouter à la carte").click()
     expect(page.locator("#entries")).to_contain_text("Mission locale")
     form = page.locator("#link-form")
