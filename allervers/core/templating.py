@@ -32,10 +32,12 @@ def navigation() -> list[tuple[str, str]]:
 
 
 def number_fr(value: float | None) -> str:
-    """12.0 → 12, 2.5 → 2,5: counts read as counts."""
+    """12.0 → « 12 », 2.5 → « 2,5 », 1500 → « 1 500 »: how a French reader reads a figure."""
     if value is None:
         return ""
-    return f"{value:g}".replace(".", ",") if value != int(value) else str(int(value))
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", "\N{NARROW NO-BREAK SPACE}")
+    return f"{value:.2f}".rstrip("0").replace(".", ",")
 
 
 def initiative_vocabularies() -> dict:

@@ -12,25 +12,10 @@ from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
 from allervers.followup.models import ACTION_STATUSES, Action, JournalNote
 from allervers.maps.models import CooperationMap, MapEntry
+from allervers.training.access import group_ids_of, trainees_of
 from allervers.training.models import Group, Membership
 
 # ----- who sees what (DESIGN.md §4): anything else answers 404 --------------------------------
-
-
-def _group_ids(user: User, role: str | None = None) -> Select:
-    query = (
-        select(Membership.group_id)
-        .join(Group)
-        .where(Membership.user_id == user.id, Group.deleted_at.is_(None))
-    )
-    return query.where(Membership.role == role) if role else query
-
-
-def _trainees_i_train(user: User) -> Select:
-    """The trainees of the groups `user` trains: their plans are workshop work they follow."""
-    return select(Membership.user_id).where(
-        Membership.group_id.in_(_group_ids(user, "formateur")), Membership.role == "stagiaire"
-    )
 
 
 def visible_actions(user: User) -> Select:
@@ -41,8 +26,8 @@ def visible_actions(user: User) -> Select:
     return query.where(
         or_(
             Action.owner_id == user.id,
-            and_(Action.owner_id.is_(None), Action.group_id.in_(_group_ids(user))),
-            Action.owner_id.in_(_trainees_i_train(user)),
+            and_(Action.owner_id.is_(None), Action.group_id.in_(group_ids_of(user))),
+            Action.owner_id.in_(trainees_of(user)),
         )
     )
 
@@ -53,7 +38,7 @@ def my_actions(user: User, status: str | None = None) -> Select:
         Action.deleted_at.is_(None),
         or_(
             Action.owner_id == user.id,
-            and_(Action.owner_id.is_(None), Action.group_id.in_(_group_ids(user))),
+            and_(Action.owner_id.is_(None), Action.group_id.in_(group_ids_of(user))),
         ),
     )
     if status in ACTION_STATUSES:
@@ -76,7 +61,7 @@ def can_edit_action(user: User, action: Action) -> bool:
     if action.owner_id is not None:
         return action.owner_id == user.id
     return (
-        db.session.scalar(_group_ids(user).where(Membership.group_id == action.group_id))
+        db.session.scalar(group_ids_of(user).where(Membership.group_id == action.group_id))
         is not None
     )
 
@@ -114,14 +99,14 @@ def can_read_group_journal(user: User, group: Group) -> bool:
 
 
 def my_groups(user: User) -> list[Group]:
-    query = select(Group).where(Group.id.in_(_group_ids(user))).order_by(Group.name)
+    query = select(Group).where(Group.id.in_(group_ids_of(user))).order_by(Group.name)
     return list(db.session.scalars(query))
 
 
 def _maps_of(user: User) -> Select:
     return select(CooperationMap.id).where(
         CooperationMap.deleted_at.is_(None),
-        or_(CooperationMap.owner_id == user.id, CooperationMap.group_id.in_(_group_ids(user))),
+        or_(CooperationMap.owner_id == user.id, CooperationMap.group_id.in_(group_ids_of(user))),
     )
 
 

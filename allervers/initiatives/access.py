@@ -13,15 +13,8 @@ from sqlalchemy import Select, and_, or_, select
 from allervers.auth.models import User
 from allervers.extensions import db
 from allervers.initiatives.models import Initiative, Presentation
+from allervers.training.access import group_ids_of
 from allervers.training.models import Group, Membership
-
-
-def my_group_ids(user: User) -> Select:
-    return (
-        select(Membership.group_id)
-        .join(Group)
-        .where(Membership.user_id == user.id, Group.deleted_at.is_(None))
-    )
 
 
 def visibility_clause(user: User):
@@ -29,7 +22,7 @@ def visibility_clause(user: User):
     shared_with_me = (
         Initiative.visibility == "groupe"
         if user.is_admin
-        else and_(Initiative.visibility == "groupe", Initiative.group_id.in_(my_group_ids(user)))
+        else and_(Initiative.visibility == "groupe", Initiative.group_id.in_(group_ids_of(user)))
     )
     return or_(Initiative.author_id == user.id, Initiative.visibility == "base", shared_with_me)
 
@@ -47,7 +40,7 @@ def can_view(user: User, initiative: Initiative) -> bool:
     if user.is_admin:
         return True
     return (
-        db.session.scalar(my_group_ids(user).where(Membership.group_id == initiative.group_id))
+        db.session.scalar(group_ids_of(user).where(Membership.group_id == initiative.group_id))
         is not None
     )
 
@@ -90,7 +83,7 @@ def can_view_presentation(user: User, presentation: Presentation) -> bool:
     if user.is_admin or presentation.owner_id == user.id:
         return True
     return (
-        db.session.scalar(my_group_ids(user).where(Membership.group_id == presentation.group_id))
+        db.session.scalar(group_ids_of(user).where(Membership.group_id == presentation.group_id))
         is not None
     )
 

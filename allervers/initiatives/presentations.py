@@ -9,9 +9,9 @@ from sqlalchemy.orm import selectinload
 from allervers.auth.models import User
 from allervers.core import vocab
 from allervers.core.models import check_version
+from allervers.core.templating import number_fr
 from allervers.core.timeutil import french_date, utcnow
 from allervers.extensions import db
-from allervers.initiatives.access import my_group_ids
 from allervers.initiatives.models import (
     DIMENSIONS,
     STATUSES,
@@ -19,6 +19,7 @@ from allervers.initiatives.models import (
     Presentation,
     PresentationItem,
 )
+from allervers.training.access import group_ids_of
 from allervers.training.models import Group, Membership
 
 SUMMARY_ON_SLIDE = 600  # characters: a slide is read from the back of the room
@@ -49,7 +50,7 @@ def visible_presentations(user: User, group_id: int | None = None) -> Select:
     query = _live()
     if not user.is_admin:
         query = query.where(
-            or_(Presentation.owner_id == user.id, Presentation.group_id.in_(my_group_ids(user)))
+            or_(Presentation.owner_id == user.id, Presentation.group_id.in_(group_ids_of(user)))
         )
     if group_id is not None:
         query = query.where(Presentation.group_id == group_id)
@@ -184,13 +185,6 @@ def _effect_line(effect) -> EffectLine:
 def _unit(indicator_code: str) -> str | None:
     entry = next((e for e in vocab.load("indicateurs") if e.code == indicator_code), None)
     return (entry.extra.get("unite") or None) if entry else None
-
-
-def number_fr(value: float) -> str:
-    """12.0 → « 12 », 2.5 → « 2,5 »: how a French audience reads a figure."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", "\N{NARROW NO-BREAK SPACE}")
-    return f"{value:.2f}".rstrip("0").replace(".", ",")
 
 
 def shorten(text: str | None, limit: int) -> str | None:

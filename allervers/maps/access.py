@@ -6,23 +6,7 @@ from sqlalchemy import Select, or_, select
 from allervers.auth.models import User
 from allervers.extensions import db
 from allervers.maps.models import CooperationMap
-from allervers.training.models import Group, Membership
-
-
-def _my_group_ids(user: User, role: str | None = None) -> Select:
-    query = (
-        select(Membership.group_id)
-        .join(Group)
-        .where(Membership.user_id == user.id, Group.deleted_at.is_(None))
-    )
-    return query.where(Membership.role == role) if role else query
-
-
-def _trainees_of_my_groups(user: User) -> Select:
-    """Trainees of the groups `user` trains: their maps are workshop work the trainer follows."""
-    return select(Membership.user_id).where(
-        Membership.group_id.in_(_my_group_ids(user, "formateur")), Membership.role == "stagiaire"
-    )
+from allervers.training.access import group_ids_of, trainees_of
 
 
 def visible_maps(user: User) -> Select:
@@ -33,8 +17,8 @@ def visible_maps(user: User) -> Select:
     return query.where(
         or_(
             CooperationMap.owner_id == user.id,
-            CooperationMap.group_id.in_(_my_group_ids(user)),
-            CooperationMap.owner_id.in_(_trainees_of_my_groups(user)),
+            CooperationMap.group_id.in_(group_ids_of(user)),
+            CooperationMap.owner_id.in_(trainees_of(user)),
         )
     )
 

@@ -1,10 +1,28 @@
 """Who may see and manage sessions and groups. Anything not visible answers 404 (DESIGN.md §4)."""
 
 from flask import abort
+from sqlalchemy import Select, select
 
 from allervers.auth.models import User
 from allervers.extensions import db
 from allervers.training.models import Group, Membership, TrainingSession
+
+
+def group_ids_of(user: User, role: str | None = None) -> Select:
+    """The live groups `user` belongs to (as `role` when given), as a subquery."""
+    query = (
+        select(Membership.group_id)
+        .join(Group)
+        .where(Membership.user_id == user.id, Group.deleted_at.is_(None))
+    )
+    return query.where(Membership.role == role) if role else query
+
+
+def trainees_of(trainer: User) -> Select:
+    """The trainees of the groups `trainer` trains: their work is what the trainer follows."""
+    return select(Membership.user_id).where(
+        Membership.group_id.in_(group_ids_of(trainer, "formateur")), Membership.role == "stagiaire"
+    )
 
 
 def membership(user: User, group: Group) -> Membership | None:
