@@ -1,5 +1,7 @@
 """Command-line tools: `flask --app wsgi create-user …`, `flask --app wsgi demo`."""
 
+from pathlib import Path
+
 import click
 from flask.cli import with_appcontext
 
@@ -68,4 +70,46 @@ def import_map_command(file: str, owner: str, title: str) -> None:
     click.echo(f"/cartes/{cooperation_map.id}")
 
 
-commands = [create_user_command, demo_command, import_map_command]
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path | None) -> None:
+    """Back up the database to PATH (by default instance/backups/allervers-<date>.db|.dump)."""
+    from allervers.core import backup
+
+    try:
+        written = backup.backup(path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Sauvegarde écrite : {written} ({backup.megabytes(written.stat().st_size)}).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Remplacer la base sans autre confirmation.")
+@with_appcontext
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the whole database with the backup at PATH (refused without --yes)."""
+    from allervers.core import backup
+
+    try:
+        for line in backup.describe_restore(path):
+            click.echo(line)
+        if not yes:
+            raise click.ClickException("Rien n'a été modifié : relancez avec --yes pour restaurer.")
+        backup.restore(path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Base restaurée depuis {path}. Si la sauvegarde est plus ancienne que le code, "
+        "appliquez ensuite les migrations : flask --app wsgi db upgrade"
+    )
+
+
+commands = [
+    create_user_command,
+    demo_command,
+    import_map_command,
+    backup_command,
+    restore_command,
+]

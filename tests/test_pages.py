@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from allervers.extensions import db
 from tests.analysis.pages import AGGREGATE_PAGES
+from tests.auth.data_pages import DATA_PAGES
 from tests.directory.pages import DIRECTORY_PAGES
 from tests.followup.assessment_pages import ASSESSMENT_PAGES
 from tests.followup.journal_pages import JOURNAL_PAGES
@@ -53,6 +54,7 @@ PAGES.update(PRESENTATION_PAGES)
 PAGES.update(ASSESSMENT_PAGES)
 PAGES.update(JOURNAL_PAGES)
 PAGES.update(TRACKING_PAGES)
+PAGES.update(DATA_PAGES)
 PUBLIC_PAGES = {
     "auth.login": "/connexion",
     "training.join": "/rejoindre",

@@ -1,10 +1,11 @@
 """Account forms for administrators."""
 
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from allervers.auth.forms import new_email_field, new_password_field
+from allervers.auth.forms import DeleteAccountForm, new_email_field, new_password_field
 from allervers.auth.models import ROLES
+from allervers.auth.passwords import MAX_LENGTH
 from allervers.core.forms import (
     BaseForm,
     as_choices,
@@ -40,3 +41,15 @@ class NewUserForm(UserForm):
         "Au moins 10 caractères ; la personne le changera depuis « Mon compte ».",
     )
     submit = SubmitField("Créer le compte")
+
+
+class DeleteUserForm(DeleteAccountForm):
+    password = PasswordField(
+        "Votre mot de passe d'administrateur",
+        description="Pour confirmer la suppression de ce compte.",
+        validators=[
+            DataRequired("Saisissez votre mot de passe pour confirmer la suppression."),
+            Length(max=MAX_LENGTH),
+        ],
+    )
+    submit = SubmitField("Supprimer définitivement ce compte")

@@ -3,9 +3,11 @@
 from flask import abort, request, url_for
 from flask_login import current_user
 
-from allervers.admin.forms import NewUserForm, UserForm
+from allervers.admin.forms import DeleteUserForm, NewUserForm, UserForm
+from allervers.auth import erasure
 from allervers.auth import services as accounts
 from allervers.auth.models import ROLES, User
+from allervers.auth.passwords import verify_password
 from allervers.core.web import done, form_page, invalid, paginate, render
 from allervers.directory.services import get_live, structure_choices
 from allervers.extensions import db
@@ -93,6 +95,29 @@ def enable_user(user_id: int):
     user = db.get_or_404(User, user_id)
     accounts.set_enabled(user, True)
     return done(f"Le compte de {user.name} est réactivé.", url_for(".edit_user", user_id=user.id))
+
+
+@bp.route("/utilisateurs/<int:user_id>/supprimer", methods=["GET", "POST"])
+def delete_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if user.id == current_user.id:
+        return done(
+            "Votre propre compte se supprime depuis la page Mon compte.",
+            url_for("auth.delete_account"),
+            "info",
+        )
+    form, page = DeleteUserForm(), "admin/delete_user.html"
+    if not form.validate_on_submit():
+        return form_page(page, form=form, user=user, own=False)
+    if not verify_password(current_user.password_hash, form.password.data):
+        form.password.errors.append("Votre mot de passe est incorrect.")
+        return invalid(page, form=form, user=user, own=False)
+    name = user.name
+    erasure.delete_account(user)
+    return done(
+        f"Le compte de {name} et ses données personnelles ont été supprimés.",
+        url_for(".list_users"),
+    )
 
 
 def _structure_id(form: UserForm) -> int | None:

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from allervers.analysis.models import AnalysisResult
@@ -79,6 +79,17 @@ def _payload(key: str, version: str | None, from_redis: bool) -> dict | None:
 def forget_parsed() -> None:
     """Drop this process's parsed results (tests empty the database between them)."""
     _parsed.clear()
+
+
+def forget(keys: list[str]) -> None:
+    """Drop what is stored under `keys` (their data was deleted: an id reused later must not
+    find it). The caller commits."""
+    for key in keys:
+        _parsed.pop(key, None)
+    if keys:
+        parts = [_redis_key(key, part) for key in keys for part in ("meta", "payload")]
+        with_redis(lambda client: client.delete(*parts))
+        db.session.execute(delete(AnalysisResult).where(AnalysisResult.key.in_(keys)))
 
 
 def save(key: str, version: str, payload: dict) -> None:

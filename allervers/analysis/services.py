@@ -154,9 +154,13 @@ def candidates_near(cooperation_map: CooperationMap) -> list[StructureIn]:
     return [structure_in(s) for s in db.session.scalars(query) if s.id not in placed]
 
 
+def map_cache_key(map_id: int) -> str:
+    return f"carte-{map_id}"
+
+
 def analyse_map(cooperation_map: CooperationMap) -> Analysis:
     """The map's analysis, from the cache when neither the map nor the directory has changed."""
-    key = f"carte-{cooperation_map.id}"
+    key = map_cache_key(cooperation_map.id)
     version = scopes.version_digest([cooperation_map.content_version, scopes.directory_stamp()])
     stored = cache.load(key)
     if stored.is_fresh(version):

@@ -83,6 +83,18 @@ class PasswordChangeForm(BaseForm):
             raise ValidationError("Le nouveau mot de passe doit être différent de l'actuel.")
 
 
+class DeleteAccountForm(BaseForm):
+    password = PasswordField(
+        "Votre mot de passe",
+        description="Pour confirmer que c'est bien vous qui demandez la suppression.",
+        validators=[
+            DataRequired("Saisissez votre mot de passe pour confirmer la suppression."),
+            Length(max=MAX_LENGTH),
+        ],
+    )
+    submit = SubmitField("Supprimer définitivement mon compte")
+
+
 class StructureChoiceMixin:
     """Pick one's employer from the directory, or type it when it is not there yet."""
 

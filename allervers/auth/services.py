@@ -68,8 +68,12 @@ def create_user(
     return user
 
 
+def account_limit_key(email: str) -> str:
+    return f"login:account:{normalise_email(email)}"
+
+
 def _limit_keys(email: str, address: str) -> tuple[str, str]:
-    return f"login:account:{normalise_email(email)}", f"login:address:{address}"
+    return account_limit_key(email), f"login:address:{address}"
 
 
 def sign_in(email: str, password: str, address: str) -> SignInResult:

@@ -1,11 +1,21 @@
 """Sign-in, sign-out, the account page and the password change."""
 
-from flask import request, session, url_for
+import json
+
+from flask import Response, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from allervers.auth import services
+from allervers.auth import erasure, personal_data, services
 from allervers.auth.access import SESSION_TOKEN_KEY, client_address, current_token, public
-from allervers.auth.forms import NEW_STRUCTURE, LoginForm, PasswordChangeForm, ProfileForm
+from allervers.auth.forms import (
+    NEW_STRUCTURE,
+    DeleteAccountForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+)
+from allervers.auth.passwords import verify_password
+from allervers.core.timeutil import utcnow
 from allervers.core.web import done, form_page, invalid, safe_next
 from allervers.directory import services as directory
 from allervers.extensions import db
@@ -81,3 +91,32 @@ def change_password():
         "Votre mot de passe a été changé. Vos autres sessions ouvertes ont été fermées.",
         url_for(".account"),
     )
+
+
+@bp.get("/compte/donnees.json")
+def download_data():
+    body = json.dumps(personal_data.export(current_user), ensure_ascii=False, indent=2)
+    response = Response(body, mimetype="application/json")
+    name = f"allervers-mes-donnees-{utcnow():%Y-%m-%d}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/compte/supprimer", methods=["GET", "POST"])
+def delete_account():
+    form = DeleteAccountForm()
+    page = "auth/delete_account.html"
+    context = {"last_admin": erasure.is_last_admin(current_user), "own": True}
+    context["last_admin_message"] = erasure.LAST_ADMIN
+    if not form.validate_on_submit():
+        return form_page(page, form=form, **context)
+    if context["last_admin"]:
+        return invalid(page, form=form, **context)
+    if not verify_password(current_user.password_hash, form.password.data):
+        form.password.errors.append("Le mot de passe est incorrect.")
+        return invalid(page, form=form, **context)
+    erasure.delete_account(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    return done("Votre compte et vos données personnelles ont été supprimés.", url_for(".login"))

@@ -43,7 +43,8 @@ class Initiative(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
     summary: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="projet")
     visibility: Mapped[str] = mapped_column(String(20), default="privee", index=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # None once its author deleted their account: a shared initiative stays, under its structure.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     structure_id: Mapped[int | None] = mapped_column(ForeignKey("structures.id"), index=True)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), index=True)
     communes: Mapped[str | None] = mapped_column(String(300))
@@ -72,7 +73,7 @@ class Initiative(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
     draft: Mapped[dict | None] = mapped_column(JSON)
     draft_saved_at: Mapped[datetime | None]
 
-    author: Mapped["User"] = relationship(foreign_keys=[author_id])  # noqa: F821
+    author: Mapped["User | None"] = relationship(foreign_keys=[author_id])  # noqa: F821
     structure: Mapped["Structure | None"] = relationship()  # noqa: F821
     group: Mapped["Group | None"] = relationship()  # noqa: F821
     techniques: Mapped[list["InitiativeTechnique"]] = relationship(
