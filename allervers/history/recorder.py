@@ -62,6 +62,8 @@ def record_flush(session: Session, _context) -> None:
     for obj in session.new:
         if type(obj) in tracked:
             rows.append(_created(tracked[type(obj)], obj))
+        elif isinstance(obj, StructureMerge):
+            rows.extend(_merge_events(session, obj, undone=False))
     for obj in session.dirty:
         if type(obj) in tracked:
             rows.append(_updated(tracked[type(obj)], obj))
@@ -70,12 +72,6 @@ def record_flush(session: Session, _context) -> None:
     for obj in session.deleted:
         if type(obj) in tracked:
             rows.append(_event(tracked[type(obj)], obj, "delete", {}))
-    rows.extend(
-        row
-        for obj in session.new
-        if isinstance(obj, StructureMerge)
-        for row in _merge_events(session, obj, undone=False)
-    )
     rows = [row for row in rows if row]
     if rows:
         actor, now = _actor_id(), utcnow()
