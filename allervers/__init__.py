@@ -38,8 +38,10 @@ def init_extensions(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     from allervers.auth import access
     from allervers.core import security, templating
+    from allervers.history import recorder
 
     access.init_login(app)
+    recorder.init_recorder(app)
     templating.init_templating(app)
     security.init_security_headers(app)
 
@@ -50,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
     from allervers.auth.views import bp as auth_bp
     from allervers.directory.views import bp as directory_bp
     from allervers.followup.views import bp as followup_bp
+    from allervers.history.views import bp as history_bp
     from allervers.home.views import bp as home_bp
     from allervers.initiatives.views import bp as initiatives_bp
     from allervers.maps.views import bp as maps_bp
@@ -65,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
         initiatives_bp,
         followup_bp,
         admin_bp,
+        history_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -14,6 +14,7 @@ from tests.followup.assessment_pages import ASSESSMENT_PAGES
 from tests.followup.journal_pages import JOURNAL_PAGES
 from tests.followup.tracking_pages import TRACKING_PAGES
 from tests.helpers import text
+from tests.history.pages import HISTORY_PAGES
 from tests.initiatives.pages import INITIATIVE_PAGES
 from tests.initiatives.presentation_pages import PRESENTATION_PAGES
 from tests.initiatives.technique_pages import TECHNIQUE_PAGES
@@ -55,6 +56,7 @@ PAGES.update(ASSESSMENT_PAGES)
 PAGES.update(JOURNAL_PAGES)
 PAGES.update(TRACKING_PAGES)
 PAGES.update(DATA_PAGES)
+PAGES.update(HISTORY_PAGES)
 PUBLIC_PAGES = {
     "auth.login": "/connexion",
     "training.join": "/rejoindre",
@@ -174,7 +176,7 @@ def test_every_mutating_route_needs_the_csrf_token(app, client_as, world):
               "structure_id": world["structure"].id, "merge_id": 1, "initiative_id": 1,
               "effect_id": 1, "partner_id": 1, "presentation_id": 1, "item_id": 1,
               "code": "maraude", "action_id": 1, "note_id": 1, "statement_id": 1,
-              "moment": "debut"}  # fmt: skip
+              "moment": "debut", "slug": "carte", "record_id": 1}  # fmt: skip
     rules = list(mutating_rules(app))
     assert len(rules) >= 10
     before = row_counts()

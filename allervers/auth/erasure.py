@@ -19,8 +19,9 @@ from allervers.auth.services import account_limit_key
 from allervers.directory.models import Structure, StructureMerge
 from allervers.extensions import db
 from allervers.followup.models import Action, AnswerSet, Attendance, DashboardVisit, JournalNote
+from allervers.history.models import HistoryEvent
 from allervers.initiatives.models import Effect, Initiative, Presentation, TechniqueNote
-from allervers.maps.models import CooperationMap, MapSnapshot
+from allervers.maps.models import CooperationLink, CooperationMap, MapEntry, MapSnapshot
 from allervers.training.models import Membership, TrainingSession
 
 LAST_ADMIN = (
@@ -81,13 +82,28 @@ def _maps(user: User) -> None:
         db.session.scalars(select(CooperationMap.id).where(CooperationMap.owner_id == user.id))
     )
     cache.forget([map_cache_key(map_id) for map_id in ids])
+    _forget_history("map", select(CooperationMap.id).where(CooperationMap.id.in_(ids)))
+    _forget_history("entry", select(MapEntry.id).where(MapEntry.map_id.in_(ids)))
+    _forget_history("link", select(CooperationLink.id).where(CooperationLink.map_id.in_(ids)))
     delete_tree(CooperationMap.__table__, CooperationMap.owner_id == user.id)
+
+
+def _forget_history(kind: str, record_ids) -> None:
+    """The history of a deleted private record would keep what it said: it goes too."""
+    db.session.execute(
+        delete(HistoryEvent).where(
+            HistoryEvent.kind == kind, HistoryEvent.record_id.in_(record_ids)
+        )
+    )
 
 
 def _initiatives(user: User) -> None:
     """Private or discarded initiatives go; shared ones stay under their structure's name."""
     mine = Initiative.author_id == user.id
     unshared = or_(Initiative.visibility == "privee", Initiative.deleted_at.is_not(None))
+    gone = select(Initiative.id).where(mine, unshared)
+    _forget_history("effect", select(Effect.id).where(Effect.initiative_id.in_(gone)))
+    _forget_history("initiative", gone)
     delete_tree(Initiative.__table__, and_(mine, unshared))
     db.session.execute(
         update(Initiative.__table__)
@@ -112,6 +128,7 @@ RULES: tuple[Rule, ...] = (
     set_null(Initiative.consent_by_id),
     set_null(Action.created_by_id),
     set_null(Attendance.recorded_by_id),
+    set_null(HistoryEvent.actor_id),
     Rule(Initiative.author_id, _initiatives),
     Rule(CooperationMap.owner_id, _maps),
     delete_rows(Presentation.owner_id),

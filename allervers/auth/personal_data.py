@@ -16,6 +16,7 @@ from allervers.core.timeutil import utcnow
 from allervers.directory.models import Structure, StructureMerge
 from allervers.extensions import db
 from allervers.followup.models import Action, AnswerSet, Attendance, DashboardVisit, JournalNote
+from allervers.history.models import HistoryEvent
 from allervers.initiatives.models import Effect, Initiative, Presentation, TechniqueNote
 from allervers.maps.models import CooperationMap, MapSnapshot
 from allervers.training.models import Membership, TrainingSession
@@ -189,6 +190,7 @@ PARTS: tuple[Part, ...] = (
 # Columns pointing at the person that the export leaves out on purpose, and why.
 NOT_EXPORTED: dict[InstrumentedAttribute, str] = {
     Attendance.recorded_by_id: "les présences des autres stagiaires, relevées par la personne",
+    HistoryEvent.actor_id: "l'historique des fiches, lisible sur chaque fiche (page Historique)",
 }
 
 

@@ -12,6 +12,7 @@ def load_models() -> None:
     from allervers.auth import models as _auth  # noqa: F401
     from allervers.directory import models as _directory  # noqa: F401
     from allervers.followup import models as _followup  # noqa: F401
+    from allervers.history import models as _history  # noqa: F401
     from allervers.initiatives import models as _initiatives  # noqa: F401
     from allervers.maps import models as _maps  # noqa: F401
     from allervers.training import models as _training  # noqa: F401

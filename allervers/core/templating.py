@@ -22,6 +22,7 @@ def navigation() -> list[tuple[str, str]]:
         ("initiatives.list_presentations", "Présentations"),
         ("followup.list_actions", "Plan d'action"),
         ("followup.list_notes", "Journal"),
+        ("history.trash", "Corbeille"),
     ]
     if current_user.is_staff:
         items.append(("analysis.territory", "Territoire"))

@@ -50,6 +50,16 @@ def can_manage_sessions(user: User) -> bool:
     return user.is_staff
 
 
+def can_delete_session(user: User, training: TrainingSession) -> bool:
+    """Admins, its author and the formateurs of its groups (restoring: see history/access)."""
+    if user.is_admin:
+        return True
+    if not user.is_trainer:
+        return False
+    trains = any(can_manage_group(user, group) for group in training.groups)
+    return trains or training.created_by_id == user.id
+
+
 def visible_session_or_404(user: User, session_id: int) -> TrainingSession:
     training = db.session.get(TrainingSession, session_id)
     if training is None or training.is_deleted or not can_view_session(user, training):

@@ -55,6 +55,17 @@ def save_session(
     return training
 
 
+def delete_session(training: TrainingSession) -> None:
+    """Soft: the session and its groups disappear from the pages until it is restored."""
+    training.deleted_at = utcnow()
+    db.session.commit()
+
+
+def restore_session(training: TrainingSession) -> None:
+    training.deleted_at = None
+    db.session.commit()
+
+
 # ----- groups ---------------------------------------------------------------------------------
 
 
@@ -100,6 +111,17 @@ def save_group(
     _set_trainers(group, trainer_ids)
     db.session.commit()
     return group
+
+
+def delete_group(group: Group) -> None:
+    """Soft: its members, maps and shared initiatives are kept for a restore."""
+    group.deleted_at = utcnow()
+    db.session.commit()
+
+
+def restore_group(group: Group) -> None:
+    group.deleted_at = None
+    db.session.commit()
 
 
 def regenerate_code(group: Group) -> InvitationCode:

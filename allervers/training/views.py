@@ -1,6 +1,6 @@
 """Pages of sessions and groups, and joining a group with an invitation code."""
 
-from flask import abort, current_app, flash, request, session, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user
 
 from allervers.analysis import aggregates, scopes
@@ -18,6 +18,7 @@ from allervers.core.web import (
     invalid,
     paginate,
     render,
+    undo_message,
     wants_fragment,
 )
 from allervers.directory.services import structure_choices
@@ -77,6 +78,19 @@ def edit_session(session_id: int):
     except EditConflictError:
         return conflict(form, training, "training/session_form.html", training=training)
     return done("La session a été enregistrée.", url_for(".show_session", session_id=training.id))
+
+
+@bp.route("/sessions/<int:session_id>/supprimer", methods=["GET", "POST"])
+def delete_session(session_id: int):
+    training = access.visible_session_or_404(current_user, session_id)
+    if not access.can_delete_session(current_user, training):
+        abort(404)
+    if request.method == "GET":
+        return render("training/delete_confirm.html", training=training, group=None)
+    services.delete_session(training)
+    undo = url_for("history.restore", slug="session", record_id=training.id)
+    flash(undo_message(f"La session « {training.title} » a été supprimée.", undo), "undo")
+    return redirect(url_for(".list_sessions"), code=303)
 
 
 @bp.get("/groupes/<int:group_id>")
@@ -146,6 +160,17 @@ def edit_group(group_id: int):
             form, group, "training/group_form.html", training=group.session, group=group
         )
     return done("Le groupe a été enregistré.", url_for(".show_group", group_id=group.id))
+
+
+@bp.route("/groupes/<int:group_id>/supprimer", methods=["GET", "POST"])
+def delete_group(group_id: int):
+    group = access.managed_group_or_404(current_user, group_id)
+    if request.method == "GET":
+        return render("training/delete_confirm.html", training=group.session, group=group)
+    services.delete_group(group)
+    undo = url_for("history.restore", slug="groupe", record_id=group.id)
+    flash(undo_message(f"Le groupe « {group.name} » a été supprimé.", undo), "undo")
+    return redirect(url_for(".show_session", session_id=group.session_id), code=303)
 
 
 @bp.post("/groupes/<int:group_id>/code")

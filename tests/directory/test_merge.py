@@ -6,6 +6,7 @@ from sqlalchemy import select
 from allervers.core.timeutil import utcnow
 from allervers.directory.models import StructureMerge, StructurePublic
 from allervers.extensions import db
+from allervers.history.models import HistoryEvent
 from allervers.maps.models import CooperationLink, CooperationMap, MapEntry
 from tests.helpers import post_form, text, visible_text
 
@@ -244,3 +245,40 @@ def test_merge_pages_as_fragments(client_as, duplicate_world):
     assert response.status_code == 200
     assert "<html" not in text(response)
     assert "Confirmer la fusion" in text(response)
+
+
+def test_merge_and_its_undo_are_in_both_structures_history(client_as, duplicate_world):
+    w, client = duplicate_world, client_as("formateur")
+    kept, dup = w["kept"], w["dup"]
+
+    def history(structure) -> list[tuple]:
+        query = (
+            select(HistoryEvent)
+            .where(HistoryEvent.kind == "structure", HistoryEvent.record_id == structure.id)
+            .order_by(HistoryEvent.id)
+        )
+        return [(e.action, e.actor_id, e.changes) for e in db.session.scalars(query)]
+
+    merge(client, w)
+    record = db.session.scalar(select(StructureMerge))
+    post_form(client, f"/annuaire/fusions/{record.id}/annuler", token_from="/")
+    trainer = record.merged_by_id
+    merged_name, kept_name = f"CCAS d’Orleans (n° {dup.id})", f"CCAS d'Orléans (n° {kept.id})"
+    assert history(dup)[-2:] == [
+        ("merge", trainer, {"merged_into": [None, kept_name]}),
+        ("unmerge", trainer, {"merged_into": [kept_name, None]}),
+    ]
+    kept_events = history(kept)
+    assert ("merge", trainer, {"absorbed": [None, merged_name]}) in kept_events
+    assert ("unmerge", trainer, {"absorbed": [merged_name, None]}) in kept_events
+    # the publics the merge added, then took back
+    assert ("update", trainer, {"publics": [["non-recours"], ["jeunes", "non-recours"]]}) in (
+        kept_events
+    )
+    page = visible_text(client.get(f"/historique/structure/{kept.id}"))
+    assert "Fusion annulée" in page
+    assert f"Structure absorbée {merged_name} —" in page
+    # what the merge did to a map is in the map's history: the duplicate's entry set aside
+    page = visible_text(client.get(f"/historique/carte/{w['own'].id}"))
+    assert "Suppression · Structure d'une carte : CCAS d’Orleans" in page
+    assert "Restauration · Structure d'une carte : CCAS d’Orleans" in page

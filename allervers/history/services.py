@@ -1,0 +1,151 @@
+"""A record's timeline, the trash of deleted records, and restoring them."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from allervers.auth.models import User
+from allervers.directory import services as directory
+from allervers.directory.models import Structure
+from allervers.extensions import db
+from allervers.history import access, display
+from allervers.history.kinds import Kind, kinds
+from allervers.history.models import HistoryEvent
+from allervers.initiatives import services as initiatives
+from allervers.initiatives.models import Effect
+from allervers.maps import services as maps
+from allervers.maps.models import CooperationLink, MapEntry
+from allervers.training import services as training
+from allervers.training.models import Group
+
+# A map's timeline shows its structures and links too; an initiative's, its effects.
+CHILDREN = {
+    "map": (("entry", MapEntry, "map_id"), ("link", CooperationLink, "map_id")),
+    "initiative": (("effect", Effect, "initiative_id"),),
+}
+
+
+class RestoreError(ValueError):
+    """A restore the domain refuses; the message says why."""
+
+
+# ----- a record's timeline ----------------------------------------------------------------------
+
+
+def timeline(kind: Kind, record) -> Select:
+    """The events of the record (and of its parts), most recent first."""
+    condition = and_(HistoryEvent.kind == kind.name, HistoryEvent.record_id == record.id)
+    for child, model, column in CHILDREN.get(kind.name, ()):
+        ids = select(model.id).where(getattr(model, column) == record.id)
+        condition = or_(
+            condition, and_(HistoryEvent.kind == child, HistoryEvent.record_id.in_(ids))
+        )
+    return (
+        select(HistoryEvent)
+        .where(condition)
+        .options(selectinload(HistoryEvent.actor))
+        .order_by(HistoryEvent.created_at.desc(), HistoryEvent.id.desc())
+    )
+
+
+@dataclass
+class EventView:
+    event: HistoryEvent
+    subject: str | None  # the part of the record it is about ("Lien A – B"), if not the record
+    changes: list[display.Change]
+
+
+def describe(kind: Kind, events: list[HistoryEvent]) -> list[EventView]:
+    """The page's events made readable, with one query per kind of name they need."""
+    names = _names(display.referenced_ids(events))
+    parts = _parts([event for event in events if event.kind != kind.name])
+    views = []
+    for event in events:
+        part = parts.get((event.kind, event.record_id))
+        subject = (
+            f"{kinds()[event.kind].label} : {kinds()[event.kind].title(part)}" if part else None
+        )
+        views.append(EventView(event, subject, display.changes(event.kind, event.changes, names)))
+    return views
+
+
+def _names(ids: dict[str, set[int]]) -> dict[str, dict[int, str]]:
+    columns = {"structure": Structure.name, "user": User.name, "group": Group.name}
+    names: dict[str, dict[int, str]] = {target: {} for target in ids}
+    for target, wanted in ids.items():
+        if wanted:
+            model = columns[target].class_
+            query = select(model.id, columns[target]).where(model.id.in_(wanted))
+            names[target] = {row[0]: row[1] for row in db.session.execute(query)}
+    return names
+
+
+def _parts(events: list[HistoryEvent]) -> dict[tuple[str, int], object]:
+    wanted: dict[str, set[int]] = {}
+    for event in events:
+        wanted.setdefault(event.kind, set()).add(event.record_id)
+    found = {}
+    for name, ids in wanted.items():
+        model = kinds()[name].model
+        for record in db.session.scalars(select(model).where(model.id.in_(ids))).unique():
+            found[(name, record.id)] = record
+    return found
+
+
+# ----- the trash --------------------------------------------------------------------------------
+
+
+@dataclass
+class TrashItem:
+    kind: Kind
+    record: object
+    deleted_at: datetime
+
+    @property
+    def title(self) -> str:
+        return self.kind.title(self.record)
+
+    @property
+    def context(self) -> str | None:
+        """Where the record was: the map of a link, the initiative of an effect…"""
+        record = self.record
+        if self.kind.name in ("entry", "link"):
+            return f"Carte « {record.map.title} »"
+        if self.kind.name == "effect":
+            return f"Initiative « {record.initiative.title} »"
+        if self.kind.name == "group":
+            return f"Session « {record.session.title} »"
+        return None
+
+
+def trash(user: User) -> list[TrashItem]:
+    """Every deleted record `user` may restore, the most recently deleted first."""
+    items = [
+        TrashItem(kind, record, record.deleted_at)
+        for kind in kinds().values()
+        for record in db.session.scalars(access.restorable(user, kind)).unique()
+    ]
+    return sorted(items, key=lambda item: (item.deleted_at, item.record.id), reverse=True)
+
+
+def restore(kind: Kind, record) -> None:
+    """Through the domain's own service, which knows what else comes back with the record."""
+    try:
+        RESTORERS[kind.name](record)
+    except (directory.MergeError, maps.MapError) as error:
+        db.session.rollback()
+        raise RestoreError(str(error)) from None
+
+
+RESTORERS = {
+    "structure": directory.restore_structure,
+    "map": maps.restore_map,
+    "entry": maps.restore_entry,
+    "link": maps.restore_link,
+    "initiative": initiatives.restore_initiative,
+    "effect": initiatives.restore_effect,
+    "session": training.restore_session,
+    "group": training.restore_group,
+}

@@ -1,0 +1,57 @@
+"""`/historique/…`: a record's timeline; `/corbeille`: the deleted records one may restore."""
+
+from flask import Response, flash, request, url_for
+from flask_htmx import make_response
+from flask_login import current_user
+
+from allervers.core.web import done, paginate, paginate_list, render, safe_next
+from allervers.extensions import htmx
+from allervers.history import access, services
+
+from . import bp
+
+PER_PAGE = 20
+
+
+@bp.get("/historique/<slug>/<int:record_id>")
+def record_history(slug: str, record_id: int):
+    kind, record = access.record_or_404(current_user, slug, record_id)
+    pagination = paginate(services.timeline(kind, record), PER_PAGE)
+    return render(
+        "history/record.html",
+        "history/_events.html",
+        kind=kind,
+        record=record,
+        pagination=pagination,
+        events=services.describe(kind, pagination.items),
+    )
+
+
+@bp.get("/corbeille")
+def trash():
+    items = services.trash(current_user)
+    return render(
+        "history/trash.html", "history/_trash.html", pagination=paginate_list(items, PER_PAGE)
+    )
+
+
+@bp.post("/corbeille/<slug>/<int:record_id>/restaurer")
+def restore(slug: str, record_id: int):
+    """From the trash (back to it) or from an undo button (to the restored record)."""
+    kind, record = access.restorable_or_404(current_user, slug, record_id)
+    back = safe_next(request.form.get("next"), kind.url(record))
+    try:
+        services.restore(kind, record)
+    except services.RestoreError as error:
+        return _back(str(error), safe_next(request.form.get("next"), url_for(".trash")), "error")
+    return _back(f"Restauration faite : {kind.label.lower()} « {kind.title(record)} ».", back)
+
+
+def _back(message: str, location: str, category: str = "success") -> Response:
+    """An undo button posts with htmx and swaps nothing: it needs a whole-page redirect."""
+    if not htmx:
+        return done(message, location, category)
+    flash(message, category)
+    response = make_response("", 204)
+    response.headers["HX-Redirect"] = location
+    return response
