@@ -8,6 +8,7 @@ from allervers.auth import erasure
 from allervers.auth.models import RateCounter, User
 from allervers.extensions import db
 from allervers.followup.models import Action, JournalNote
+from allervers.history.models import HistoryEvent
 from allervers.initiatives.models import Effect, Initiative, InitiativePartner, Presentation
 from allervers.maps.models import CooperationMap, MapEntry, MapSnapshot
 from tests.auth.records import PRIVATE_TITLE, SHARED_TITLE, fill_every_table
@@ -185,3 +186,24 @@ def test_an_admin_deletes_their_own_account_from_their_account_page(client_as, w
     response = client_as("admin").get(f"/admin/utilisateurs/{world['admin'].id}/supprimer")
     assert response.status_code == 303
     assert response.headers["Location"] == "/compte/supprimer"
+
+
+def test_deleting_erases_the_history_of_the_private_map(client_as, world):
+    client = client_as("stagiaire")
+    map_id, trainee_id = world["map"].id, world["stagiaire"].id
+    renamed = post_form(
+        client,
+        f"/cartes/{map_id}/modifier",
+        {"title": "Carte renommée", "territory": "Orléans", "version": world["map"].version},
+        token_from=f"/cartes/{map_id}/modifier",
+    )
+    assert renamed.status_code in (200, 303), text(renamed)[:300]
+    of_map = select(func.count()).where(
+        HistoryEvent.kind == "map", HistoryEvent.record_id == map_id
+    )
+    assert db.session.scalar(of_map) >= 1
+    assert delete_own_account(client).status_code == 303
+    db.session.expire_all()
+    assert db.session.scalar(of_map) == 0
+    actors = select(func.count()).where(HistoryEvent.actor_id == trainee_id)
+    assert db.session.scalar(actors) == 0
