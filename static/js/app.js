@@ -16,7 +16,7 @@
     400: "La demande a été refusée : votre session a peut-être expiré. Rechargez la page, puis recommencez.",
     403: "Vous n'avez pas accès à cette action.",
     404: "Cette page n'existe pas ou vous n'y avez pas accès.",
-    413: "Le fichier envoyé est trop volumineux.",
+    413: "Le fichier ou le texte envoyé est trop volumineux : découpez-le, puis réessayez.",
     429: "Trop de demandes : patientez un instant avant de réessayer."
   };
 
