@@ -84,6 +84,14 @@
     });
   }
 
+  // Drafts are kept per person; signing out of a shared computer leaves none behind.
+  document.body.addEventListener("submit", function (event) {
+    if (!event.target.matches("form[data-clear-drafts]")) { return; }
+    Object.keys(window.localStorage).forEach(function (key) {
+      if (key.indexOf("allervers-draft-") === 0) { window.localStorage.removeItem(key); }
+    });
+  });
+
   if (window.htmx) { window.htmx.onLoad(scanDrafts); }
   scanDrafts(document);
 })();

@@ -2,6 +2,7 @@
 CSRF token or its session has expired (the browser side: tests/browser/test_session_expiry.py)."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -160,3 +161,18 @@ def test_plain_post_after_the_session_expired_goes_to_sign_in(client_as, world):
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/connexion?next=")
     assert current_code(world["group"]) == "ORLAAA111"
+
+
+# ----- what stays in a shared browser ---------------------------------------------------------
+
+
+def test_form_drafts_are_kept_per_person_and_cleared_at_sign_out(client_as, world):
+    """Training rooms share computers: a draft kept in the browser is its author's alone."""
+    for role in ("stagiaire", "referent"):
+        page = text(client_as(role).get("/initiatives/nouvelle"))
+        assert f'data-draft-key="{world[role].id}-initiative-nouvelle"' in page
+        assert "<form method=\"post\" action=\"/deconnexion\" class=\"inline-form\" " \
+               "data-clear-drafts>" in page  # fmt: skip
+    script = (Path(__file__).resolve().parents[2] / "static" / "js" / "app.js").read_text()
+    assert "form[data-clear-drafts]" in script
+    assert '"allervers-draft-"' in script
