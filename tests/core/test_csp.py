@@ -106,11 +106,12 @@ HEADERS = {
 }
 
 
-def header_problems(response, where: str) -> list[str]:
+def header_problems(response, where: str, stored: bool = False) -> list[str]:
+    expected = {**HEADERS, "Cache-Control": None if stored else "no-store"}
     return [
         f"{where} : {name} = {response.headers.get(name)!r}"
-        for name, value in HEADERS.items()
-        if response.headers.get(name) != value
+        for name, value in expected.items()
+        if value is not None and response.headers.get(name) != value
     ]
 
 
@@ -138,7 +139,12 @@ def test_other_answers_carry_them_too(app, client, world):
     answers["413"] = post_form(client, "/journal/nouvelle", {"text": "x" * 3_000_000},
                                token_from="/")  # fmt: skip
     assert [answer.status_code for answer in answers.values()][-3:] == [404, 303, 413]
-    problems = [p for where, answer in answers.items() for p in header_problems(answer, where)]
+    problems = [
+        p
+        for where, answer in answers.items()
+        for p in header_problems(answer, where, stored=where == "static file")
+    ]
+    assert "no-store" not in answers["static file"].headers.get("Cache-Control", "")
     for answer in answers.values():
         answer.close()  # the static file is streamed from disk
     assert not problems, "\n".join(problems)
