@@ -108,11 +108,14 @@ HEADERS = {
 
 def header_problems(response, where: str, stored: bool = False) -> list[str]:
     expected = {**HEADERS, "Cache-Control": None if stored else "no-store"}
-    return [
+    problems = [
         f"{where} : {name} = {response.headers.get(name)!r}"
         for name, value in expected.items()
         if value is not None and response.headers.get(name) != value
     ]
+    if response.mimetype.startswith("text/") and response.mimetype_params.get("charset") != "utf-8":
+        problems.append(f"{where} : Content-Type = {response.headers['Content-Type']!r}")
+    return problems
 
 
 @pytest.mark.parametrize("role", ["stagiaire", "formateur", "admin"])
@@ -134,11 +137,13 @@ def test_other_answers_carry_them_too(app, client, world):
     answers["400 without token"] = client.post("/connexion", data={})
     sign_in(client, world["stagiaire"].email)
     answers["404"] = client.get("/nexiste-pas")
+    answers["405"] = client.get("/deconnexion")  # a POST-only route
     answers["303 after an action"] = post_form(client, "/journal/nouvelle", {"text": "Note"},
                                                token_from="/")  # fmt: skip
     answers["413"] = post_form(client, "/journal/nouvelle", {"text": "x" * 3_000_000},
                                token_from="/")  # fmt: skip
-    assert [answer.status_code for answer in answers.values()][-3:] == [404, 303, 413]
+    assert [answer.status_code for answer in answers.values()][-4:] == [404, 405, 303, 413]
+    assert "Action impossible" in answers["405"].get_data(as_text=True)
     problems = [
         p
         for where, answer in answers.items()
