@@ -61,6 +61,9 @@ DEFAULTS = {
     "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
     "JOIN_MAX_FAILURES_PER_ADDRESS": 30,
     "PER_PAGE": 20,
+    # Larger requests get the French 413 page. The CSV imports are the only uploads: the map
+    # import takes 1 MB; the directory's 2 MB file raises its own limit (directory/views.py).
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
 }
 
 

@@ -4,7 +4,7 @@ import csv
 import io
 
 from allervers.core import vocab
-from allervers.maps.importer import safe_cell
+from allervers.core.spreadsheet import safe_cell
 from allervers.maps.models import STATUSES
 
 STRUCTURE_COLUMNS = (

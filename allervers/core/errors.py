@@ -12,7 +12,11 @@ MESSAGES = {
     403: ("Accès refusé", "Vous n'avez pas accès à cette page."),
     404: ("Page introuvable", "Cette page n'existe pas ou vous n'y avez pas accès."),
     405: ("Action impossible", "Cette action n'est pas possible à cette adresse."),
-    413: ("Fichier trop volumineux", "Le fichier envoyé dépasse la taille autorisée."),
+    413: (
+        "Envoi trop volumineux",
+        "Le fichier ou le texte envoyé dépasse la taille autorisée : "
+        "découpez-le en plusieurs parties, puis réessayez.",
+    ),
     500: (
         "Erreur du serveur",
         "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant.",

@@ -13,6 +13,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from allervers.core import vocab
+from allervers.core.spreadsheet import safe_cell
 from allervers.directory import services
 from allervers.directory.forms import (
     check_email,
@@ -55,7 +56,6 @@ ALIASES = {"presentation_resume": "description"}
 MAX_LENGTHS = {"name": 200, "acronym": 40, "commune": 120, "description": 10000}
 LABELS = {"name": "le nom", "acronym": "le sigle", "commune": "la commune",
           "description": "la description"}  # fmt: skip
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ImportFileError(ValueError):
@@ -266,11 +266,6 @@ def text_of(token: str | None) -> str:
 # ----- export ---------------------------------------------------------------------------------
 
 
-def neutralise(value: str) -> str:
-    """A cell a spreadsheet would run as a formula is written as text."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 def _cells(structure: Structure) -> list[str]:
     cells = []
     for attribute in COLUMNS.values():
@@ -282,7 +277,7 @@ def _cells(structure: Structure) -> list[str]:
             value = structure.sector or ""
         else:
             value = getattr(structure, attribute) or ""
-        cells.append(neutralise(str(value)))
+        cells.append(safe_cell(value))
     return cells
 
 

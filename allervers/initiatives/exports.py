@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from flask import url_for
 
 from allervers.core import vocab
+from allervers.core.spreadsheet import safe_cell
 from allervers.core.timeutil import french_date
 from allervers.initiatives.models import STATUSES, VISIBILITIES, Initiative
-from allervers.maps.importer import safe_cell
 
 COLUMNS = (
     "Titre",

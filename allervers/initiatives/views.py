@@ -99,6 +99,9 @@ def _presentations() -> list:
 
 def _form(initiative=None, **kwargs) -> InitiativeForm:
     groups = [(group.id, group.name) for group in services.groups_of(current_user)]
+    if initiative and initiative.group and initiative.group_id not in dict(groups):
+        # an admin moderating, or a former member: the initiative keeps its group
+        groups.append((initiative.group_id, initiative.group.name))
     return InitiativeForm(
         structures=services.structure_choices(current_user, initiative),
         groups=groups,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from allervers.auth.models import User
+from allervers.core.spreadsheet import safe_cell
 from allervers.directory import services as directory
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
@@ -223,14 +224,6 @@ def apply(plan: ImportPlan, cooperation_map: CooperationMap, by: User) -> tuple[
 
 
 # ----- export ---------------------------------------------------------------------------------
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """Spreadsheets run cells that start like a formula: neutralise them."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def export(cooperation_map: CooperationMap) -> str:

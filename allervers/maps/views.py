@@ -27,6 +27,15 @@ from . import bp
 
 EDITOR = "maps/editor.html"
 ENTRY_EVENTS = "mapChanged, entriesChanged"
+# The import's confirmation sends the file back url-encoded: up to three times its 1 MB. The
+# CSRF check reads the form before the view runs, so the limit is raised when the URL matches.
+IMPORT_MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+
+
+@bp.url_value_preprocessor
+def import_limit(endpoint: str | None, _values: dict | None) -> None:
+    if endpoint == "maps.import_links":
+        request.max_content_length = IMPORT_MAX_CONTENT_LENGTH
 
 
 # ----- the list and the map itself ------------------------------------------------------------

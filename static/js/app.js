@@ -16,7 +16,7 @@
     400: "La demande a été refusée : votre session a peut-être expiré. Rechargez la page, puis recommencez.",
     403: "Vous n'avez pas accès à cette action.",
     404: "Cette page n'existe pas ou vous n'y avez pas accès.",
-    413: "Le fichier envoyé est trop volumineux.",
+    413: "Le fichier ou le texte envoyé est trop volumineux : découpez-le, puis réessayez.",
     429: "Trop de demandes : patientez un instant avant de réessayer."
   };
 
@@ -83,6 +83,14 @@
       el.dataset.draftClear.split(" ").forEach(function (key) { window.localStorage.removeItem("allervers-draft-" + key); });
     });
   }
+
+  // Drafts are kept per person; signing out of a shared computer leaves none behind.
+  document.body.addEventListener("submit", function (event) {
+    if (!event.target.matches("form[data-clear-drafts]")) { return; }
+    Object.keys(window.localStorage).forEach(function (key) {
+      if (key.indexOf("allervers-draft-") === 0) { window.localStorage.removeItem(key); }
+    });
+  });
 
   if (window.htmx) { window.htmx.onLoad(scanDrafts); }
   scanDrafts(document);

@@ -103,8 +103,19 @@
       });
   }
 
+  // Cytoscape adds a <style> element, which the CSP blocks, unless one with this id exists;
+  // what it says (the container is position: relative) is in app.css.
+  function skipCytoscapeStyleElement() {
+    var id = "__________cytoscape_stylesheet";
+    if (document.getElementById(id)) { return; }
+    var marker = document.createElement("meta");
+    marker.id = id;
+    document.head.appendChild(marker);
+  }
+
   function init(box) {
     if (box.dataset.started) { return; }
+    skipCytoscapeStyleElement();
     box.dataset.started = "true";
     var form = box.parentElement.querySelector("[data-graph-controls]");
     // Big graphs (a territory): labels only once zoomed in, edges hidden while panning.
