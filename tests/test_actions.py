@@ -26,11 +26,12 @@ from allervers.followup import assessment, plans
 from allervers.initiatives import presentations
 from allervers.initiatives import services as initiatives
 from allervers.maps import services as maps
-from allervers.training.models import Membership
+from allervers.training.models import Group, Membership, TrainingSession
 from tests.helpers import TEST_PASSWORD, csrf_token, sign_in, visible_text
 from tests.test_pages import ROLES, SIGNED_IN, STAFF, mutating_rules
 
 ADMIN = {"admin"}
+NEW_PASSWORD = "une autre phrase"
 OWNER = {"stagiaire"}  # the owner of world["map"], author of the initiatives, actions, notes
 EDITORS = {"stagiaire", "admin"}  # an initiative's author and admins (moderation)
 MANAGERS = {"formateur", "admin"}  # the group's own formateur and admins
@@ -120,6 +121,22 @@ class Scene:
         if deleted:
             maps.remove_map(cooperation_map)
         return cooperation_map
+
+    def training_session(self):
+        """A session with one group, trained by the world's formateur."""
+        training = TrainingSession(
+            title=f"Session à jeter {self.number()}", module="Module 2", audience="Formateurs"
+        )
+        self.training_group(training)
+        return training
+
+    def training_group(self, training=None):
+        group = Group(session=training or self.w["session"], name=f"Groupe {self.number()}")
+        trainer = Membership(user=self.w["formateur"], role="formateur", joined_at=utcnow())
+        group.memberships.append(trainer)
+        db.session.add(group)
+        db.session.commit()
+        return group
 
     # ----- initiatives, presentations ---------------------------------------------------------
 
@@ -321,11 +338,30 @@ ACTIONS: dict[str, Action] = {
     "auth.change_password": Action(
         lambda s, r: (
             "/compte/mot-de-passe",
-            {"current": TEST_PASSWORD, "new": "une autre phrase", "confirm": "une autre phrase"},
+            {"current": TEST_PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
         ),
         SIGNED_IN,
     ),
     "auth.logout": Action(lambda s, r: ("/deconnexion", {}), SIGNED_IN),
+    # everyone may delete their own account (`actors` adds a second admin: the last one may not);
+    # it runs after auth.change_password, hence the new password.
+    "auth.delete_account": Action(
+        lambda s, r: ("/compte/supprimer", {"password": NEW_PASSWORD}), SIGNED_IN
+    ),
+    "admin.delete_user": Action(
+        lambda s, r: (f"/admin/utilisateurs/{s.user().id}/supprimer", {"password": TEST_PASSWORD}),
+        ADMIN,
+    ),
+    "history.restore": Action(
+        lambda s, r: (f"/corbeille/carte/{s.own_map(deleted=True).id}/restaurer", {}),
+        {"stagiaire", "formateur", "admin"},
+    ),
+    "training.delete_session": Action(
+        lambda s, r: (f"/sessions/{s.training_session().id}/supprimer", {}), MANAGERS
+    ),
+    "training.delete_group": Action(
+        lambda s, r: (f"/groupes/{s.training_group().id}/supprimer", {}), MANAGERS
+    ),
     # ----- sessions and groups ----------------------------------------------------------------
     "training.create_session": Action(lambda s, r: ("/sessions/nouvelle", SESSION_FORM), STAFF),
     "training.edit_session": Action(
@@ -655,6 +691,7 @@ def actors(world, make_structure):
     """The world where everyone has an employer: each may then name one in an initiative."""
     for role in ("formateur", "formateur_autre", "admin", "stagiaire_autre"):
         world[role].structure_id = make_structure(name=f"Employeur de {role}").id
+    accounts.create_user("admin2@exemple.fr", TEST_PASSWORD, "admin", "Seconde administratrice")
     db.session.commit()
     return world
 
@@ -739,11 +776,12 @@ DOMAINS = sorted({name.split(".")[0] for name in ACTIONS})
 def test_allowed_roles_may_act(app, actors, domain):
     """One world per domain: each action builds its own record, so they do not interfere."""
     clients: dict[str, tuple] = {}
+    deleted: set[str] = set()  # roles whose account an action deleted
     problems = []
     for name, action in sorted(ACTIONS.items()):
         if not name.startswith(f"{domain}."):
             continue
-        for role in sorted(action.allowed):
+        for role in sorted(action.allowed - deleted):
             if role not in clients:  # signed in once: a changed password must not lock it out
                 client = app.test_client()
                 sign_in(client, actors[role].email)
@@ -754,6 +792,8 @@ def test_allowed_roles_may_act(app, actors, domain):
             if response.status_code >= 400:
                 page = visible_text(response)[-600:]
                 problems.append(f"{name} {role} : {response.status_code} {page}")
-            if name == "auth.logout":
+            if name in ("auth.logout", "auth.delete_account"):
                 del clients[role]
+            if name == "auth.delete_account":
+                deleted.add(role)
     assert not problems, "\n".join(problems)

@@ -51,13 +51,15 @@ def can_manage_sessions(user: User) -> bool:
 
 
 def can_delete_session(user: User, training: TrainingSession) -> bool:
-    """Admins, its author and the formateurs of its groups (restoring: see history/access)."""
+    """Admins, its author, and a formateur who trains every one of its groups: a trainer may
+    not take another trainer's group down with the session (restoring: see history/access)."""
     if user.is_admin:
         return True
     if not user.is_trainer:
         return False
-    trains = any(can_manage_group(user, group) for group in training.groups)
-    return trains or training.created_by_id == user.id
+    groups = [group for group in training.groups if not group.is_deleted]
+    trains_all = bool(groups) and all(can_manage_group(user, group) for group in groups)
+    return trains_all or training.created_by_id == user.id
 
 
 def visible_session_or_404(user: User, session_id: int) -> TrainingSession:

@@ -155,8 +155,18 @@ def test_the_trash_is_empty_for_a_newcomer(client_as, world):
 # ----- deleting sessions and groups ---------------------------------------------------------------
 
 
-def test_a_session_is_deleted_after_a_confirmation_then_undone(client_as, world):
+def test_a_formateur_may_not_delete_a_session_with_another_trainers_group(client_as, world):
     client, session = client_as("formateur"), world["session"]
+    assert "Supprimer la session" not in text(client.get(f"/sessions/{session.id}"))
+    path = f"/sessions/{session.id}/supprimer"
+    assert client.get(path).status_code == 404
+    assert post_form(client, path, token_from="/").status_code == 404
+    db.session.refresh(session)
+    assert not session.is_deleted
+
+
+def test_a_session_is_deleted_after_a_confirmation_then_undone(client_as, world):
+    client, session = client_as("admin"), world["session"]
     path = f"/sessions/{session.id}/supprimer"
     assert f'href="{path}">Supprimer la session</a>' in text(client.get(f"/sessions/{session.id}"))
     confirm = visible_text(client.get(path))
