@@ -48,6 +48,9 @@ def from_environment() -> dict:
 
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # SQLite: command-line tools write, so their transactions take the write lock up front
+    # (core/database.py).
+    "SQLITE_BEGIN_OUTSIDE_REQUESTS": "IMMEDIATE",
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session (see TOOLCHAIN.md)
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -41,6 +41,9 @@ def config_for_tests(database_url: str, **overrides) -> dict:
         "REDIS_URL": None,
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",  # real scrypt, cheaper for the suite
         "SERVER_NAME": None,
+        # The test's own session reads and writes between requests: its transactions begin
+        # at its first write (sqlite3's default), so its reads see what requests committed.
+        "SQLITE_BEGIN_OUTSIDE_REQUESTS": "AT_FIRST_WRITE",
         **overrides,
     }
 

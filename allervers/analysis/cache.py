@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from allervers.analysis.models import AnalysisResult
+from allervers.core.database import write_transaction
 from allervers.core.redis_client import with_redis
 from allervers.core.timeutil import utcnow
 from allervers.extensions import db
@@ -94,25 +95,28 @@ def forget(keys: list[str]) -> None:
 
 def save(key: str, version: str, payload: dict) -> None:
     """Keep `payload` as the result for `version`; the pending mark goes if it was for it."""
-    stored = load(key)
-    values = {"version": version, "payload": payload, "computed_at": utcnow()}
-    if stored.pending_version in (None, version):
-        values.update(pending_version=None, pending_since=None)
-    _write(key, values)
+    with write_transaction():
+        stored = load(key)
+        values = {"version": version, "payload": payload, "computed_at": utcnow()}
+        if stored.pending_version in (None, version):
+            values.update(pending_version=None, pending_since=None)
+        _write(key, values)
 
 
 def claim(key: str, version: str) -> bool:
     """Mark `version` as being computed; False when a job is already on it (do not queue twice)."""
-    stored = load(key)
-    if stored.is_fresh(version) or stored.is_pending(version):
-        return False
-    _write(key, {"pending_version": version, "pending_since": utcnow()})
+    with write_transaction():
+        stored = load(key)
+        if stored.is_fresh(version) or stored.is_pending(version):
+            return False
+        _write(key, {"pending_version": version, "pending_since": utcnow()})
     return True
 
 
 def release(key: str) -> None:
     """Forget the pending mark (the job failed): the next visit queues it again."""
-    _write(key, {"pending_version": None, "pending_since": None})
+    with write_transaction():
+        _write(key, {"pending_version": None, "pending_since": None})
 
 
 # ----- storage --------------------------------------------------------------------------------

@@ -1,17 +1,22 @@
 """Accounts and sign-in sessions: the only code of this domain that commits."""
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from allervers.auth import ratelimit
 from allervers.auth.models import ROLES, User, UserSession
 from allervers.auth.passwords import hash_password, verify_password
+from allervers.core.database import write_transaction
 from allervers.core.timeutil import utcnow
 from allervers.extensions import db
+
+log = logging.getLogger(__name__)
 
 # Refresh last_seen_at at most once a minute: an idle timeout does not need more precision,
 # and it spares the database a write on every request.
@@ -132,15 +137,26 @@ def user_for_session(user_id: str, token: str | None) -> User | None:
         now - record.last_seen_at > config["SESSION_IDLE_TIMEOUT"]
         or now - record.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]
     ):
-        record.ended_at = now
-        db.session.commit()
+        _set_session(record.id, ended_at=now)
         return None
     if not record.user.is_enabled:
         return None
     if (now - record.last_seen_at).total_seconds() > TOUCH_INTERVAL_SECONDS:
-        record.last_seen_at = now
-        db.session.commit()
+        _set_session(record.id, last_seen_at=now)
     return record.user
+
+
+def _set_session(record_id: int, **values) -> None:
+    """Runs on every kind of request, GET included (see core/database.py). A bookkeeping
+    write: when the database refuses it (read-only, full), the page is still shown."""
+    try:
+        with write_transaction():
+            statement = update(UserSession).where(UserSession.id == record_id)
+            db.session.execute(statement.values(**values))
+            db.session.commit()
+    except OperationalError as error:
+        db.session.rollback()
+        log.warning("Session non mise à jour : %s", error)
 
 
 def close_session(token: str | None) -> None:

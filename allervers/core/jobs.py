@@ -13,6 +13,7 @@ from flask import Flask, has_app_context
 from huey import RedisHuey, SqliteHuey
 
 from allervers.config import INSTANCE_DIR
+from allervers.core.database import reading
 
 
 def make_huey():
@@ -43,9 +44,10 @@ def with_app(function):
 
     @wraps(function)
     def wrapper(*args, **kwargs):
-        if has_app_context():
-            return function(*args, **kwargs)
-        with worker_app().app_context():
-            return function(*args, **kwargs)
+        with reading():  # a job reads for seconds; it writes through write_transaction()
+            if has_app_context():
+                return function(*args, **kwargs)
+            with worker_app().app_context():
+                return function(*args, **kwargs)
 
     return wrapper

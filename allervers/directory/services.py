@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from allervers.auth.models import User
 from allervers.core import vocab
+from allervers.core.models import EditConflictError
 from allervers.core.timeutil import utcnow
 from allervers.directory.models import Structure, StructureMerge, StructurePublic, normalise
 from allervers.extensions import db
@@ -18,10 +18,6 @@ from allervers.maps.models import CooperationLink, CooperationMap, MapEntry
 
 if TYPE_CHECKING:
     from allervers.directory.forms import ListFilters
-
-
-class EditConflictError(Exception):
-    """The record changed since the form was opened (optimistic locking)."""
 
 
 class SiretTakenError(ValueError):
@@ -341,10 +337,7 @@ def save_structure(
 def _commit_or_explain(siret: str | None, structure_id: int | None) -> None:
     """Two people saving at the same instant: the database's checks decide, we say why."""
     try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise EditConflictError from None
+        db.session.commit()  # a lost race raises EditConflictError (ConflictAwareSession)
     except IntegrityError:
         db.session.rollback()
         raise SiretTakenError(siret_owner(siret, structure_id)) from None
@@ -563,7 +556,7 @@ def undo_merge(merge: StructureMerge) -> None:
 def _commit_merge() -> None:
     try:
         db.session.commit()
-    except (StaleDataError, IntegrityError):
+    except (EditConflictError, IntegrityError):
         db.session.rollback()
         raise MergeError(
             "Une carte ou une fiche concernée a changé au même moment : rien n'a été modifié. "

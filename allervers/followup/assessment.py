@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from allervers.auth.models import User
+from allervers.core.database import write_transaction
 from allervers.core.models import EditConflictError, check_version
 from allervers.core.timeutil import to_paris, utcnow
 from allervers.extensions import db
@@ -65,13 +66,21 @@ def today() -> date:
 
 def statements_of(training: TrainingSession) -> list[AssessmentStatement]:
     """The session's live statements, by objective then position; seeds the defaults once."""
-    rows = db.session.scalars(
-        select(AssessmentStatement).where(AssessmentStatement.session_id == training.id)
-    ).all()
+    rows = _statements(training)
     if not rows:
-        rows = _seed(training)
+        with write_transaction():  # a write during a GET (see core/database.py)
+            rows = _statements(training, lock=True) or _seed(training)
     live = [row for row in rows if not row.is_deleted]
     return sorted(live, key=lambda s: (s.objective, s.position, s.id))
+
+
+def _statements(training: TrainingSession, lock: bool = False) -> list[AssessmentStatement]:
+    if lock:  # two first visits at once seed once (PostgreSQL; SQLite's write lock does it)
+        db.session.execute(
+            select(TrainingSession.id).where(TrainingSession.id == training.id).with_for_update()
+        )
+    query = select(AssessmentStatement).where(AssessmentStatement.session_id == training.id)
+    return list(db.session.scalars(query))
 
 
 def _seed(training: TrainingSession) -> list[AssessmentStatement]:

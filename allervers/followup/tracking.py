@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from allervers.auth.models import User
+from allervers.core.database import write_transaction
 from allervers.core.timeutil import utcnow
 from allervers.extensions import db
 from allervers.followup.models import HALF_DAYS, Action, Attendance, DashboardVisit
@@ -169,15 +170,16 @@ def _assessment_and_actions(rows: dict[int, TraineeProgress], group: Group, ids:
 
 def mark_visit(user: User, group: Group) -> datetime | None:
     """Record this visit of the dashboard; return the previous one (None the first time)."""
-    visit = db.session.get(DashboardVisit, (user.id, group.id))
-    now = utcnow()
-    if visit is None:
-        db.session.add(DashboardVisit(user_id=user.id, group_id=group.id, visited_at=now))
+    with write_transaction():  # a write during a GET (see core/database.py)
+        visit = db.session.get(DashboardVisit, (user.id, group.id))
+        now = utcnow()
+        if visit is None:
+            db.session.add(DashboardVisit(user_id=user.id, group_id=group.id, visited_at=now))
+            db.session.commit()
+            return None
+        previous = visit.visited_at
+        visit.previous_at, visit.visited_at = previous, now
         db.session.commit()
-        return None
-    previous = visit.visited_at
-    visit.previous_at, visit.visited_at = previous, now
-    db.session.commit()
     return previous
 
 

@@ -8,7 +8,6 @@ from flask import abort
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from allervers.auth.models import User
 from allervers.core import vocab
@@ -198,7 +197,7 @@ def save_note(code: str, fields: dict, by: User, expected_version: int | None) -
             setattr(note, name, value)
     try:
         db.session.commit()
-    except (IntegrityError, StaleDataError) as error:  # another save won the race
+    except IntegrityError as error:  # another first save won the race
         db.session.rollback()
         raise EditConflictError from error
     return note

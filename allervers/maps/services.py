@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, or_, select, update
 
 from allervers.auth.models import User
+from allervers.core.database import write_transaction
 from allervers.core.models import check_version
 from allervers.core.timeutil import utcnow
 from allervers.directory import services as directory
@@ -63,19 +64,23 @@ def create_map(
 
 def group_map(group: Group) -> CooperationMap:
     """The group's map, created on first use."""
-    existing = db.session.scalar(
-        select(CooperationMap).where(
-            CooperationMap.group_id == group.id, CooperationMap.deleted_at.is_(None)
-        )
-    )
+    existing = _group_map(group)
     if existing:
         return existing
-    cooperation_map = CooperationMap(
-        title=f"Carte du groupe – {group.name}", territory=group.city, group_id=group.id
-    )
-    db.session.add(cooperation_map)
-    db.session.commit()
+    with write_transaction():  # a write during a GET (see core/database.py)
+        cooperation_map = _group_map(group) or CooperationMap(
+            title=f"Carte du groupe – {group.name}", territory=group.city, group_id=group.id
+        )
+        db.session.add(cooperation_map)
+        db.session.commit()
     return cooperation_map
+
+
+def _group_map(group: Group) -> CooperationMap | None:
+    query = select(CooperationMap).where(
+        CooperationMap.group_id == group.id, CooperationMap.deleted_at.is_(None)
+    )
+    return db.session.scalar(query)
 
 
 def update_map(cooperation_map: CooperationMap, fields: dict, expected_version: int | None) -> None:

@@ -17,7 +17,9 @@
     403: "Vous n'avez pas accès à cette action.",
     404: "Cette page n'existe pas ou vous n'y avez pas accès.",
     413: "Le fichier ou le texte envoyé est trop volumineux : découpez-le, puis réessayez.",
-    429: "Trop de demandes : patientez un instant avant de réessayer."
+    429: "Trop de demandes : patientez un instant avant de réessayer.",
+    503: "Service momentanément indisponible : patientez une minute, puis réessayez.",
+    507: "Enregistrement impossible : l'espace disque du serveur est plein. Rien n'a été enregistré."
   };
 
   function showMessage(text) {
@@ -29,11 +31,20 @@
     region.replaceChildren(paragraph);
   }
 
+  // The server's own words (its error fragment), e.g. why the database refused a save.
+  function serverMessage(xhr) {
+    var page = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+    var paragraph = page.querySelector(".error-page p");
+    return paragraph ? paragraph.textContent : null;
+  }
+
   // Never fail silently: an htmx request that is refused or cannot reach the server says so.
   document.body.addEventListener("htmx:responseError", function (event) {
-    var status = event.detail.xhr.status;
+    var xhr = event.detail.xhr;
+    var status = xhr.status;
     if (status === 401) { return; }  // HX-Redirect to the sign-in page takes over
-    showMessage(messages[status] || "Une erreur est survenue sur le serveur. Réessayez dans un instant.");
+    var text = (status === 503 || status === 507) ? serverMessage(xhr) : null;
+    showMessage(text || messages[status] || "Une erreur est survenue sur le serveur. Réessayez dans un instant.");
   });
   document.body.addEventListener("htmx:sendError", function () {
     showMessage("Le serveur ne répond pas : vérifiez la connexion au réseau, puis réessayez.");
