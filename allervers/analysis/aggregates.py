@@ -32,10 +32,20 @@ class Result:
     fresh: bool
     computed_at: object = None
     queue_down: bool = False  # the job could not be queued (Redis or the queue file down)
+    version: str | None = None  # of the stored payload
 
     @property
     def analysis(self) -> Analysis | None:
-        return Analysis.from_json(self.payload["analysis"]) if self.payload else None
+        if not self.payload:
+            return None
+        if self.version is None:
+            return Analysis.from_json(self.payload["analysis"])
+        # A territory's analysis has thousands of rows: read once per result in each process.
+        return cache.remembered(
+            f"analyse-{self.scope.key}",
+            self.version,
+            lambda: Analysis.from_json(self.payload["analysis"]),
+        )
 
 
 def current(scope: Scope) -> Result:
@@ -54,7 +64,7 @@ def current(scope: Scope) -> Result:
             queue_down = True
         stored = cache.load(scope.key)  # when jobs run inline (tests), the result is there
     result = Result(scope, stored.payload, stored.is_fresh(version), stored.computed_at)
-    result.queue_down = queue_down
+    result.queue_down, result.version = queue_down, stored.version
     return result
 
 

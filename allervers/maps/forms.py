@@ -15,6 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from allervers.core import vocab
 from allervers.core.forms import (
     BaseForm,
+    LongSelect,
     PrivacyCheckedForm,
     as_choices,
     coerce_optional_int,
@@ -71,6 +72,7 @@ class MapForm(BaseForm):
         description="Votre propre structure : le centre de la carte.",
         coerce=coerce_optional_int,
         validators=[Optional()],
+        widget=LongSelect(),
     )
     version = HiddenField()
     submit = SubmitField("Enregistrer la carte")

@@ -82,6 +82,7 @@ def edit_session(session_id: int):
 @bp.get("/groupes/<int:group_id>")
 def show_group(group_id: int):
     group = access.visible_group_or_404(current_user, group_id)
+    services.load_member_structures(group)
     return render(
         "training/group.html",
         group=group,
