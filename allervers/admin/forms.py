@@ -7,7 +7,6 @@ from allervers.auth.forms import new_email_field, new_password_field
 from allervers.auth.models import ROLES
 from allervers.core.forms import (
     BaseForm,
-    LongSelect,
     as_choices,
     coerce_optional_int,
     empty_to_none,
@@ -26,10 +25,7 @@ class UserForm(BaseForm):
     role = SelectField("Rôle", choices=ROLE_CHOICES, default="stagiaire")
     job_title = StringField("Fonction", filters=[empty_to_none], validators=[Length(max=120)])
     structure_id = SelectField(
-        "Structure (employeur)",
-        coerce=coerce_optional_int,
-        validators=[Optional()],
-        widget=LongSelect(),
+        "Structure (employeur)", coerce=coerce_optional_int, validators=[Optional()]
     )
     submit = SubmitField("Enregistrer")
 

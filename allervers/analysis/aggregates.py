@@ -72,6 +72,9 @@ def compute_and_store(scope: Scope) -> dict:
     """The job itself: the version is read before the data, so a change during the
     computation only makes the result look older than it is (and it is computed again)."""
     version = scopes.version(scope)
+    stored = cache.load(scope.key)
+    if stored.is_fresh(version):  # a job queued for an earlier state already computed this one
+        return stored.payload
     started = time.perf_counter()
     try:
         payload = compute(scope)

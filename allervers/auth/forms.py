@@ -8,7 +8,6 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 from allervers.auth.passwords import MAX_LENGTH, password_problem
 from allervers.core.forms import (
     BaseForm,
-    LongSelect,
     coerce_optional_int,
     empty_to_none,
     strip_filter,
@@ -90,7 +89,6 @@ class StructureChoiceMixin:
     structure_id = SelectField(
         "Votre structure (employeur)",
         coerce=coerce_optional_int,
-        widget=LongSelect(),
         validators=[Optional()],
         description="Choisissez-la dans l'annuaire ; sinon, choisissez « Autre » et saisissez-la.",
     )

@@ -15,7 +15,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from allervers.core import vocab
 from allervers.core.forms import (
     BaseForm,
-    LongSelect,
     PrivacyCheckedForm,
     as_choices,
     coerce_optional_int,
@@ -72,7 +71,6 @@ class MapForm(BaseForm):
         description="Votre propre structure : le centre de la carte.",
         coerce=coerce_optional_int,
         validators=[Optional()],
-        widget=LongSelect(),
     )
     version = HiddenField()
     submit = SubmitField("Enregistrer la carte")

@@ -16,8 +16,9 @@ from tests.bench.pages import percentile
 from tests.bench.servers import BIN, BenchError, Gunicorn, Process, Worker
 
 USERS = int(os.environ.get("BENCH_USERS", 100))
-SPAWN_RATE = 5  # users per second: the rooms sign in over twenty seconds
-DURATION = int(os.environ.get("BENCH_SECONDS", 120))
+SPAWN_RATE = 5  # users per second: the rooms sign in over twenty seconds, then the workshop
+DURATION = int(os.environ.get("BENCH_SECONDS", 120))  # measured, once everyone has signed in
+RAMP = -(-USERS // SPAWN_RATE) + 2
 TARGET_P95_MS = 150
 
 
@@ -32,6 +33,7 @@ class LoadResult:
     p99: float
     by_name: list[dict] = field(default_factory=list)
     error_messages: list = field(default_factory=list)
+    sign_in: dict = field(default_factory=dict)
     server: dict = field(default_factory=dict)  # the same requests as the server saw them
     workers_peak_mb: list[float] = field(default_factory=list)
     job_worker_peak_mb: float = 0.0
@@ -72,7 +74,7 @@ def run_load(env: dict, folder: Path, manifest: Path, worker: Worker, label: str
             "--spawn-rate",
             str(SPAWN_RATE),
             "--run-time",
-            f"{DURATION}s",
+            f"{RAMP + DURATION}s",
             "--host",
             server.base,
             "--only-summary",
@@ -96,8 +98,10 @@ def run_load(env: dict, folder: Path, manifest: Path, worker: Worker, label: str
             for name, group in pids.items()
         }
         cpu["locust"] = locust_cpu
-        result = summarise(json.loads(records.read_text()))
-        result.server = server_side(timings)
+        rows = json.loads(records.read_text())
+        result = summarise(rows)
+        since = min((row[0] for row in rows if row[4]), default=0.0)
+        result.server = server_side(timings, since)
         result.workers_peak_mb = server.peak_rss()
         result.job_worker_peak_mb = worker.peak_rss()
         result.cpu_seconds = {name: round(value, 1) for name, value in cpu.items()}
@@ -117,13 +121,15 @@ def wait_for(locust: Process, deadline: float) -> float:
     return used
 
 
-def server_side(folder: Path) -> dict:
-    """Server time and CPU time per request, from the lines the bench's workers wrote."""
+def server_side(folder: Path, since: float) -> dict:
+    """Server time and CPU time per request of the measured workshop (from `since`), from the
+    lines the bench's workers wrote."""
     rows = []
     for path in folder.glob("timings-*.tsv"):
         for line in path.read_text(encoding="utf-8").splitlines():
-            name, elapsed, sql, cpu = line.split("\t")
-            rows.append((name, float(elapsed), float(sql), float(cpu)))
+            name, wall, elapsed, sql, cpu = line.split("\t")
+            if float(wall) >= since and not name.endswith(" /connexion"):
+                rows.append((name, float(elapsed), float(sql), float(cpu)))
     if not rows:
         return {}
     by_name = defaultdict(list)
@@ -145,19 +151,25 @@ def server_side(folder: Path) -> dict:
         "p95": percentile([row[1] for row in rows], 95),
         "sql_mean": sum(row[2] for row in rows) / len(rows),
         "cpu_mean": sum(row[3] for row in rows) / len(rows),
+        "cpu_total_s": sum(row[3] for row in rows) / 1000,
         "paths": sorted(paths, key=lambda item: -item["cpu_total_s"])[:12],
     }
 
 
 def summarise(records: list) -> LoadResult:
-    times = [row[2] for row in records]
-    by_name = defaultdict(list)
+    """The workshop's figures (requests made once everyone had signed in); the sign-ins and
+    the errors of the whole run."""
     errors, messages = defaultdict(int), defaultdict(int)
-    for _start, name, response_time, error in records:
-        by_name[name].append(response_time)
+    for _start, name, _time, error, _measured in records:
         if error:
             errors[name] += 1
             messages[f"{name} : {error}"] += 1
+    sign_ins = [row[2] for row in records if row[1] == "POST connexion"]
+    records = [row for row in records if row[4] and "connexion" not in row[1]]
+    times = [row[2] for row in records]
+    by_name = defaultdict(list)
+    for _start, name, response_time, _error, _measured in records:
+        by_name[name].append(response_time)
     rows = [
         {
             "name": name,
@@ -180,5 +192,10 @@ def summarise(records: list) -> LoadResult:
         p95=percentile(times, 95),
         p99=percentile(times, 99),
         by_name=rows,
+        sign_in={
+            "count": len(sign_ins),
+            "p50": percentile(sign_ins, 50),
+            "p95": percentile(sign_ins, 95),
+        },
         error_messages=sorted(messages.items(), key=lambda item: -item[1])[:10],
     )

@@ -4,7 +4,8 @@ A trainee clicks every 1 to 5 seconds: opens the map editor, adds and removes li
 the requests htmx sends after each change: the links panel and the analysis), reads the
 analysis and the graph, searches the initiatives base and the directory, opens the group.
 Run by `tests/bench/load.py` (`locust --headless`); reads the data manifest from
-BENCH_MANIFEST and writes every request's outcome to BENCH_RECORDS.
+BENCH_MANIFEST and writes every request's outcome to BENCH_RECORDS, marked as made while
+the room signs in (the ramp) or during the measured workshop.
 """
 
 import itertools
@@ -27,12 +28,19 @@ FORM_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 TECHNIQUES = ["maraude", "permanence-delocalisee", "porte-a-porte", "equipe-mobile", ""]
 RECORDS: list[tuple] = []
+PHASE = {"measured": False}  # the workshop is measured once every trainee has signed in
+
+
+@events.spawning_complete.add_listener
+def signed_in(**_kw):
+    PHASE["measured"] = True
 
 
 @events.request.add_listener
 def record(request_type, name, response_time, response_length, exception, start_time, **_kw):
     error = None if exception is None else str(exception)[:200]
-    RECORDS.append((start_time, f"{request_type} {name}", response_time, error))
+    name = f"{request_type} {name}"
+    RECORDS.append((start_time, name, response_time, error, PHASE["measured"]))
 
 
 @events.test_stop.add_listener

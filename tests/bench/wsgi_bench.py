@@ -32,8 +32,8 @@ class ServerTiming:
     """WSGI middleware: buffers the body to time it whole, then sends the header with it.
 
     With BENCH_TIMINGS (a folder), each worker also writes a line per request: method and
-    path, server time, SQL time and the CPU time the worker spent on it — under load, a
-    server time well above its CPU time is time spent waiting (for the CPU or a lock)."""
+    path, when it came, server time, SQL time and the CPU time the worker spent on it — under
+    load, a server time well above its CPU time is time spent waiting (for the CPU or a lock)."""
 
     def __init__(self, wsgi_app, statements: "StatementCounter"):
         self.wsgi_app = wsgi_app
@@ -41,7 +41,7 @@ class ServerTiming:
         self.folder = os.environ.get("BENCH_TIMINGS")
 
     def __call__(self, environ, start_response):
-        started, cpu = time.perf_counter(), time.process_time()
+        started, cpu, wall = time.perf_counter(), time.process_time(), time.time()
         self.statements.reset()
         captured = {}
         chunks: list[bytes] = []
@@ -64,12 +64,12 @@ class ServerTiming:
         start_response(captured["status"], [*captured["headers"], ("Server-Timing", timing)])
         if self.folder:
             cpu = (time.process_time() - cpu) * 1000
-            self.log(environ, elapsed, self.statements.seconds * 1000, cpu)
+            self.log(environ, wall, elapsed, self.statements.seconds * 1000, cpu)
         return chunks
 
-    def log(self, environ, elapsed: float, sql: float, cpu: float) -> None:
-        path = NUMBER.sub("/<id>", environ.get("PATH_INFO", ""))
-        line = f"{environ['REQUEST_METHOD']} {path}\t{elapsed:.3f}\t{sql:.3f}\t{cpu:.3f}\n"
+    def log(self, environ, wall: float, elapsed: float, sql: float, cpu: float) -> None:
+        name = f"{environ['REQUEST_METHOD']} {NUMBER.sub('/<id>', environ.get('PATH_INFO', ''))}"
+        line = f"{name}\t{wall:.3f}\t{elapsed:.3f}\t{sql:.3f}\t{cpu:.3f}\n"
         with open(f"{self.folder}/timings-{os.getpid()}.tsv", "a", encoding="utf-8") as out:
             out.write(line)
 
