@@ -32,7 +32,8 @@ lint: $(VENV)/.installed
 pytest: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# A benchmark, not a test: server times of the workshop pages against their targets.
+# A benchmark, not a test: a département-scale data set served by gunicorn, its pages timed
+# and loaded by 100 simulated trainees, on SQLite then PostgreSQL; writes BENCHMARKS.md.
 bench: setup
 	$(BIN)/python -m tests.bench.run
 

@@ -5,10 +5,10 @@ the fresh one is there. Every sub-resource (graph, exports, node card) is under
 `/agregats/<kind>/<id>/…` (id 0 for the territory, whose area comes in the query string).
 """
 
-from flask import Response, abort, flash, jsonify, request, url_for
+from flask import Response, abort, current_app, flash, jsonify, request, url_for
 from flask_login import current_user
 
-from allervers.analysis import aggregates, exports, scopes, services
+from allervers.analysis import aggregates, cache, exports, scopes, services
 from allervers.analysis.scopes import Scope
 from allervers.core import vocab
 from allervers.core.web import paginate_list, render
@@ -149,19 +149,30 @@ def territory():
 
 
 def _stored_or_404(kind: str, ident: int) -> tuple[Scope, dict]:
+    result = _result_or_404(kind, ident)
+    return result.scope, result.payload
+
+
+def _result_or_404(kind: str, ident: int) -> aggregates.Result:
     if kind not in KINDS:
         abort(404)
     scope, _context = scope_or_404(kind, ident)
     result = aggregates.current(scope)
     if result.payload is None:
         abort(404)
-    return scope, result.payload
+    return result
 
 
 @bp.get("/agregats/<kind>/<int:ident>/graphe.json")
 def aggregate_graph(kind: str, ident: int):
-    _scope, payload = _stored_or_404(kind, ident)
-    return jsonify(payload["graph"])
+    result = _result_or_404(kind, ident)
+    # A territory's graph weighs megabytes: written once per result in each process.
+    body = cache.remembered(
+        f"graphe-{result.scope.key}",
+        result.version,
+        lambda: current_app.json.dumps(result.payload["graph"], indent=None, separators=(",", ":")),
+    )
+    return Response(f"{body}\n", mimetype=current_app.json.mimetype)
 
 
 @bp.get("/agregats/<kind>/<int:ident>/noeud/<int:structure_id>")
@@ -220,7 +231,8 @@ EXPORT_FILES = ("analyse.json", "graphe.gexf", "graphe.graphml", "structures.csv
 
 @bp.get("/agregats/<kind>/<int:ident>/<any(" + ", ".join(EXPORT_FILES) + "):name>")
 def aggregate_export(kind: str, ident: int, name: str):
-    scope, payload = _stored_or_404(kind, ident)
+    result = _result_or_404(kind, ident)
+    scope, payload = result.scope, result.payload
     if name == "analyse.json":
         body = {"analysis": payload["analysis"], "perception_gaps": payload["perception_gaps"]}
         response = jsonify(body)
@@ -230,8 +242,7 @@ def aggregate_export(kind: str, ident: int, name: str):
         response = Response(exports.links_csv(payload), mimetype="text/csv")
     else:
         structures, links = _plain_graph(payload)
-        analysis = aggregates.Result(None, payload, True).analysis
-        graph = export.export_graph(structures, links, analysis)
+        graph = export.export_graph(structures, links, result.analysis)
         kind_of_file = name.split(".")[1]
         write = export.to_gexf if kind_of_file == "gexf" else export.to_graphml
         response = Response(write(graph), mimetype=f"application/{kind_of_file}+xml")

@@ -32,10 +32,20 @@ class Result:
     fresh: bool
     computed_at: object = None
     queue_down: bool = False  # the job could not be queued (Redis or the queue file down)
+    version: str | None = None  # of the stored payload
 
     @property
     def analysis(self) -> Analysis | None:
-        return Analysis.from_json(self.payload["analysis"]) if self.payload else None
+        if not self.payload:
+            return None
+        if self.version is None:
+            return Analysis.from_json(self.payload["analysis"])
+        # A territory's analysis has thousands of rows: read once per result in each process.
+        return cache.remembered(
+            f"analyse-{self.scope.key}",
+            self.version,
+            lambda: Analysis.from_json(self.payload["analysis"]),
+        )
 
 
 def current(scope: Scope) -> Result:
@@ -54,7 +64,7 @@ def current(scope: Scope) -> Result:
             queue_down = True
         stored = cache.load(scope.key)  # when jobs run inline (tests), the result is there
     result = Result(scope, stored.payload, stored.is_fresh(version), stored.computed_at)
-    result.queue_down = queue_down
+    result.queue_down, result.version = queue_down, stored.version
     return result
 
 
@@ -62,6 +72,9 @@ def compute_and_store(scope: Scope) -> dict:
     """The job itself: the version is read before the data, so a change during the
     computation only makes the result look older than it is (and it is computed again)."""
     version = scopes.version(scope)
+    stored = cache.load(scope.key)
+    if stored.is_fresh(version):  # a job queued for an earlier state already computed this one
+        return stored.payload
     started = time.perf_counter()
     try:
         payload = compute(scope)

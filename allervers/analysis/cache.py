@@ -25,6 +25,8 @@ PENDING_TIMEOUT = timedelta(minutes=10)
 META = ("version", "computed_at", "pending_version", "pending_since")
 PARSED_KEPT = 8
 _parsed: OrderedDict[str, tuple[str, dict]] = OrderedDict()  # key → (version, payload)
+_remembered: OrderedDict[str, tuple[str, object]] = OrderedDict()  # key → (version, value)
+REMEMBERED_KEPT = 16
 
 
 @dataclass
@@ -80,6 +82,20 @@ def _payload(key: str, version: str | None, from_redis: bool) -> dict | None:
 def forget_parsed() -> None:
     """Drop this process's parsed results (tests empty the database between them)."""
     _parsed.clear()
+    _remembered.clear()
+
+
+def remembered(key: str, version: str, compute):
+    """`compute()`, run once per `version` of its data in this process (the last few kept)."""
+    known = _remembered.get(key)
+    if known is not None and known[0] == version:
+        _remembered.move_to_end(key)
+        return known[1]
+    value = compute()
+    _remembered[key] = (version, value)
+    while len(_remembered) > REMEMBERED_KEPT:
+        _remembered.popitem(last=False)
+    return value
 
 
 def forget(keys: list[str]) -> None:

@@ -10,7 +10,7 @@ from allervers.analysis import cache, scopes
 from allervers.auth.models import User
 from allervers.core import vocab
 from allervers.core.timeutil import utcnow
-from allervers.directory.models import Structure, normalise
+from allervers.directory.models import Structure, StructurePublic, normalise
 from allervers.extensions import db
 from allervers.initiatives.models import PARTNER_LEVEL, Initiative, InitiativePartner
 from allervers.maps.models import CooperationLink, CooperationMap, MapEntry, MapSnapshot
@@ -68,7 +68,8 @@ def structure_in(structure: Structure) -> StructureIn:
     )
 
 
-def link_in(link: CooperationLink) -> LinkIn:
+def link_in(link) -> LinkIn:
+    """A link (a CooperationLink, or a row of its columns) as the analysis module takes it."""
     return LinkIn(
         source=link.source_id,
         target=link.target_id,
@@ -84,24 +85,59 @@ def link_in(link: CooperationLink) -> LinkIn:
     )
 
 
+LINK_COLUMNS = (
+    CooperationLink.map_id,
+    CooperationLink.source_id,
+    CooperationLink.target_id,
+    CooperationLink.status,
+    CooperationLink.level,
+    CooperationLink.direction,
+    CooperationLink.desired_level,
+    CooperationLink.feasibility,
+    CooperationLink.obstacles,
+    CooperationLink.trust_reliability,
+    CooperationLink.trust_mission,
+    CooperationLink.trust_dialogue,
+    CooperationLink.value_influence,
+    CooperationLink.value_involvement,
+    CooperationLink.value_resources,
+    CooperationLink.publics,
+)
+
+
 def load_maps(map_ids) -> list[tuple[list[StructureIn], list[LinkIn]]]:
-    """Every live entry and link of the maps in three queries, whatever their number."""
+    """Every live entry and link of the maps in three queries, whatever their number.
+
+    Read as rows, not ORM objects: a territory holds ten thousand links, and even one map's
+    analysis is recomputed after every change."""
     if not map_ids:
         return []
-    entries = db.session.scalars(
-        select(MapEntry)
-        .where(MapEntry.map_id.in_(map_ids), MapEntry.deleted_at.is_(None))
-        .options(selectinload(MapEntry.structure).selectinload(Structure.publics))
+    live_entries = (MapEntry.map_id.in_(map_ids), MapEntry.deleted_at.is_(None))
+    publics = defaultdict(set)
+    placed = select(MapEntry.structure_id).where(*live_entries)
+    query = select(StructurePublic.structure_id, StructurePublic.public_code)
+    for structure_id, code in db.session.execute(
+        query.where(StructurePublic.structure_id.in_(placed))
+    ):
+        publics[structure_id].add(code)
+    query = (
+        select(
+            MapEntry.map_id, Structure.id, Structure.name, Structure.sector, Structure.departement
+        )
+        .join(Structure, MapEntry.structure_id == Structure.id)
+        .where(*live_entries)
     )
     structures = defaultdict(list)
-    for entry in entries:
-        structures[entry.map_id].append(structure_in(entry.structure))
+    for map_id, sid, name, sector, departement in db.session.execute(query):
+        structures[map_id].append(
+            StructureIn(sid, name, sector, departement, frozenset(publics[sid]))
+        )
     links = defaultdict(list)
-    query = select(CooperationLink).where(
+    query = select(*LINK_COLUMNS).where(
         CooperationLink.map_id.in_(map_ids), CooperationLink.deleted_at.is_(None)
     )
-    for link in db.session.scalars(query):
-        links[link.map_id].append(link_in(link))
+    for row in db.session.execute(query):
+        links[row.map_id].append(link_in(row))
     return [
         (
             sorted(structures[map_id], key=lambda s: (normalise(s.name), s.id)),
@@ -146,12 +182,32 @@ def candidates_near(cooperation_map: CooperationMap) -> list[StructureIn]:
     if focal is None or not focal.departement:
         return []
     placed = {entry.structure_id for entry in cooperation_map.live_entries}
-    query = (
-        select(Structure)
-        .where(Structure.departement == focal.departement, Structure.deleted_at.is_(None))
-        .options(selectinload(Structure.publics))
+    # A département holds thousands of structures: read once per state of the directory (as
+    # fresh as the cached analyses, which have the same key), as rows rather than objects.
+    stamp = scopes.version_digest(scopes.directory_stamp())
+    structures = cache.remembered(
+        f"annuaire-{focal.departement}", stamp, lambda: departement_structures(focal.departement)
     )
-    return [structure_in(s) for s in db.session.scalars(query) if s.id not in placed]
+    return [structure for structure in structures if structure.id not in placed]
+
+
+def departement_structures(departement: str) -> list[StructureIn]:
+    live = (Structure.departement == departement, Structure.deleted_at.is_(None))
+    publics = defaultdict(set)
+    query = select(StructurePublic.structure_id, StructurePublic.public_code).join(Structure)
+    for structure_id, code in db.session.execute(query.where(*live)):
+        publics[structure_id].add(code)
+    rows = db.session.execute(select(Structure.id, Structure.name, Structure.sector).where(*live))
+    return [
+        StructureIn(
+            id=sid,
+            name=name,
+            sector=sector,
+            departement=departement,
+            publics=frozenset(publics[sid]),
+        )
+        for sid, name, sector in rows
+    ]
 
 
 def map_cache_key(map_id: int) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 
 from allervers.auth import ratelimit
 from allervers.auth.models import ROLES, User, UserSession
@@ -128,7 +129,9 @@ def user_for_session(user_id: str, token: str | None) -> User | None:
     """The user of a live session, or None when it ended, idled out or outlived its maximum."""
     if not token or not user_id.isdigit():
         return None
-    record = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    query = select(UserSession).where(UserSession.token_hash == _digest(token))
+    # Every request of a signed-in user comes here: the session and its user in one query.
+    record = db.session.scalar(query.options(joinedload(UserSession.user)))
     if record is None or record.user_id != int(user_id) or record.ended_at is not None:
         return None
     now = utcnow()

@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String, Text
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from allervers.auth.models import User
 
 
+@lru_cache(maxsize=8192)  # sorting and matching thousands of names reads the same ones
 def normalise(text: str | None) -> str:
     """Lower case, no accents, no punctuation: "CCAS d'Orléans" → "ccas d orleans"."""
     if not text:

@@ -53,8 +53,15 @@ def live_structures():
 
 def structure_choices() -> list[tuple[int, str]]:
     """(id, "Name — Commune") for a select, sorted by name."""
-    rows = db.session.scalars(live_structures().order_by(func.lower(Structure.name))).all()
-    return [(s.id, f"{s.name} — {s.commune}" if s.commune else s.name) for s in rows]
+    query = (
+        select(Structure.id, Structure.name, Structure.commune)
+        .where(Structure.deleted_at.is_(None))
+        .order_by(func.lower(Structure.name))
+    )
+    return [
+        (sid, f"{name} — {commune}" if commune else name)
+        for sid, name, commune in db.session.execute(query)
+    ]
 
 
 def get_live(structure_id: int | None) -> Structure | None:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from allervers.extensions import db
 from allervers.followup.models import Answer, AnswerSet, AssessmentStatement
@@ -65,13 +66,16 @@ def shared_initiatives(group: Group) -> list[Initiative]:
             Initiative.author_id.in_(_trainee_ids(group)) | (Initiative.group_id == group.id),
         )
         .order_by(Initiative.title)
+        .options(selectinload(Initiative.structure), selectinload(Initiative.techniques))
     )
     return list(db.session.scalars(query))
 
 
 def presentations_of(group: Group) -> list[Presentation]:
-    query = select(Presentation).where(
-        Presentation.group_id == group.id, Presentation.deleted_at.is_(None)
+    query = (
+        select(Presentation)
+        .where(Presentation.group_id == group.id, Presentation.deleted_at.is_(None))
+        .options(selectinload(Presentation.items))
     )
     return list(db.session.scalars(query.order_by(Presentation.title)))
 
@@ -97,6 +101,15 @@ class Picture:
     height: int = HEIGHT
 
 
+def stored_positions(payload: dict) -> dict[int, tuple[float, float]]:
+    """The positions the job computed for a large aggregate (the same `layout` of the same
+    structures and links): laying out hundreds of structures again took most of the page."""
+    nodes = payload["graph"]["elements"]["nodes"]
+    if not nodes or any("position" not in node for node in nodes):
+        return {}
+    return {int(n["data"]["id"]): (n["position"]["x"], n["position"]["y"]) for n in nodes}
+
+
 def graph_picture(payload: dict, colours: list[tuple[str, str, str]]) -> Picture | None:
     """Positions from the server layout, scaled to the page; labels for the best connected."""
     rows = payload["analysis"]["structures"]
@@ -105,11 +118,12 @@ def graph_picture(payload: dict, colours: list[tuple[str, str, str]]) -> Picture
     structures = [StructureIn(row["id"], row["name"], row["sector"]) for row in rows]
     edges = [item["data"] for item in payload["graph"]["elements"]["edges"]]
     links = [LinkIn(int(e["source"]), int(e["target"]), e["status"], None) for e in edges]
-    positions = layout(structures, links)
+    positions = stored_positions(payload) or layout(structures, links)
     xs = [x for x, _y in positions.values()]
     ys = [y for _x, y in positions.values()]
     room_x, room_y = WIDTH - 2 * MARGIN - LABEL_ROOM, HEIGHT - 2 * MARGIN
-    span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
+    min_x, min_y = min(xs), min(ys)
+    span_x, span_y = max(xs) - min_x, max(ys) - min_y
     scale = min(room_x / (span_x or 1), room_y / (span_y or 1), 3.0)
     # centred: a graph flatter than the page does not stick to its top edge
     left = MARGIN + (room_x - span_x * scale) / 2
@@ -117,7 +131,7 @@ def graph_picture(payload: dict, colours: list[tuple[str, str, str]]) -> Picture
 
     def place(structure_id: int) -> tuple[float, float]:
         x, y = positions[structure_id]
-        return left + (x - min(xs)) * scale, top + (y - min(ys)) * scale
+        return left + (x - min_x) * scale, top + (y - min_y) * scale
 
     colour_of = {code: colour for code, _label, colour in colours}
     labelled = {row["id"] for row in sorted(rows, key=lambda r: -r["degree"])[:12]}

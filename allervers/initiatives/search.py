@@ -200,10 +200,23 @@ def latest_effects(initiative_ids: list[int], per_initiative: int = 2) -> dict[i
     """The most recent effects of each listed initiative, for the cards (one query)."""
     if not initiative_ids:
         return {}
+    newest_first = (Effect.observed_on.desc(), Effect.id.desc())
+    # Numbered in the database: an initiative followed for years has hundreds of effects.
+    ranked = (
+        select(
+            Effect.id,
+            func.row_number()
+            .over(partition_by=Effect.initiative_id, order_by=newest_first)
+            .label("rank"),
+        )
+        .where(Effect.initiative_id.in_(initiative_ids), Effect.deleted_at.is_(None))
+        .subquery()
+    )
     query = (
         select(Effect)
-        .where(Effect.initiative_id.in_(initiative_ids), Effect.deleted_at.is_(None))
-        .order_by(Effect.initiative_id, Effect.observed_on.desc(), Effect.id.desc())
+        .join(ranked, ranked.c.id == Effect.id)
+        .where(ranked.c.rank <= per_initiative)
+        .order_by(Effect.initiative_id, *newest_first)
     )
     latest: dict[int, list[Effect]] = {}
     for effect in db.session.scalars(query):

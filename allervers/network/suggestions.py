@@ -1,5 +1,6 @@
 """Possibilities to cooperate: partners of partners, directory structures with the same publics."""
 
+import heapq
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -87,35 +88,43 @@ def _same_publics(
 ) -> list[Suggestion]:
     """Directory structures absent from the map, in the focal structure's département, serving at
     least one public that the focal structure serves or that its links concern; the score is the
-    number of such publics."""
+    number of such publics. The best MAX_SUGGESTIONS only, in the order of `suggest`."""
     if not focal.departement:
         return []
     publics = set(focal.publics)
     for link in network.links:
         if focal.id in link.pair:
             publics |= link.publics
-    seen: set[int] = set(network.structures) | {focal.id}
-    suggestions = []
-    for candidate in directory:
-        shared = publics & candidate.publics
-        if candidate.id in seen or candidate.departement != focal.departement or not shared:
-            continue
-        seen.add(candidate.id)
-        words = sorted((_public_label(code, labels) for code in shared), key=name_key)
-        suggestions.append(
-            Suggestion(
-                structure=candidate.name,
-                structure_id=candidate.id,
-                score=float(len(shared)),
-                kind=SAME_PUBLICS,
-                reason=(
-                    f"Accompagne les mêmes publics ({french_list(words)}) dans le même "
-                    "département, mais n'est pas sur la carte."
-                ),
-                shared=sorted(shared),
-            )
-        )
-    return suggestions
+    placed = set(network.structures) | {focal.id}
+    matches = [
+        (candidate, shared)
+        for candidate in directory
+        if candidate.id not in placed
+        and candidate.departement == focal.departement
+        and (shared := publics & candidate.publics)
+    ]
+    # A département has thousands of candidates: only the best few can be suggested.
+    best = heapq.nsmallest(
+        MAX_SUGGESTIONS,
+        matches,
+        key=lambda match: (-len(match[1]), name_key(match[0].name), match[0].id),
+    )
+    return [_same_publics_suggestion(candidate, shared, labels) for candidate, shared in best]
+
+
+def _same_publics_suggestion(candidate: StructureIn, shared: set, labels) -> Suggestion:
+    words = sorted((_public_label(code, labels) for code in shared), key=name_key)
+    return Suggestion(
+        structure=candidate.name,
+        structure_id=candidate.id,
+        score=float(len(shared)),
+        kind=SAME_PUBLICS,
+        reason=(
+            f"Accompagne les mêmes publics ({french_list(words)}) dans le même "
+            "département, mais n'est pas sur la carte."
+        ),
+        shared=sorted(shared),
+    )
 
 
 def suggest(
@@ -134,7 +143,6 @@ def suggest(
         (structure for structure in directory if structure.id == focal), None
     )
     if focal_structure is not None:
-        ordered = sorted(directory, key=lambda structure: (name_key(structure.name), structure.id))
-        suggestions += _same_publics(network, focal_structure, ordered, public_labels)
+        suggestions += _same_publics(network, focal_structure, directory, public_labels)
     suggestions.sort(key=lambda item: (-item.score, name_key(item.structure), item.structure_id))
     return suggestions[:MAX_SUGGESTIONS]

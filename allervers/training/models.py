@@ -105,7 +105,7 @@ class Membership(db.Model):
     joined_at: Mapped[datetime]
 
     group: Mapped[Group] = relationship(back_populates="memberships")
-    user: Mapped["User"] = relationship()
+    user: Mapped["User"] = relationship(lazy="joined")  # a member is always shown by name
 
     def __repr__(self) -> str:
         return f"<Membership group={self.group_id} user={self.user_id} {self.role}>"

@@ -155,6 +155,12 @@ def trainer_choices() -> list[tuple[int, str]]:
     return [(user.id, user.name) for user in people]
 
 
+def load_member_structures(group: Group) -> None:
+    """Read the members' structures in one query (the group page shows each one's)."""
+    members = select(User).where(User.id.in_([m.user_id for m in group.memberships]))
+    db.session.scalars(members.options(selectinload(User.structure))).all()
+
+
 def groups_of(user: User) -> list[Group]:
     """The live groups `user` belongs to (as trainee or trainer)."""
     query = (

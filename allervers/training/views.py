@@ -96,13 +96,16 @@ def delete_session(session_id: int):
 @bp.get("/groupes/<int:group_id>")
 def show_group(group_id: int):
     group = access.visible_group_or_404(current_user, group_id)
+    # First: queuing a fresh aggregate commits, which would expire everything read before.
+    network = _aggregate_network(group)
+    services.load_member_structures(group)
     return render(
         "training/group.html",
         group=group,
         can_manage=access.can_manage_group(current_user, group),
         member_maps=member_maps(current_user, group),
         shared_initiatives=shared_with_group(current_user, group),
-        evidence=tracking.evidence([group], _aggregate_network(group)),
+        evidence=tracking.evidence([group], network),
         group_presentations=db.session.scalars(
             visible_presentations(current_user, group.id).limit(10)
         ).all(),

@@ -1,0 +1,425 @@
+"""BENCHMARKS.md from the bench's figures: tables, targets met (✓) or not (✗), and why.
+
+The explanations of the misses are written here once and filled with the figures of the run,
+so that a run on another machine says why with its own numbers; only the misses of the run
+are printed.
+"""
+
+from tests.bench import browser, load, pages
+
+FLOOR = pages.FLOOR
+SIGNED_IN = "Route minimale derrière la connexion"
+EMPTY_PAGE = "Page vide dans la mise en page"
+DATABASES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+# Why a page may miss 50 ms, by page: what it does that costs (read with its p50 and SQL).
+PAGE_WHY = {
+    "Analyse de la carte après une modification (calculée dans la requête)": (
+        "l'analyse complète de la carte est recalculée dans la requête après chaque "
+        "modification (centralités, communautés, diagnostic, suggestions parmi les structures "
+        "du département), puis mise en cache"
+    ),
+    "Éditeur de carte": (
+        "la page la plus lourde de l'atelier (≈ 100 Ko) : chaque structure et chaque lien de la "
+        "carte avec ses actions, et les formulaires complets d'ajout de structure et de lien"
+    ),
+    "Ajout d'un lien (POST htmx)": (
+        "validation du formulaire contre les structures de la carte, écriture, puis le "
+        "formulaire de lien rendu de nouveau"
+    ),
+    "Territoire du département, en cache": (
+        "le résultat en cache décrit 2 000 structures et 10 000 liens : vérifier qu'il est à "
+        "jour relit l'état des 300 cartes et des initiatives, et la page trie les 2 000 "
+        "structures pour en montrer 50"
+    ),
+    "Graphe du territoire (JSON), en cache": (
+        "≈ 1,5 Mo de JSON (2 000 nœuds placés, 10 000 arêtes) : sérialisé une fois par résultat "
+        "et par processus, mais envoyé à chaque fois"
+    ),
+    "Base des initiatives, première page": (
+        "recherche plein texte, puis les comptes de chaque filtre (techniques, publics, statut, "
+        "secteur, département) sur toutes les initiatives visibles"
+    ),
+    "Base des initiatives, recherche + filtres": (
+        "recherche plein texte, puis les comptes de chaque filtre sur les initiatives trouvées"
+    ),
+    "Rapport de session": (
+        "un rapport imprimable complet : présence, auto-positionnement, graphe de l'agrégat en "
+        "SVG, initiatives et effets du groupe"
+    ),
+}
+
+
+def page_line(measure) -> str:
+    row = measure.as_dict() if hasattr(measure, "as_dict") else measure
+    return (
+        f"    {row['label'][:62]:<62} p50 {row['p50']:6.1f}  p95 {row['p95']:6.1f} ms"
+        f"  ({row['statements']} SQL, aller-retour p95 {row['rt_p95']:.1f} ms)"
+    )
+
+
+def load_line(row: dict) -> str:
+    return (
+        f"    {row['requests']} requêtes en {row['seconds']:.0f} s ({row['per_second']:.1f}/s), "
+        f"{row['errors']} erreurs ; p50 {row['p50']:.0f} ms, p95 {row['p95']:.0f} ms, "
+        f"p99 {row['p99']:.0f} ms ; connexions p95 {row['sign_in'].get('p95', 0):.0f} ms ; "
+        f"pic mémoire des workers "
+        f"{', '.join(f'{mb:.0f}' for mb in row['workers_peak_mb'])} Mo ; CPU {row['cpu_seconds']}"
+        + server_text(row.get("server") or {})
+        + "".join(f"\n      {count} × {message}" for message, count in row["error_messages"])
+    )
+
+
+def server_text(server: dict) -> str:
+    if not server:
+        return ""
+    return (
+        f"\n      côté serveur : p50 {server['p50']:.0f} ms, p95 {server['p95']:.0f} ms, "
+        f"CPU {server['cpu_mean']:.1f} ms par requête, SQL {server['sql_mean']:.1f} ms"
+    )
+
+
+def mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def by_label(rows: list[dict]) -> dict[str, dict]:
+    return {row["label"]: row for row in rows}
+
+
+def page_checks(row: dict, floor_p95: float) -> tuple[bool, bool]:
+    """(p95 under 50 ms, p95 under 3× the floor's)."""
+    return row["p95"] < pages.TARGET_MS, row["p95"] < pages.TARGET_RATIO * floor_p95
+
+
+def markdown(results: dict) -> str:
+    lines = header(results)
+    lines += data_section(results)
+    lines += pages_section(results)
+    lines += load_section(results)
+    lines += jobs_section(results)
+    lines += misses_section(results)
+    return "\n".join(lines) + "\n"
+
+
+# ----- sections ---------------------------------------------------------------------------------
+
+
+def header(results: dict) -> list[str]:
+    machine = results["machine"]
+    skipped = "".join(
+        f"\n\n**{DATABASES[name]} non mesuré** : {reason}."
+        for name, reason in results["skipped"].items()
+    )
+    return [
+        "# Mesures de performance",
+        "",
+        "Écrit par `make bench` (`tests/bench/`) : ne pas modifier à la main, relancer le banc.",
+        "",
+        f"- Date : {machine['date']} ; durée du banc : {results['seconds'] / 60:.1f} min.",
+        f"- Machine : {machine['cpu']}, **{machine['cores']} cœurs**, "
+        f"{machine['memory_gb']} Go ; {machine['system']}, Python {machine['python']}.",
+        f"- Charge moyenne de la machine au départ (1, 5, 15 min) : "
+        f"{' / '.join(machine['load_before'])}. Les temps dépendent de ce que la machine fait "
+        "d'autre : au-delà d'une charge de 1 par cœur, d'autres processus prennent le processeur "
+        "aux workers et les temps s'allongent d'autant.",
+        "- Serveur : gunicorn (workers `sync`) sur 127.0.0.1, sans Redis (cache, compteurs et "
+        "file des calculs en base ou dans un fichier SQLite), le calculateur `huey_consumer` "
+        "lancé comme par `make run`. Sur ces 2 cœurs, le générateur de charge, les 2 workers, "
+        "le calculateur et PostgreSQL se partagent le processeur.",
+        "",
+        f"Cibles (issue #8) : 0 erreur sous charge ; p95 sous charge < {load.TARGET_P95_MS} ms ; "
+        f"pour chaque page, p95 du temps serveur < {pages.TARGET_RATIO} × celui du plancher "
+        f"et < {pages.TARGET_MS} ms.{skipped}",
+        "",
+    ]
+
+
+def data_section(results: dict) -> list[str]:
+    names = list(results["databases"])
+    first = results["databases"][names[0]]
+    lines = [
+        "## Données",
+        "",
+        "Un département (Loiret) généré avec une graine fixe (`tests/bench/data.py`) : "
+        "structures réparties dans 40 communes, 20 groupes de 13 stagiaires et leurs formateurs, "
+        "une carte par stagiaire (≈ 30 structures, 33 liens), une carte par groupe, des "
+        "initiatives surtout partagées dans la base, avec techniques, publics, partenaires et "
+        "effets suivis, et le suivi des groupes (auto-positionnement, émargement, journal, plan "
+        "d'action).",
+        "",
+        "| Table | Lignes |",
+        "|---|---:|",
+    ]
+    lines += [f"| {name} | {count:,} |".replace(",", " ") for name, count in first["sizes"].items()]
+    built = ", ".join(
+        f"{DATABASES[name]} {results['databases'][name]['build_seconds']:.1f} s" for name in names
+    )
+    return [*lines, "", f"Construction (insertions groupées) : {built}.", ""]
+
+
+def pages_section(results: dict) -> list[str]:
+    lines = [
+        "## Temps serveur des pages",
+        "",
+        f"gunicorn avec 1 worker, une requête à la fois ({pages.WARM_UP} à blanc puis "
+        f"{pages.RUNS} mesurées par page) : un seul worker pour que le plancher et chaque page "
+        "passent par le même processus, aux caches déjà chauds, et que le client (l'autre "
+        "cœur) ne lui dispute pas le processeur. Le temps serveur va de l'entrée de la requête "
+        "dans l'application WSGI au dernier octet du corps : un en-tête `Server-Timing` ajouté "
+        "par `tests/bench/wsgi_bench.py`, module propre au banc qui sert aussi le plancher "
+        "`/_floor` (une route Flask qui répond « ok », derrière les mêmes hooks) et deux repères "
+        "au-dessus : la même route derrière la connexion, et une page vide dans la mise en page. "
+        "L'aller-retour est mesuré par le client (gunicorn, boucle locale, lecture de la "
+        "réponse). « SQL » : requêtes SQL par page.",
+        "",
+    ]
+    for name, db_results in results["databases"].items():
+        rows = db_results["pages"]
+        floor = by_label(rows)[FLOOR]
+        lines += [
+            f"### {DATABASES[name]}",
+            "",
+            "| Page ou fragment | Qui | p50 ms | p95 ms | × plancher | SQL | Aller-retour p95 ms "
+            f"| Ko | < {pages.TARGET_MS} ms | < {pages.TARGET_RATIO}× |",
+            "|---|---|---:|---:|---:|---:|---:|---:|:-:|:-:|",
+        ]
+        for row in rows:
+            under, ratio_ok = page_checks(row, floor["p95"])
+            lines.append(
+                f"| {row['label']} | {row['who']} | {row['p50']:.1f} | {row['p95']:.1f} "
+                f"| {row['p95'] / floor['p95']:.1f} | {row['statements']} | {row['rt_p95']:.1f} "
+                f"| {row['kb']:.0f} | {mark(under)} | {mark(ratio_ok)} |"
+            )
+        lines.append("")
+        if db_results.get("chromium") is not None:
+            lines += chromium_lines(db_results["chromium"])
+    return lines
+
+
+def chromium_text(chromium) -> str:
+    if isinstance(chromium, str):
+        return f"non mesuré ({chromium})"
+    drawn, usable = chromium
+    return (
+        f"dessiné en {drawn:.0f} ms (cible < {browser.TARGET_MS} ms "
+        f"{mark(drawn < browser.TARGET_MS)}), utilisable — la fiche d'une structure ouverte "
+        f"d'un clic — en {usable:.0f} ms ({mark(usable < browser.TARGET_MS)})"
+    )
+
+
+def chromium_lines(chromium) -> list[str]:
+    return [
+        f"Territoire du département (en cache) ouvert dans Chromium : {chromium_text(chromium)}.",
+        "",
+    ]
+
+
+def load_section(results: dict) -> list[str]:
+    names = list(results["databases"])
+    runs = {name: results["databases"][name]["load"] for name in names}
+    lines = [
+        "## Charge",
+        "",
+        f"{load.USERS} stagiaires simulés par Locust (sans interface, dans son propre processus "
+        "pour ne pas partager le GIL du serveur), chacun connecté à son propre compte et "
+        f"travaillant sur sa propre carte, contre gunicorn avec 2 workers. Les stagiaires se "
+        f"connectent d'abord ({load.SPAWN_RATE} par seconde), puis l'atelier est mesuré pendant "
+        f"{load.DURATION} s. Chacun clique toutes les 1 à 5 s : éditeur de carte, ajout et "
+        "retrait de liens (avec les requêtes que htmx envoie ensuite : liens et analyse "
+        "recalculée), analyse et graphe, recherche dans la base des initiatives et dans "
+        "l'annuaire, page et analyse du groupe, tableau de bord, journal "
+        "(`tests/bench/locustfile.py`). Les erreurs comptent toute la séance, connexions "
+        "comprises. « Côté serveur » : les mêmes requêtes vues par les workers, avec le temps "
+        "processeur que chacune leur a pris.",
+        "",
+        "| | " + " | ".join(DATABASES[name] for name in names) + " | Cible |",
+        "|---|" + "---:|" * len(names) + ":-:|",
+    ]
+
+    def row(label, value, target=""):
+        cells = " | ".join(value(runs[name]) for name in names)
+        lines.append(f"| {label} | {cells} | {target} |")
+
+    def server(key, digits=0):
+        return lambda r: f"{(r.get('server') or {}).get(key, float('nan')):.{digits}f}"
+
+    row("Requêtes de l'atelier", lambda r: f"{r['requests']:,}".replace(",", " "))
+    row("Requêtes par seconde", lambda r: f"{r['per_second']:.1f}")
+    row("Erreurs", lambda r: f"{r['errors']} {mark(r['errors'] == 0)}", "0")
+    row("p50 ms", lambda r: f"{r['p50']:.0f}")
+    row(
+        "p95 ms",
+        lambda r: f"{r['p95']:.0f} {mark(r['p95'] < load.TARGET_P95_MS)}",
+        f"< {load.TARGET_P95_MS}",
+    )
+    row("p99 ms", lambda r: f"{r['p99']:.0f}")
+    row("Connexions (montée) p50 / p95 ms", lambda r: sign_in_text(r["sign_in"]))
+    row("Côté serveur : p50 ms", server("p50"))
+    row("Côté serveur : p95 ms", server("p95"))
+    row("Côté serveur : CPU par requête, ms", server("cpu_mean", 1))
+    row("Côté serveur : cœurs occupés par gunicorn", lambda r: f"{busy_cores(r):.2f}")
+    row(
+        "Pic de mémoire par worker gunicorn (Mo)",
+        lambda r: " / ".join(f"{mb:.0f}" for mb in r["workers_peak_mb"]),
+    )
+    row("Pic de mémoire du calculateur (Mo)", lambda r: f"{r['job_worker_peak_mb']:.0f}")
+    for process in ("gunicorn", "calculateur", "locust"):
+        row(
+            f"Temps CPU de {process}, montée comprise (s)",
+            lambda r, p=process: f"{r['cpu_seconds'].get(p, 0):.0f}",
+        )
+    lines.append("")
+    for name in names:
+        lines += per_request_lines(DATABASES[name], runs[name])
+    return lines
+
+
+def sign_in_text(sign_in: dict) -> str:
+    if not sign_in.get("count"):
+        return "—"
+    return f"{sign_in['p50']:.0f} / {sign_in['p95']:.0f}"
+
+
+def busy_cores(run: dict) -> float:
+    server = run.get("server") or {}
+    return server.get("cpu_total_s", 0.0) / run["seconds"] if run["seconds"] else 0.0
+
+
+def per_request_lines(database: str, run: dict) -> list[str]:
+    lines = [
+        f"### Par requête, {database}",
+        "",
+        "| Requête | Nombre | Erreurs | p50 ms | p95 ms | p99 ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r['name']} | {r['count']} | {r['errors']} | {r['p50']:.0f} | {r['p95']:.0f} "
+        f"| {r['p99']:.0f} |"
+        for r in run["by_name"]
+    ]
+    paths = (run.get("server") or {}).get("paths") or []
+    if paths:
+        lines += [
+            "",
+            f"Où va le processeur des workers ({database}, requêtes de l'atelier) :",
+            "",
+            "| Requête | Nombre | CPU par requête ms | CPU total s | p95 serveur ms |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| `{p['name']}` | {p['count']} | {p['cpu_mean']:.1f} | {p['cpu_total_s']:.1f} "
+            f"| {p['p95']:.0f} |"
+            for p in paths
+        ]
+    return [*lines, ""]
+
+
+def jobs_section(results: dict) -> list[str]:
+    names = list(results["databases"])
+    lines = [
+        "## Calculs de fond",
+        "",
+        "Chaque agrégat est demandé par sa page puis calculé par le calculateur (`huey_consumer`, "
+        "1 worker en processus) ; « dans le job » est le temps du calcul, « attente » le temps "
+        "entre la demande et le résultat en cache.",
+        "",
+        "| Agrégat | Base | Cartes | Structures | Liens | Dans le job (s) | Attente (s) |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for name in names:
+        for job in results["databases"][name]["aggregates"]:
+            lines.append(
+                f"| {job['label']} | {DATABASES[name]} | {job['maps']} | {job['nodes']} "
+                f"| {job['links']} | {job['job_seconds']:.2f} | {job['wall_seconds']:.2f} |"
+            )
+    peaks = ", ".join(
+        f"{DATABASES[name]} {results['databases'][name]['worker_peak_mb']:.0f} Mo" for name in names
+    )
+    return [*lines, "", f"Pic de mémoire du calculateur après ces calculs : {peaks}.", ""]
+
+
+# ----- the misses -------------------------------------------------------------------------------
+
+
+def misses_section(results: dict) -> list[str]:
+    lines = ["## Cibles manquées et pourquoi", ""]
+    for name, db_results in results["databases"].items():
+        lines += database_misses(DATABASES[name], db_results)
+    if len(lines) == 2:
+        lines += ["Aucune : toutes les cibles sont atteintes.", ""]
+    return lines
+
+
+def database_misses(database: str, db_results: dict) -> list[str]:
+    rows = by_label(db_results["pages"])
+    floor = rows[FLOOR]
+    over = [row for row in db_results["pages"] if not page_checks(row, floor["p95"])[0]]
+    above_floor = [row for row in db_results["pages"] if not page_checks(row, floor["p95"])[1]]
+    items = [ratio_why(rows, floor, len(above_floor))] if above_floor else []
+    items += [page_why(row) for row in over]
+    run = db_results["load"]
+    if run["errors"]:
+        messages = "; ".join(f"{count} × {text}" for text, count in run["error_messages"])
+        items.append(f"- **Erreurs sous charge** ({run['errors']}) : {messages}.")
+    if run["p95"] >= load.TARGET_P95_MS:
+        items.append(load_why(run))
+    return [f"### {database}", "", *items, ""] if items else []
+
+
+def ratio_why(rows: dict, floor: dict, count: int) -> str:
+    signed_in, empty = rows.get(SIGNED_IN), rows.get(EMPTY_PAGE)
+    steps = ""
+    if signed_in and empty:
+        steps = (
+            f" Lire la session et l'utilisateur en base (la route minimale derrière la "
+            f"connexion) porte déjà le p95 à {signed_in['p95']:.1f} ms, soit "
+            f"{signed_in['p95'] / floor['p95']:.1f} × le plancher ; rendre une page vide dans la "
+            f"mise en page (menu, jeton CSRF, messages) à {empty['p95']:.1f} ms, "
+            f"{empty['p95'] / floor['p95']:.1f} ×."
+        )
+    return (
+        f"- **{pages.TARGET_RATIO} × le plancher** ({count} pages au-dessus) : le plancher est le "
+        f"coût propre de Flask (p95 {floor['p95']:.2f} ms : routage, cookie de session, hooks), "
+        f"sans base ni gabarit, si bien que {pages.TARGET_RATIO} × le plancher fait "
+        f"{pages.TARGET_RATIO * floor['p95']:.1f} ms.{steps} Toute page qui lit ses données et "
+        "rend son gabarit dépasse donc ce rapport : il mesure ce que chaque page ajoute au "
+        f"socle, et la cible qui compte pour l'utilisateur est celle des {pages.TARGET_MS} ms."
+    )
+
+
+def page_why(row: dict) -> str:
+    figure = f"p50 {row['p50']:.1f} ms, p95 {row['p95']:.1f} ms, {row['statements']} requêtes SQL"
+    if row["p50"] < pages.TARGET_MS:
+        reason = (
+            "la médiane est sous la cible : le p95 vient des requêtes ralenties quand un autre "
+            "processus prenait le processeur"
+        )
+        if row["label"] in PAGE_WHY:
+            reason += f" ; ce que fait la page : {PAGE_WHY[row['label']]}"
+    else:
+        reason = PAGE_WHY.get(row["label"], "(pas encore d'explication)")
+    return f"- **{row['label']}** ({figure}) : {reason}."
+
+
+def load_why(run: dict) -> str:
+    server = run.get("server") or {}
+    cores = busy_cores(run)
+    waiting = ""
+    if server:
+        waiting = (
+            f" Côté serveur, une requête prend {server['cpu_mean']:.1f} ms de processeur en "
+            f"moyenne mais {server['p50']:.0f} ms (p50) à {server['p95']:.0f} ms (p95) de temps "
+            f"réel : le reste est de l'attente du processeur. À {run['per_second']:.0f} "
+            f"requêtes par seconde, gunicorn occupe {cores:.2f} cœur(s), auxquels s'ajoutent "
+            f"Locust ({run['cpu_seconds'].get('locust', 0):.0f} s de CPU), le calculateur "
+            f"({run['cpu_seconds'].get('calculateur', 0):.0f} s : il recalcule l'agrégat d'un "
+            "groupe chaque fois que ses cartes ont changé) et la base ; au-delà de 2 cœurs "
+            "occupés, les requêtes font la queue derrière les workers."
+        )
+    return (
+        f"- **p95 sous charge** (p50 {run['p50']:.0f} ms, p95 {run['p95']:.0f} ms, "
+        f"{run['per_second']:.1f} requêtes/s) : la machine n'a que 2 cœurs pour tout.{waiting} "
+        "L'analyse recalculée après chaque modification (le quart des requêtes de l'atelier) "
+        "et l'éditeur en sont les plus gros consommateurs (tableau « Où va le processeur »)."
+    )
