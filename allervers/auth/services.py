@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from allervers.auth import ratelimit
 from allervers.auth.models import ROLES, User, UserSession
@@ -215,7 +215,8 @@ def update_user(
 
 
 def list_users_query(search: str = "", role: str = ""):
-    query = select(User).order_by(func.lower(User.name))
+    # The list shows each user's structure: read with the page, not one query per row.
+    query = select(User).options(selectinload(User.structure)).order_by(func.lower(User.name))
     if search:
         pattern = f"%{search.strip().lower()}%"
         query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))

@@ -152,7 +152,10 @@ def _current_mode() -> str:
 
 def include_in_schema(name: str | None, type_: str, _parent_names) -> bool:
     """What the models describe. The full-text index of initiatives is each database's own
-    (SQLite FTS5 tables, a PostgreSQL expression index) and is created by its migration."""
+    (SQLite FTS5 tables; a PostgreSQL stored tsvector column and its GIN index) and is created
+    by its migrations."""
     if type_ == "table" and name and name.startswith("initiatives_fts"):
+        return False
+    if type_ == "column" and name == "search_vector":
         return False
     return not (type_ == "index" and name == "ix_initiatives_fulltext")

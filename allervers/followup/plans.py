@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from allervers.auth.models import User
 from allervers.core.models import check_version
@@ -284,6 +285,7 @@ def shared_notes(group: Group) -> Select:
             JournalNote.shared_with_trainers.is_(True),
             JournalNote.deleted_at.is_(None),
         )
+        .options(selectinload(JournalNote.structure), selectinload(JournalNote.initiative))
         .order_by(JournalNote.created_at.desc(), JournalNote.id.desc())
     )
 

@@ -1,10 +1,10 @@
 """Full-text search of initiatives with each database's own engine, and the base's filters.
 
 SQLite: the FTS5 table `initiatives_fts` (title and text, accents removed by its tokenizer),
-ranked by bm25 with the title weighing five times the text. PostgreSQL: a GIN index on
-`to_tsvector('french', search_text)`, ranked by ts_rank. Either way every word of the query
-must be found, as a prefix ("marche" finds "marché" and "marchés"). Both are created by
-migration 0007, outside the models.
+ranked by bm25 with the title weighing five times the text. PostgreSQL: the stored column
+`search_vector` (`to_tsvector('french', search_text)`) and its GIN index, ranked by ts_rank.
+Either way every word of the query must be found, as a prefix ("marche" finds "marché" and
+"marchés"). Both are created by migrations (0007, 0010), outside the models.
 """
 
 from dataclasses import dataclass, field
@@ -30,6 +30,8 @@ CARD_LOADING = (
     selectinload(Initiative.structure),
 )
 FRENCH = literal_column("'french'::regconfig")
+# to_tsvector('french', search_text), stored by migration 0010 (PostgreSQL) and GIN-indexed.
+VECTOR = literal_column("initiatives.search_vector")
 SORTS = {
     "pertinence": "Pertinence",
     "recentes": "Les plus récentes",
@@ -65,9 +67,8 @@ def matching(query: Select, search: str) -> tuple[Select, object | None]:
             .subquery()
         )
         return query.join(hits, hits.c.id == Initiative.id), hits.c.rank.asc()
-    vector = func.to_tsvector(FRENCH, Initiative.search_text)
     terms = func.to_tsquery(FRENCH, " & ".join(f"{word}:*" for word in found))
-    return query.where(vector.op("@@")(terms)), func.ts_rank(vector, terms).desc()
+    return query.where(VECTOR.op("@@")(terms)), func.ts_rank(VECTOR, terms).desc()
 
 
 @dataclass

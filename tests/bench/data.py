@@ -155,6 +155,11 @@ WORDS = (  # noqa: SIM905 - a word list reads better as a sentence
     "orientation accompagnement confiance habitants seniors précarité énergie mobilité "
     "partenaires rencontre présence bus itinérant porte domicile visite collectif"
 ).split()
+PROSE = (  # noqa: SIM905 - as above
+    "les personnes avec une équipe pour des rencontres chaque semaine dans le cadre de nos "
+    "actions auprès du public et des partenaires qui viennent sur place afin de proposer un "
+    "temps d'échange puis une orientation vers le service adapté selon leur situation"
+).split()
 TITLES = [
     "Permanence au marché de {commune}",
     "Maraude mixte à {commune}",
@@ -220,8 +225,14 @@ def bulk_plain(model, rows: list[dict]) -> None:
         db.session.connection().execute(model.__table__.insert(), rows)
 
 
-def sentence(rng: random.Random, count: int) -> str:
-    text = " ".join(rng.choice(WORDS) for _ in range(count))
+def sentence(rng: random.Random, count: int, topics: list[str] | None = None) -> str:
+    """Words of everyday prose, one in five from `topics` (what a text is about, and so
+    what a search finds it by) or from WORDS."""
+    words = [
+        rng.choice(topics or WORDS) if rng.random() < 0.2 else rng.choice(PROSE)
+        for _ in range(count)
+    ]
+    text = " ".join(words)
     return text[0].upper() + text[1:] + "."
 
 
@@ -363,7 +374,7 @@ def _membership(group_id: int, user_id: int, role: str) -> dict:
 
 def make_maps(rng, groups, users, structure_ids, by_commune) -> dict[int, int]:
     """300 maps and their 10,000 links; returns each trainee's map id."""
-    owners = []  # (owner_id, group_id, city, focal structure or None)
+    owners = []  # (owner_id, group_id, city): a personal map, or a group map
     for group in groups:
         for user_id in group["trainees"]:
             owners.append((user_id, None, group["city"]))
@@ -513,12 +524,13 @@ def make_initiatives(rng, groups, users, structure_ids) -> tuple[int, int]:
 
 
 def initiative_row(rng, author, visibility, group_of, structure_of, commune_of) -> dict:
+    topics = rng.sample(WORDS, 4)
     structure_id = structure_of.get(author)
     commune = commune_of.get(structure_id) or "Orléans"
     started = date(2024, 1, 1) + timedelta(days=rng.randint(0, 900))
     row = {
         "title": rng.choice(TITLES).format(commune=commune),
-        "summary": sentence(rng, 30),
+        "summary": sentence(rng, 30, topics),
         "communes": commune,
         "rhythm": rng.choice(["Chaque semaine", "Deux fois par mois", "Chaque mois"]),
         "status": rng.choice(["projet", "en_cours", "en_cours", "terminee"]),
@@ -535,7 +547,7 @@ def initiative_row(rng, author, visibility, group_of, structure_of, commune_of) 
         "effects_count": 0,
     }
     for name in SECTIONS:
-        row[name] = sentence(rng, 40)
+        row[name] = sentence(rng, 40, topics)
     row["search_text"] = search_text(SimpleNamespace(**row))
     return row
 

@@ -43,6 +43,23 @@ PAGE_WHY = {
     "Base des initiatives, recherche + filtres": (
         "recherche plein texte, puis les comptes de chaque filtre sur les initiatives trouvées"
     ),
+    "Page du groupe": (
+        "membres et leurs structures, cartes des stagiaires, initiatives partagées, une dizaine "
+        "de comptes de ce que le groupe a produit, et l'état de l'agrégat du groupe (remis en "
+        "calcul quand une carte a changé)"
+    ),
+    "Page d'une session": "ses groupes, leurs membres et ce que chaque groupe a produit",
+    "Tableau de bord du groupe": (
+        "la progression de chaque stagiaire (cartes, liens, instantanés, initiatives, effets, "
+        "auto-positionnements) et ce qui a changé depuis la dernière visite"
+    ),
+    "Mon compte": (
+        "le choix de sa structure dans l'annuaire entier : une liste de 2 000 options (≈ 160 Ko)"
+    ),
+    "Mes cartes": "chaque carte avec ses comptes de structures et de liens",
+    "Fiche d'une initiative": (
+        "l'initiative la plus suivie de la base, la frise et les graphiques SVG de tous ses effets"
+    ),
     "Rapport de session": (
         "un rapport imprimable complet : présence, auto-positionnement, graphe de l'agrégat en "
         "SVG, initiatives et effets du groupe"
@@ -94,6 +111,8 @@ def page_checks(row: dict, floor_p95: float) -> tuple[bool, bool]:
 
 def markdown(results: dict) -> str:
     lines = header(results)
+    if not results["databases"]:
+        return "\n".join([*lines, "Aucune base n'a été mesurée."]) + "\n"
     lines += data_section(results)
     lines += pages_section(results)
     lines += load_section(results)
@@ -390,15 +409,16 @@ def ratio_why(rows: dict, floor: dict, count: int) -> str:
 
 def page_why(row: dict) -> str:
     figure = f"p50 {row['p50']:.1f} ms, p95 {row['p95']:.1f} ms, {row['statements']} requêtes SQL"
+    what = next((why for label, why in PAGE_WHY.items() if row["label"].startswith(label)), None)
     if row["p50"] < pages.TARGET_MS:
         reason = (
-            "la médiane est sous la cible : le p95 vient des requêtes ralenties quand un autre "
-            "processus prenait le processeur"
+            "la médiane est sous la cible : le p95 vient de requêtes ralenties (d'autres "
+            "processus sur la machine, le ramasse-miettes de Python)"
         )
-        if row["label"] in PAGE_WHY:
-            reason += f" ; ce que fait la page : {PAGE_WHY[row['label']]}"
+        if what:
+            reason += f" ; ce que fait la page : {what}"
     else:
-        reason = PAGE_WHY.get(row["label"], "(pas encore d'explication)")
+        reason = what or "(pas encore d'explication)"
     return f"- **{row['label']}** ({figure}) : {reason}."
 
 

@@ -47,6 +47,7 @@ from tests.bench import data, load, pages, report  # noqa: E402
 from tests.bench.browser import territory_in_chromium  # noqa: E402
 from tests.bench.client import Browser  # noqa: E402
 from tests.bench.servers import (  # noqa: E402
+    BIN,
     ROOT,
     BenchError,
     Gunicorn,
@@ -167,28 +168,45 @@ def bench_database(kind: str, url: str, stack: ExitStack, with_browser: bool) ->
     }
 
 
+def database_url(kind: str, wanted: list[str], stack: ExitStack, skipped: dict) -> str | None:
+    """Where to measure `kind`, or None (and why, in `skipped`)."""
+    if kind not in wanted:
+        skipped[kind] = "BENCH_DATABASES ne le demandait pas"
+        return None
+    if kind == "sqlite":
+        return f"sqlite:///{FOLDER / 'bench.db'}"
+    postgres = Postgres(FOLDER)
+    stack.callback(postgres.stop)
+    if postgres.reason:
+        say(f"\nPostgreSQL : ignoré ({postgres.reason})")
+        skipped[kind] = postgres.reason
+        return None
+    return postgres.url
+
+
+def check_tools() -> None:
+    missing = [
+        name for name in ("gunicorn", "huey_consumer", "locust") if not (BIN / name).exists()
+    ]
+    if missing:
+        raise BenchError(f"introuvable dans {BIN} : {', '.join(missing)} (lancez `make setup`)")
+
+
 def main() -> int:
     started = time.monotonic()
     wanted = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
     results = {"databases": {}, "skipped": {}, "machine": machine()}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so that the cleanups run
     try:
+        check_tools()
         with ExitStack() as stack:
             if not os.environ.get("BENCH_KEEP"):
                 stack.callback(shutil.rmtree, FOLDER, ignore_errors=True)
-            url = f"sqlite:///{FOLDER / 'bench.db'}"
-            results["databases"]["sqlite"] = bench_database("sqlite", url, stack, True)
-            if "postgresql" in wanted:
-                postgres = Postgres(FOLDER)
-                stack.callback(postgres.stop)
-                if postgres.reason:
-                    say(f"\nPostgreSQL : ignoré ({postgres.reason})")
-                    results["skipped"]["postgresql"] = postgres.reason
-                else:
-                    pg = bench_database("postgresql", postgres.url, stack, False)
-                    results["databases"]["postgresql"] = pg
-            else:
-                results["skipped"]["postgresql"] = "BENCH_DATABASES ne le demandait pas"
+            for kind in ("sqlite", "postgresql"):
+                url = database_url(kind, wanted, stack, results["skipped"])
+                if url:
+                    with_browser = kind == "sqlite"
+                    results["databases"][kind] = bench_database(kind, url, stack, with_browser)
     except BenchError as error:
         print(f"\nLe banc s'est arrêté : {error}", file=sys.stderr)
         return 1
