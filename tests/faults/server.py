@@ -215,6 +215,7 @@ class Gunicorn:
             "--bind", f"127.0.0.1:{self.port}",
             "--graceful-timeout", "2",
             "--timeout", "60",
+            "--no-control-socket",  # one per user by default: servers would share it
             "wsgi:app",
         ]  # fmt: skip
         with self.log.open("a") as out:
