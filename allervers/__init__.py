@@ -37,8 +37,9 @@ def init_extensions(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from allervers.auth import access
-    from allervers.core import security, templating
+    from allervers.core import routing, security, templating
 
+    routing.init_routing(app)
     access.init_login(app)
     templating.init_templating(app)
     security.init_security_headers(app)

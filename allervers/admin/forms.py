@@ -4,7 +4,7 @@ from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from allervers.auth.forms import new_email_field, new_password_field
-from allervers.auth.models import ROLES
+from allervers.auth.models import ROLES, User
 from allervers.core.forms import (
     BaseForm,
     as_choices,
@@ -17,6 +17,7 @@ ROLE_CHOICES = as_choices(ROLES.items())
 
 
 class UserForm(BaseForm):
+    model = User
     name = StringField(
         "Prénom et nom",
         filters=[strip_filter],
