@@ -37,9 +37,10 @@ def init_extensions(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from allervers.auth import access
-    from allervers.core import security, templating
+    from allervers.core import routing, security, templating
     from allervers.history import recorder
 
+    routing.init_routing(app)
     access.init_login(app)
     recorder.init_recorder(app)
     templating.init_templating(app)

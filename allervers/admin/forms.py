@@ -4,7 +4,7 @@ from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from allervers.auth.forms import DeleteAccountForm, new_email_field, new_password_field
-from allervers.auth.models import ROLES
+from allervers.auth.models import ROLES, User
 from allervers.auth.passwords import MAX_LENGTH
 from allervers.core.forms import (
     BaseForm,
@@ -18,6 +18,7 @@ ROLE_CHOICES = as_choices(ROLES.items())
 
 
 class UserForm(BaseForm):
+    model = User
     name = StringField(
         "Prénom et nom",
         filters=[strip_filter],

@@ -4,9 +4,11 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from allervers.core.forms import BaseForm, strip_filter
+from allervers.maps.models import MapSnapshot
 
 
 class SnapshotForm(BaseForm):
+    model = MapSnapshot
     label = StringField(
         "Nom de l'instantané",
         description="Par exemple : début de formation, J+3 mois.",

@@ -155,7 +155,7 @@ def save_positions(map_id: int):
     cooperation_map = access.editable_map_or_404(current_user, map_id)
     try:
         raw = json.loads(request.form.get("positions", ""))
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         raw = None
     if not services.save_positions(cooperation_map, raw):
         return Response("Positions illisibles : rien n'a été enregistré.", status=422)

@@ -5,6 +5,7 @@ import re
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from allervers.auth.models import User
 from allervers.auth.passwords import MAX_LENGTH, password_problem
 from allervers.core.forms import (
     BaseForm,
@@ -138,6 +139,7 @@ class StructureChoiceMixin:
 
 
 class ProfileForm(StructureChoiceMixin, BaseForm):
+    model = User
     name = StringField(
         "Prénom et nom",
         filters=[strip_filter],
@@ -163,6 +165,7 @@ class JoinCodeForm(BaseForm):
 
 
 class JoinForm(StructureChoiceMixin, JoinCodeForm):
+    model = User
     name = StringField(
         "Prénom et nom",
         filters=[strip_filter],

@@ -1,10 +1,11 @@
-"""The base form: French validator messages and shared field helpers."""
+"""The base form: French validator messages, checks every field gets, shared field helpers."""
 
+import re
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import BooleanField
+from wtforms import BooleanField, PasswordField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import Select
@@ -27,17 +28,59 @@ class FastSelect(Select):
 
 FAST_SELECT = FastSelect()
 
+# Characters no one types: C0 controls but tab and newlines, and the two non-characters.
+# PostgreSQL refuses NUL in text; XML (the GEXF and GraphML exports) refuses all of them.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def control_character_problem(value: str | None) -> str | None:
+    """The French message for a text that carries an invisible control character, or None."""
+    found = CONTROL_CHARACTER.search(value or "")
+    if found is None:
+        return None
+    return (
+        f"Ce texte contient un caractère invisible non autorisé (U+{ord(found.group()):04X}), "
+        "souvent venu d'un copier-coller : retirez-le, puis enregistrez de nouveau."
+    )
+
+
+def field_problem(field) -> str | None:
+    """What every field of every form refuses, whatever its own validators say."""
+    if isinstance(field, PasswordField):  # never stored as typed: any character may do
+        return None
+    texts = [raw for raw in field.raw_data or [] if isinstance(raw, str)]
+    return next(filter(None, map(control_character_problem, texts)), None)
+
 
 class BaseForm(FlaskForm):
     # Forms that share a page set a prefix so that their element ids stay unique (labels point
     # at the right field); field names, and so what the server receives, do not change.
     id_prefix: str | None = None
+    # The model whose columns the fields of the same name fill. Their lengths are checked as
+    # well: PostgreSQL refuses a text longer than its column (a 500), SQLite keeps it.
+    model: type | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.id_prefix:
             for field in self:
                 field.id = f"{self.id_prefix}-{field.id}"
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            problem = field_problem(field) or (None if field.errors else self.too_long(field))
+            if problem:
+                field.errors = [*field.errors, problem]
+                valid = False
+        return valid
+
+    def too_long(self, field) -> str | None:
+        column = self.model.__table__.columns.get(field.name) if self.model else None
+        limit = getattr(column.type, "length", None) if column is not None else None
+        if limit and isinstance(field.data, str) and len(field.data) > limit:
+            return f"{limit} caractères au plus."
+        return None
 
     class Meta:
         locales = ("fr_FR", "fr")
@@ -63,10 +106,28 @@ def empty_to_none(value):
     return value or None
 
 
+# A database INTEGER (PostgreSQL's 4 bytes): ids, levels, positions all fit in it.
+INTEGER_MIN, INTEGER_MAX = -(2**31), 2**31 - 1
+
+
+def parse_int(value) -> int | None:
+    """A submitted number as an int, or None when it is missing, unreadable, or too large for
+    any column (which would be a database error rather than "not found")."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if INTEGER_MIN <= number <= INTEGER_MAX else None
+
+
 def coerce_optional_int(value):
+    """For a select of ids: "" is no choice; what is not an id fails the field (ValueError)."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    number = parse_int(value)
+    if number is None:
+        raise ValueError("not an id")
+    return number
 
 
 def require_choice(message: str):

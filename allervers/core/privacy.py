@@ -12,7 +12,9 @@ PATTERNS = {
     "un numéro de téléphone": re.compile(
         r"(?<!\d)(?:(?:\+|00)33[\s.-]?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"
     ),
-    "une adresse e-mail": re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
+    # The look-behind starts a match only where a run of address characters starts: without
+    # it, a long run without "@" is rescanned from each of its characters (quadratic time).
+    "une adresse e-mail": re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+"),
     "un numéro de sécurité sociale": re.compile(
         r"(?<!\d)[12][\s.]?\d{2}[\s.]?(?:0[1-9]|1[0-2]|[2-9]\d)[\s.]?(?:\d{2}|2[AB])[\s.]?\d{3}"
         r"[\s.]?\d{3}(?:[\s.]?\d{2})?(?!\d)",

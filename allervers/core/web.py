@@ -67,14 +67,18 @@ def safe_next(target: str | None, default: str) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
-    if "\\" in target:
-        return default
+    if "\\" in target or any(character.isspace() or ord(character) < 32 for character in target):
+        return default  # a path never holds them; a newline would break the Location header
     return target
 
 
+MAX_PAGE = 100_000  # past it, the offset alone would overflow a database integer
+
+
 def page_number() -> int:
+    """The requested page, 1 when unreadable; a page past the end shows the last one."""
     try:
-        return max(1, int(request.args.get("page", 1)))
+        return min(max(1, int(request.args.get("page", 1))), MAX_PAGE)
     except ValueError:
         return 1
 

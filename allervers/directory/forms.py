@@ -129,6 +129,7 @@ def _check(function):
 
 
 class StructureForm(BaseForm):
+    model = Structure
     name = StringField(
         "Nom",
         description="Le nom complet, par exemple « Centre communal d'action sociale d'Orléans ».",

@@ -13,6 +13,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from allervers.core import vocab
+from allervers.core.forms import control_character_problem
 from allervers.core.spreadsheet import safe_cell
 from allervers.directory import services
 from allervers.directory.forms import (
@@ -154,6 +155,11 @@ def _code(value: str | None, vocabulary: str) -> str | None:
 def check_row(cells: dict) -> tuple[dict, list[str]]:
     """The Structure fields of one row, and what is wrong with it (empty when it is fine)."""
     values, problems = _values(cells), []
+    problems += [
+        f"la colonne « {column} » contient un caractère invisible non autorisé"
+        for column, attribute in COLUMNS.items()
+        if control_character_problem(values[attribute])
+    ]
     for attribute, limit in MAX_LENGTHS.items():
         if values[attribute] and len(values[attribute]) > limit:
             problems.append(f"{LABELS[attribute]} dépasse {limit} caractères")

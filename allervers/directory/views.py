@@ -4,6 +4,7 @@ from flask import Response, flash, request, url_for
 from flask_login import current_user
 
 from allervers.core import vocab
+from allervers.core.forms import parse_int
 from allervers.core.timeutil import utcnow
 from allervers.core.web import done, form_page, invalid, paginate, render
 from allervers.directory import access, importer, services
@@ -114,7 +115,9 @@ def edit_structure(structure_id: int):
         return form_page(FORM, form=form, structure=structure)
     fields, publics = form.model_fields(), form.publics_codes()
     try:
-        services.save_structure(structure, fields, publics, current_user, _int(form.version.data))
+        services.save_structure(
+            structure, fields, publics, current_user, parse_int(form.version.data)
+        )
     except services.EditConflictError:
         return _conflict(form, structure)
     except services.SiretTakenError as error:
@@ -152,7 +155,7 @@ def restore_structure(structure_id: int):
 @bp.route("/annuaire/<int:structure_id>/fusionner", methods=["GET", "POST"])
 def merge_structure(structure_id: int):
     kept = access.mergeable_structure_or_404(current_user, structure_id)
-    merged = services.get_live(_int(request.values.get("absorber")))
+    merged = services.get_live(parse_int(request.values.get("absorber")))
     if merged is None or merged.id == kept.id:
         search = request.args.get("q", "").strip()
         page = invalid if request.method == "POST" else render
@@ -224,15 +227,9 @@ def confirm_import():
 
 def _just_deleted(structure_id: str | None):
     """The structure the user has just deleted, while they may still restore it."""
-    structure = db.session.get(Structure, _int(structure_id)) if structure_id else None
+    ident = parse_int(structure_id)
+    structure = db.session.get(Structure, ident) if ident else None
     return structure if structure and access.can_restore(current_user, structure) else None
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _plural(count: int, word: str) -> str:

@@ -10,7 +10,7 @@ from allervers.core.forms import (
     empty_to_none,
     strip_filter,
 )
-from allervers.followup.models import SCALE
+from allervers.followup.models import SCALE, AnswerSet, AssessmentStatement
 
 OBJECTIVE_CHOICES = as_choices((n, f"Objectif {n}") for n in (1, 2, 3, 4))
 
@@ -23,6 +23,7 @@ def _objective(value):
 
 
 class StatementForm(BaseForm):
+    model = AssessmentStatement
     id_prefix = "nouvel-enonce"  # the add form sits under the list; the edit page uses it too
     objective = SelectField(
         "Objectif",
@@ -89,6 +90,8 @@ def _rating_check(text: str):
 
 class AnswerForm(PrivacyCheckedForm):
     """The fixed part; `answer_form` adds one radio group per statement (fields `s<id>`)."""
+
+    model = AnswerSet
 
     privacy_fields = ("comment",)
     comment = TextAreaField(

@@ -77,7 +77,7 @@ def create_action():
 
 
 def _prefill(form: ActionForm, map_id: int | None) -> None:
-    source, target = request.args.get("de", type=int), request.args.get("vers", type=int)
+    source, target = optional_int(request.args.get("de")), optional_int(request.args.get("vers"))
     if map_id is None or source is None or target is None:
         return
     cooperation_map = map_access.visible_map_or_404(current_user, map_id)

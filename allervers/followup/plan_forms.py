@@ -9,19 +9,17 @@ from allervers.core.forms import (
     PrivacyCheckedForm,
     as_choices,
     empty_to_none,
+    parse_int,
     strip_filter,
 )
-from allervers.followup.models import ACTION_STATUSES
+from allervers.followup.models import ACTION_STATUSES, Action, JournalNote
 
 NOTE_MAX = 5_000
 
 
 def optional_int(value) -> int | None:
     """A select's value as an int; anything unreadable counts as "nothing chosen"."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_int(value)
 
 
 def _values(field) -> set:
@@ -29,6 +27,7 @@ def _values(field) -> set:
 
 
 class ActionForm(PrivacyCheckedForm):
+    model = Action
     id_prefix = "action"
     privacy_fields = ("description", "who", "review_note")
 
@@ -105,6 +104,7 @@ class StatusForm(BaseForm):
 
 
 class NoteForm(PrivacyCheckedForm):
+    model = JournalNote
     id_prefix = "note"
     privacy_fields = ("text",)
 

@@ -27,6 +27,9 @@ from allervers.initiatives.models import (
     STATUSES,
     TERRITORY_KINDS,
     VISIBILITIES,
+    Effect,
+    Initiative,
+    InitiativePartner,
 )
 from allervers.maps.forms import MultiCheckboxField
 
@@ -45,6 +48,8 @@ def section_field(label: str) -> TextAreaField:
 
 class InitiativeForm(PrivacyCheckedForm):
     """Every field of DESIGN.md §2, in the five steps of the page (see the template)."""
+
+    model = Initiative
 
     privacy_fields = ("summary", "communes", "rhythm", "staff", "vehicle", "budget", *SECTIONS)
 
@@ -77,7 +82,7 @@ class InitiativeForm(PrivacyCheckedForm):
         "Rythme",
         description="Par exemple : chaque samedi matin, une semaine par mois.",
         filters=[empty_to_none],
-        validators=[SHORT],
+        validators=[Length(max=200, message="200 caractères au plus.")],
     )
     staff = StringField("Professionnels mobilisés", filters=[empty_to_none], validators=[SHORT])
     vehicle = StringField("Véhicule, matériel", filters=[empty_to_none], validators=[SHORT])
@@ -133,6 +138,7 @@ class InitiativeForm(PrivacyCheckedForm):
 
 
 class PartnerForm(PrivacyCheckedForm):
+    model = InitiativePartner
     id_prefix = "partner"
     privacy_fields = ("role",)
     structure_id = SelectField(
@@ -173,6 +179,7 @@ EFFECT_FIELDS = (
 
 
 class EffectForm(PrivacyCheckedForm):
+    model = Effect
     id_prefix = "effect"
     privacy_fields = ("comment", "indicator_label")
     observed_on = DateField("Date de l'observation", validators=[DataRequired("Indiquez la date.")])

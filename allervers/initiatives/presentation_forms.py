@@ -11,6 +11,7 @@ from allervers.core.forms import (
     empty_to_none,
     strip_filter,
 )
+from allervers.initiatives.models import Presentation, PresentationItem
 from allervers.training.models import Group
 
 NOTES_MAX = 5000
@@ -18,6 +19,7 @@ CHOOSE_GROUP = "Choisissez le groupe à qui vous présenterez ces initiatives."
 
 
 class PresentationForm(BaseForm):
+    model = Presentation
     title = StringField(
         "Titre de la présentation",
         description="Par exemple : Trois maraudes en milieu rural – séance du 14 novembre.",
@@ -62,6 +64,8 @@ def _group_label(group: Group) -> str:
 
 class NotesForm(PrivacyCheckedForm):
     """The notes of one slide; several on a page, so each takes its item's id as id prefix."""
+
+    model = PresentationItem
 
     privacy_fields = ("notes",)
 

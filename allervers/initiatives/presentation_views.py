@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from allervers.core.forms import parse_int
 from allervers.core.models import EditConflictError
 from allervers.core.web import (
     conflict,
@@ -61,7 +62,7 @@ def projected_count(presentation: Presentation) -> int:
 @bp.get("/presentations")
 def list_presentations():
     groups = training.groups_of(current_user)
-    group_id = _int(request.args.get("groupe"))
+    group_id = parse_int(request.args.get("groupe"))
     return render(
         "presentations/list.html",
         "presentations/_list.html",
@@ -78,8 +79,8 @@ def create_presentation():
     if not groups:
         abort(404)
     form = PresentationForm(groups=groups)
-    if request.method == "GET" and _int(request.args.get("groupe")) in form.groups:
-        form.group_id.data = _int(request.args.get("groupe"))
+    if request.method == "GET" and parse_int(request.args.get("groupe")) in form.groups:
+        form.group_id.data = parse_int(request.args.get("groupe"))
     if not form.validate_on_submit():
         return form_page(FORM, form=form, presentation=None)
     presentation = services.create_presentation(current_user, form.title.data, form.group)
@@ -140,10 +141,10 @@ def restore_presentation(presentation_id: int):
 def add_item():
     """From an initiative's page or a card of the base: answers with the same small form."""
     presentation = access.editable_presentation_or_404(
-        current_user, _int(request.form.get("presentation_id")) or 0
+        current_user, parse_int(request.form.get("presentation_id")) or 0
     )
     initiative = access.visible_initiative_or_404(
-        current_user, _int(request.form.get("initiative_id")) or 0
+        current_user, parse_int(request.form.get("initiative_id")) or 0
     )
     back = safe_next(request.form.get("next"), _url(presentation))
     try:
@@ -205,10 +206,12 @@ def restore_item(presentation_id: int):
     """The undo of a removal: the initiative goes back to its place (its notes are gone)."""
     presentation = access.editable_presentation_or_404(current_user, presentation_id)
     initiative = access.visible_initiative_or_404(
-        current_user, _int(request.args.get("initiative_id")) or 0
+        current_user, parse_int(request.args.get("initiative_id")) or 0
     )
     try:
-        services.add_item(presentation, initiative, position=_int(request.args.get("position")))
+        services.add_item(
+            presentation, initiative, position=parse_int(request.args.get("position"))
+        )
     except services.PresentationError as error:
         return done(str(error), _url(presentation), "error")
     message = f"« {initiative.title} » est de nouveau dans la présentation."
@@ -348,13 +351,6 @@ def _title(item: PresentationItem) -> str:
 def _standalone(template: str, **context) -> Response:
     """A whole document whatever the request: it is never swapped into a page."""
     return Response(render_template(template, **context), mimetype="text/html")
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _url(presentation: Presentation, item: PresentationItem | None = None) -> str:

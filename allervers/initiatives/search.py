@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, exists, func, literal_column, select, text
 from sqlalchemy.orm import selectinload
 
+from allervers.core.forms import parse_int
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
 from allervers.initiatives.models import (
@@ -87,10 +88,7 @@ class Filters:
 
     @classmethod
     def from_args(cls, args) -> "Filters":
-        try:
-            structure = int(args.get("structure", "")) or None
-        except ValueError:
-            structure = None
+        structure = parse_int(args.get("structure")) or None
         filters = cls(
             q=args.get("q", "").strip()[:200],
             technique=args.get("technique", "").strip(),

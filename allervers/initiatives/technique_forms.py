@@ -4,6 +4,7 @@ from wtforms import HiddenField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
 from allervers.core.forms import BaseForm, empty_to_none
+from allervers.initiatives.models import TechniqueNote
 
 NOTE_MAX = 5_000
 TOO_LONG = "Ce texte compte %(length)d caractères, pour 5 000 au plus : raccourcissez-le."
@@ -25,6 +26,7 @@ def note_field(label: str, description: str) -> TextAreaField:
 
 
 class TechniqueForm(BaseForm):
+    model = TechniqueNote
     description = note_field(
         "Description",
         "Laissez vide pour garder la description du catalogue.",

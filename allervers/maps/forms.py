@@ -30,6 +30,9 @@ from allervers.maps.models import (
     STATUSES,
     TRUST_RATINGS,
     VALUE_RATINGS,
+    CooperationLink,
+    CooperationMap,
+    MapEntry,
 )
 
 NOT_SET = [("", "— Non renseigné —")]  # "" is sent back as is; the coercers make it None
@@ -54,6 +57,7 @@ def rating_field(label: str) -> SelectField:
 
 
 class MapForm(BaseForm):
+    model = CooperationMap
     title = StringField(
         "Titre de la carte",
         description="Par exemple : Mes partenaires – CCAS d'Orléans, octobre 2026.",
@@ -78,6 +82,8 @@ class MapForm(BaseForm):
 
 class EntryForm(PrivacyCheckedForm):
     """A structure on the map: an existing one (id) or a new one typed inline."""
+
+    model = MapEntry
 
     privacy_fields = ("note",)
     id_prefix = "entry"
@@ -125,6 +131,7 @@ class EntryForm(PrivacyCheckedForm):
 
 
 class LinkForm(PrivacyCheckedForm):
+    model = CooperationLink
     privacy_fields = ("note", "obstacles")
     id_prefix = "link"
 

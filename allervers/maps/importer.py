@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from allervers.auth.models import User
+from allervers.core.forms import control_character_problem
 from allervers.core.spreadsheet import safe_cell
 from allervers.directory import services as directory
 from allervers.directory.models import Structure, normalise
@@ -26,6 +27,8 @@ from allervers.maps.models import (
 )
 
 REQUIRED = ("source", "cible", "niveau", "statut")
+NAME_MAX = Structure.__table__.c.name.type.length
+NOTE_MAX = 2000  # as in the link form
 OPTIONAL = ("sens", "frequence", "niveau_souhaite", "faisabilite", "note")
 MAX_ROWS = 2000
 MAX_BYTES = 1_000_000
@@ -76,7 +79,7 @@ def _level(raw: str, line: int, label: str, errors: list[str]) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
-    if raw.isdigit() and 0 <= int(raw) <= 5:
+    if re.fullmatch("[0-5]", raw):  # not isdigit(): "²" is a digit that int() refuses
         return int(raw)
     errors.append(f"Ligne {line} : {label} « {raw} » invalide (un nombre de 0 à 5).")
     return None
@@ -131,28 +134,43 @@ def parse(text: str) -> ImportPlan:
         plan.errors.append("Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers.")
         return plan
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=_delimiter(text))
-    columns = [normalise(name).replace(" ", "_") for name in reader.fieldnames or []]
-    reader.fieldnames = columns
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        plan.errors.append(f"Colonnes obligatoires absentes : {', '.join(missing)}.")
+    try:
+        _read_rows(plan, reader)
+    except csv.Error:  # e.g. a line break alone (CR) inside an unquoted cell
+        plan.errors.append(
+            f"Le fichier CSV est mal formé (ligne {reader.line_num + 1}) : enregistrez-le de "
+            "nouveau au format CSV depuis le tableur, puis envoyez-le."
+        )
         return plan
-    seen: set[tuple[str, str]] = set()
-    for line, row in enumerate(reader, start=2):
-        if line - 1 > MAX_ROWS:
-            plan.errors.append(f"Le fichier dépasse {MAX_ROWS} lignes.")
-            break
-        _parse_row(plan, line, row, seen)
     if not plan.links and not plan.errors:
         plan.errors.append("Le fichier ne contient aucun lien.")
     _match_structures(plan)
     return plan
 
 
+def _read_rows(plan: ImportPlan, reader: csv.DictReader) -> None:
+    columns = [normalise(name).replace(" ", "_") for name in reader.fieldnames or []]
+    reader.fieldnames = columns
+    missing = [name for name in REQUIRED if name not in columns]
+    if missing:
+        plan.errors.append(f"Colonnes obligatoires absentes : {', '.join(missing)}.")
+        return
+    seen: set[tuple[str, str]] = set()
+    for line, row in enumerate(reader, start=2):
+        if line - 1 > MAX_ROWS:
+            plan.errors.append(f"Le fichier dépasse {MAX_ROWS} lignes.")
+            break
+        _parse_row(plan, line, row, seen)
+
+
 def _parse_row(plan: ImportPlan, line: int, row: dict, seen: set) -> None:
     source, target = (row.get("source") or "").strip(), (row.get("cible") or "").strip()
     if not source or not target:
         plan.errors.append(f"Ligne {line} : la source et la cible sont obligatoires.")
+        return
+    problem = _cells_problem(row, source, target)
+    if problem:
+        plan.errors.append(f"Ligne {line} : {problem}")
         return
     if name_key(source) == name_key(target):
         plan.errors.append(f"Ligne {line} : un lien relie deux structures différentes.")
@@ -165,6 +183,20 @@ def _parse_row(plan: ImportPlan, line: int, row: dict, seen: set) -> None:
     if fields is not None:
         seen.add(pair)
         plan.links.append(ParsedLink(line, source, target, fields))
+
+
+def _cells_problem(row: dict, source: str, target: str) -> str | None:
+    """What the forms would refuse in a row's texts: invisible characters, texts too long."""
+    for value in row.values():
+        cells = value if isinstance(value, list) else [value]  # extra cells come as a list
+        problem = next(filter(None, map(control_character_problem, cells)), None)
+        if problem:
+            return problem[0].lower() + problem[1:]
+    if max(len(source), len(target)) > NAME_MAX:
+        return f"un nom de structure dépasse {NAME_MAX} caractères."
+    if len((row.get("note") or "").strip()) > NOTE_MAX:
+        return f"la note dépasse {NOTE_MAX} caractères."
+    return None
 
 
 def _match_structures(plan: ImportPlan) -> None:

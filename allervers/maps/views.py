@@ -3,6 +3,7 @@
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from allervers.core.forms import parse_int
 from allervers.core.models import EditConflictError
 from allervers.core.web import (
     conflict,
@@ -153,7 +154,7 @@ def entry_form(map_id: int):
 def add_entry(map_id: int):
     cooperation_map = access.editable_map_or_404(current_user, map_id)
     form = EntryForm()
-    structure = get_live(_int(form.structure_id.data))
+    structure = get_live(parse_int(form.structure_id.data))
     if not form.validate_on_submit() or (form.structure_id.data and structure is None):
         # Without JavaScript, a name typed and sent is a search: show what matches.
         results = (
@@ -349,7 +350,7 @@ def export_links(map_id: int):
 @bp.post("/cartes/<int:map_id>/copier")
 def copy_to_group(map_id: int):
     cooperation_map = access.editable_map_or_404(current_user, map_id)
-    group_id = _int(request.form.get("group_id"))
+    group_id = parse_int(request.form.get("group_id"))
     group = next((g for g in training.groups_of(current_user) if g.id == group_id), None)
     if group is None or cooperation_map.is_group_map:
         return done("Choisissez l'un de vos groupes.", _url(cooperation_map), "error")
@@ -383,7 +384,7 @@ def _conflict(form, record, cooperation_map: CooperationMap, fragment: str, **ex
 
 
 def _editor_context(cooperation_map: CooperationMap) -> dict:
-    chosen = get_live(_int(request.args.get("structure_id")))
+    chosen = get_live(parse_int(request.args.get("structure_id")))
     return {
         "can_edit": access.can_edit(current_user, cooperation_map),
         "entry_form": EntryForm(formdata=None),
@@ -453,13 +454,6 @@ def _live_or_404(record):
     if record is None or record.is_deleted:
         abort(404)
     return record
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _url(cooperation_map: CooperationMap) -> str:

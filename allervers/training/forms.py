@@ -19,7 +19,7 @@ from wtforms.validators import (
 )
 
 from allervers.core.forms import BaseForm, empty_to_none, strip_filter
-from allervers.training.models import MAX_DAYS, MAX_HOURS
+from allervers.training.models import MAX_DAYS, MAX_HOURS, Group, TrainingSession
 
 HOURS_PER_DAY = 7
 
@@ -28,7 +28,14 @@ def lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def one_per_line(value):
+    """A session's objectives, stored as a list, edited one per line. A POST without the field
+    falls back on the record's list: it must read as the same text."""
+    return "\n".join(value) if isinstance(value, list) else value
+
+
 class SessionForm(BaseForm):
+    model = TrainingSession
     title = StringField(
         "Intitulé",
         filters=[strip_filter],
@@ -77,6 +84,7 @@ class SessionForm(BaseForm):
     objectives = TextAreaField(
         "Objectifs",
         description="Un objectif par ligne.",
+        filters=[one_per_line],
         validators=[
             DataRequired("Saisissez au moins un objectif, un par ligne."),
             Length(max=5000),
@@ -126,6 +134,7 @@ SESSION_FIELDS = (
 
 
 class GroupForm(BaseForm):
+    model = Group
     name = StringField(
         "Nom du groupe",
         description="Par exemple : Groupe 1 Orléans.",
