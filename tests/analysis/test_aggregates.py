@@ -161,6 +161,17 @@ def test_a_failed_job_releases_its_claim(app, world, monkeypatch):
     assert cache.load(scope.key).pending_version is None
 
 
+def test_a_job_queued_for_a_state_already_computed_does_not_compute_it_again(
+    app, world, monkeypatch
+):
+    """Jobs pile up while trainees keep editing: the first computes the latest state, the
+    others find it done."""
+    scope = scopes.group_scope(world["group"])
+    first = aggregates.compute_and_store(scope)
+    monkeypatch.setattr(aggregates, "compute", lambda _scope: pytest.fail("computed again"))
+    assert aggregates.compute_and_store(scope) == first
+
+
 def test_aggregate_exports_parse_back(client_as, world, second_trainee):
     client = client_as("formateur")
     base = f"/agregats/groupe/{world['group'].id}"

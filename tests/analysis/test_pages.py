@@ -147,3 +147,24 @@ def test_map_structures_csv_lists_measures(client_as, world):
     assert lines[0].startswith("Structure;Secteur;Liens;Passeur;Proximité")
     assert sorted(line.split(";")[0] for line in lines[1:]) == ["CAF du Loiret", "CCAS d'Orléans"]
     assert all(line.split(";")[2] == "1" for line in lines[1:])
+
+
+def test_a_long_list_of_gaps_shows_its_first_fifty_and_says_how_many(
+    client_as, world, make_structure
+):
+    """A territory can have thousands of wished links: the page lists the first 50."""
+    cooperation_map = world["map"]
+    partners = [make_structure(name=f"Partenaire {n:02d}") for n in range(12)]
+    for structure in partners:
+        maps.add_entry(cooperation_map, structure, {})
+    pairs = [(a, b) for i, a in enumerate(partners) for b in partners[i + 1 :]][:55]
+    for first, second in pairs:
+        maps.save_link(
+            cooperation_map, first.id, second.id, {"status": "souhaite", "desired_level": 3}
+        )
+    page = text(client_as("stagiaire").get(f"/cartes/{cooperation_map.id}/analyse"))
+    gaps = page.split("Besoin et possibilité de coopérer")[1].split("</table>")[0]
+    assert gaps.count('<th scope="row">') == 50
+    assert "Les 50 premiers sur 55 ; tous figurent dans l'export JSON." in page
+    data = client_as("stagiaire").get(f"/cartes/{cooperation_map.id}/analyse.json").get_json()
+    assert len(data["gaps"]) == 55
