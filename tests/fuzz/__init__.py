@@ -1,0 +1,1 @@
+"""Property-based tests: hostile input to every form, import and search (issue #8)."""
