@@ -2,11 +2,17 @@
 
 The explanations of the misses are written here once and filled with the figures of the run,
 so that a run on another machine says why with its own numbers; only the misses of the run
-are printed.
+are printed. `make bench` keeps the figures in instance/bench-results.json:
+`python -m tests.bench.report` writes BENCHMARKS.md from them again.
 """
+
+import json
+import sys
+from pathlib import Path
 
 from tests.bench import browser, load, pages
 
+RESULTS = "instance/bench-results.json"  # the figures of the last `make bench`
 FLOOR = pages.FLOOR
 SIGNED_IN = "Route minimale derrière la connexion"
 EMPTY_PAGE = "Page vide dans la mise en page"
@@ -432,7 +438,7 @@ def load_why(run: dict) -> str:
             f" Côté serveur, une requête prend {server['cpu_mean']:.1f} ms de processeur en "
             f"moyenne mais {server['mean']:.0f} ms de temps réel (p50 {server['p50']:.0f} ms, "
             f"p95 {server['p95']:.0f} ms) : le reste est de l'attente, du processeur (pris par "
-            "les autres processus) et des écritures sur disque. Deux workers `sync` qui "
+            "les autres processus), de la base et du disque. Deux workers `sync` qui "
             f"passent {server['mean']:.0f} ms par requête en servent au plus "
             f"{capacity:.0f} par seconde ; l'atelier en demande ≈ {demand:.0f} "
             f"({load.USERS} stagiaires, une action toutes les {load.THINK_SECONDS} s en "
@@ -457,3 +463,14 @@ def load_why(run: dict) -> str:
         "l'atelier) et l'éditeur sont les plus gros consommateurs (tableau « Où va le "
         "processeur »)."
     )
+
+
+def main() -> int:
+    root = Path(__file__).resolve().parents[2]
+    results = json.loads((root / RESULTS).read_text(encoding="utf-8"))
+    (root / "BENCHMARKS.md").write_text(markdown(results), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
