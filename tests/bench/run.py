@@ -211,6 +211,9 @@ def main() -> int:
         print(f"\nLe banc s'est arrêté : {error}", file=sys.stderr)
         return 1
     results["seconds"] = time.monotonic() - started
+    kept = ROOT / report.RESULTS
+    kept.parent.mkdir(exist_ok=True)
+    kept.write_text(json.dumps(results, indent=1), encoding="utf-8")
     target = ROOT / "BENCHMARKS.md"
     target.write_text(report.markdown(results), encoding="utf-8")
     if os.environ.get("BENCH_KEEP"):
