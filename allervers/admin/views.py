@@ -8,6 +8,7 @@ from allervers.auth import erasure
 from allervers.auth import services as accounts
 from allervers.auth.models import ROLES, User
 from allervers.auth.passwords import verify_password
+from allervers.core.forms import search_words
 from allervers.core.web import done, form_page, invalid, paginate, render
 from allervers.directory.services import get_live, structure_choices
 from allervers.extensions import db
@@ -23,7 +24,7 @@ def admins_only():
 
 @bp.get("/utilisateurs")
 def list_users():
-    search, role = request.args.get("q", "").strip(), request.args.get("role", "")
+    search, role = search_words(request.args), request.args.get("role", "")
     pagination = paginate(accounts.list_users_query(search, role))
     return render(
         "admin/users.html",

@@ -106,6 +106,15 @@ def empty_to_none(value):
     return value or None
 
 
+SEARCH_MAX_LENGTH = 200
+
+
+def search_words(args, name: str = "q") -> str:
+    """A search box's text from the query string, cut to a length no real search needs
+    (a longer one would only make every LIKE and tsquery slower)."""
+    return args.get(name, "").strip()[:SEARCH_MAX_LENGTH]
+
+
 # A database INTEGER (PostgreSQL's 4 bytes): ids, levels, positions all fit in it.
 INTEGER_MIN, INTEGER_MAX = -(2**31), 2**31 - 1
 

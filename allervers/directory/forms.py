@@ -26,7 +26,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from allervers.core import vocab
-from allervers.core.forms import BaseForm, as_choices, empty_to_none, strip_filter
+from allervers.core.forms import BaseForm, as_choices, empty_to_none, search_words, strip_filter
 from allervers.directory.models import Structure
 
 POSTAL_CODE = re.compile(r"\d{5}")
@@ -293,7 +293,7 @@ class ListFilters:
         departement = args.get("departement", "").strip().upper()
         sort = args.get("tri", "nom")
         return cls(
-            q=args.get("q", "").strip()[:200],
+            q=search_words(args),
             typology=known("typologie", "typologies"),
             sector=known("secteur", "secteurs"),
             departement=departement if re.fullmatch(r"\d{2,3}|2[AB]", departement) else "",

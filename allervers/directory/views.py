@@ -4,7 +4,7 @@ from flask import Response, flash, request, url_for
 from flask_login import current_user
 
 from allervers.core import vocab
-from allervers.core.forms import parse_int
+from allervers.core.forms import parse_int, search_words
 from allervers.core.timeutil import utcnow
 from allervers.core.web import done, form_page, invalid, paginate, render
 from allervers.directory import access, importer, services
@@ -157,7 +157,7 @@ def merge_structure(structure_id: int):
     kept = access.mergeable_structure_or_404(current_user, structure_id)
     merged = services.get_live(parse_int(request.values.get("absorber")))
     if merged is None or merged.id == kept.id:
-        search = request.args.get("q", "").strip()
+        search = search_words(request.args)
         page = invalid if request.method == "POST" else render
         return page(
             "directory/merge_choose.html",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, exists, func, literal_column, select, text
 from sqlalchemy.orm import selectinload
 
-from allervers.core.forms import parse_int
+from allervers.core.forms import parse_int, search_words
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
 from allervers.initiatives.models import (
@@ -90,7 +90,7 @@ class Filters:
     def from_args(cls, args) -> "Filters":
         structure = parse_int(args.get("structure")) or None
         filters = cls(
-            q=args.get("q", "").strip()[:200],
+            q=search_words(args),
             technique=args.get("technique", "").strip(),
             public=args.get("public", "").strip(),
             secteur=args.get("secteur", "").strip(),

@@ -3,7 +3,7 @@
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from allervers.core.forms import parse_int
+from allervers.core.forms import parse_int, search_words
 from allervers.core.models import EditConflictError
 from allervers.core.web import (
     conflict,
@@ -132,7 +132,7 @@ def entries_panel(map_id: int):
 @bp.get("/cartes/<int:map_id>/structures/recherche")
 def search_structures(map_id: int):
     cooperation_map = access.editable_map_or_404(current_user, map_id)
-    query = request.args.get("q", "").strip()
+    query = search_words(request.args)
     results = services.search_structures(query, _near(cooperation_map)) if len(query) >= 2 else []
     return render(
         EDITOR,

@@ -202,3 +202,22 @@ def test_an_initiative_rhythm_fits_its_column(client_as, world):
     response = post_form(client, "/initiatives/nouvelle", fields, token_from="/")
     assert response.status_code == 422
     assert "200 caractères au plus." in text(response)
+
+
+# ----- search boxes ---------------------------------------------------------------------------
+
+
+def test_a_huge_search_is_cut_to_what_a_search_needs(client_as, world):
+    # Was: the admin and map-editor searches sent any length to LIKE (a megabyte took seconds).
+    words = "centre" + "x" * 20_000
+    admin = client_as("admin").get("/admin/utilisateurs", query_string={"q": words})
+    assert admin.status_code == 200
+    assert f'value="{words[:200]}"' in admin.text
+    assert words[:201] not in admin.text
+    path = f"/cartes/{world['map'].id}/structures/recherche"
+    found = client_as("stagiaire").get(
+        path, query_string={"q": words}, headers={"HX-Request": "true"}
+    )
+    assert found.status_code == 200
+    assert f"« {words[:200]} »" in text(found)
+    assert words[:201] not in found.text
