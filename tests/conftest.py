@@ -78,15 +78,38 @@ def database_url(tmp_path_factory) -> str:
 def _empty_tables() -> None:
     cache.forget_parsed()
     db.session.remove()
-    tables = [table.name for table in db.metadata.sorted_tables]
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            _delete_postgres_rows(connection)
         else:
             connection.execute(text("PRAGMA foreign_keys = OFF"))
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
+            for table in db.metadata.sorted_tables:
+                connection.execute(text(f"DELETE FROM {table.name}"))
             connection.execute(text("PRAGMA foreign_keys = ON"))
+
+
+def _delete_postgres_rows(connection) -> None:
+    """Deletes rows, dependants first, and restarts the ids of the tables that had some.
+
+    TRUNCATE makes new files for every table and index (about 0.5 s a test); a test leaves
+    only a few rows, which DELETE removes in milliseconds.
+    """
+    for table in db.metadata.sorted_tables:
+        for key in table.foreign_keys:
+            if key.use_alter:  # the one reference that closes a cycle (structures ↔ users)
+                column = table.c[key.parent.name]
+                connection.execute(table.update().where(column.is_not(None)).values({column: None}))
+    for table in reversed(db.metadata.sorted_tables):
+        if not connection.execute(table.delete()).rowcount:
+            continue
+        for column in table.primary_key.columns:
+            if column.autoincrement is True or (
+                column.autoincrement == "auto" and len(table.primary_key.columns) == 1
+            ):
+                connection.execute(
+                    text("SELECT setval(pg_get_serial_sequence(:table, :column), 1, false)"),
+                    {"table": table.name, "column": column.name},
+                )
 
 
 class IsolatedClient(FlaskClient):

@@ -48,8 +48,9 @@ class Stored:
         )
 
 
-def load(key: str) -> Stored:
-    """What is stored under `key` (an empty `Stored` when nothing is)."""
+def load(key: str, only_version: str | None = None) -> Stored:
+    """What is stored under `key` (an empty `Stored` when nothing is); with `only_version`,
+    the payload is read only when it is of that version (the caller has no use for another)."""
     meta = with_redis(_redis_meta, key)
     from_redis = meta is not None
     if meta is None:
@@ -58,7 +59,7 @@ def load(key: str) -> Stored:
         return Stored()
     has_payload = meta.pop("has_payload")
     stored = Stored(**meta)
-    if has_payload:
+    if has_payload and only_version in (None, stored.version):
         stored.payload = _payload(key, stored.version, from_redis)
     return stored
 
@@ -111,8 +112,8 @@ def forget(keys: list[str]) -> None:
 
 def save(key: str, version: str, payload: dict) -> None:
     """Keep `payload` as the result for `version`; the pending mark goes if it was for it."""
-    with write_transaction():
-        stored = load(key)
+    with write_transaction(keep_loaded=True):
+        stored = load(key, only_version=version)
         values = {"version": version, "payload": payload, "computed_at": utcnow()}
         if stored.pending_version in (None, version):
             values.update(pending_version=None, pending_since=None)
@@ -121,8 +122,8 @@ def save(key: str, version: str, payload: dict) -> None:
 
 def claim(key: str, version: str) -> bool:
     """Mark `version` as being computed; False when a job is already on it (do not queue twice)."""
-    with write_transaction():
-        stored = load(key)
+    with write_transaction(keep_loaded=True):
+        stored = load(key, only_version=version)
         if stored.is_fresh(version) or stored.is_pending(version):
             return False
         _write(key, {"pending_version": version, "pending_since": utcnow()})
@@ -131,7 +132,7 @@ def claim(key: str, version: str) -> bool:
 
 def release(key: str) -> None:
     """Forget the pending mark (the job failed): the next visit queues it again."""
-    with write_transaction():
+    with write_transaction(keep_loaded=True):
         _write(key, {"pending_version": None, "pending_since": None})
 
 

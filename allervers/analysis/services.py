@@ -176,15 +176,16 @@ def map_input(cooperation_map: CooperationMap) -> tuple[list[StructureIn], list[
     return load_maps([cooperation_map.id])[0]
 
 
-def candidates_near(cooperation_map: CooperationMap) -> list[StructureIn]:
-    """Directory structures of the focal structure's département that are not on the map."""
+def candidates_near(
+    cooperation_map: CooperationMap, placed: set[int], stamp: str
+) -> list[StructureIn]:
+    """Directory structures of the focal structure's département that are not `placed` on
+    the map; `stamp` is the state of the directory (`directory_version()`)."""
     focal = cooperation_map.focal_structure
     if focal is None or not focal.departement:
         return []
-    placed = {entry.structure_id for entry in cooperation_map.live_entries}
     # A département holds thousands of structures: read once per state of the directory (as
     # fresh as the cached analyses, which have the same key), as rows rather than objects.
-    stamp = scopes.version_digest(scopes.directory_stamp())
     structures = cache.remembered(
         f"annuaire-{focal.departement}", stamp, lambda: departement_structures(focal.departement)
     )
@@ -217,24 +218,26 @@ def map_cache_key(map_id: int) -> str:
 def analyse_map(cooperation_map: CooperationMap) -> Analysis:
     """The map's analysis, from the cache when neither the map nor the directory has changed."""
     key = map_cache_key(cooperation_map.id)
-    version = scopes.version_digest([cooperation_map.content_version, scopes.directory_stamp()])
-    stored = cache.load(key)
+    directory = scopes.directory_stamp()
+    version = scopes.version_digest([cooperation_map.content_version, directory])
+    stored = cache.load(key, only_version=version)
     if stored.is_fresh(version):
         return Analysis.from_json(stored.payload)
-    analysis = compute_map_analysis(cooperation_map)
+    analysis = compute_map_analysis(cooperation_map, scopes.version_digest(directory))
     cache.save(key, version, analysis.to_json())
     return analysis
 
 
-def compute_map_analysis(cooperation_map: CooperationMap) -> Analysis:
+def compute_map_analysis(cooperation_map: CooperationMap, directory_version: str) -> Analysis:
     structures, links = map_input(cooperation_map)
+    placed = {structure.id for structure in structures}
     return analyse(
         structures,
         links,
         focal=cooperation_map.focal_structure_id,
         sectors=vocab.choices("secteurs"),
         publics=vocab.choices("publics"),
-        directory=candidates_near(cooperation_map),
+        directory=candidates_near(cooperation_map, placed, directory_version),
     )
 
 

@@ -108,26 +108,40 @@ def begin_mode() -> str:
 
 
 @contextmanager
-def write_transaction() -> Iterator[None]:
+def write_transaction(keep_loaded: bool = False) -> Iterator[None]:
     """Run the writes of a reading request or job in their own IMMEDIATE transaction.
 
     The reading transaction ends here (it has only read: committing it loses nothing) and
     the next one takes the write lock up front, so the write waits its turn instead of
     failing when another worker saved meanwhile. Read again inside what the write depends
     on. The block commits its writes itself; the lock is released at its end.
+
+    `keep_loaded`: for writes made with SQL statements only (no ORM object involved), the
+    objects the request has loaded stay loaded instead of being read again after the commits.
     """
-    if db.engine.dialect.name != "sqlite" or _current_mode() != "DEFERRED":
-        yield
-        return
-    db.session.commit()
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, not keep_loaded
+    try:
+        if db.engine.dialect.name != "sqlite" or _current_mode() != "DEFERRED":
+            yield
+        else:
+            with _immediate_transaction(session):
+                yield
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
+@contextmanager
+def _immediate_transaction(session) -> Iterator[None]:
+    session.commit()
     token = _lock_up_front.set(True)
     try:
         yield
     except BaseException:
-        db.session.rollback()
+        session.rollback()
         raise
     else:
-        db.session.commit()
+        session.commit()
     finally:
         _lock_up_front.reset(token)
 

@@ -28,8 +28,9 @@ EIGENVECTOR_TOL = 1e-6
 
 
 # Above this size igraph's ARPACK solver computes eigenvector influence (8 ms instead of 1 s
-# for a 2,700-structure territory); tests check it agrees with networkx's power iteration.
-EIGENVECTOR_IGRAPH_ABOVE = 500
+# for a 2,700-structure territory, 2 ms instead of 30 to 100 ms for a group's 350); tests
+# check it agrees with networkx's power iteration, which stays the reference for one map.
+EIGENVECTOR_IGRAPH_ABOVE = 100
 
 
 def eigenvector(graph: nx.Graph) -> dict[Hashable, float]:

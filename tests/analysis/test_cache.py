@@ -17,9 +17,9 @@ def computations(monkeypatch):
     calls = []
     real = services.compute_map_analysis
 
-    def counted(cooperation_map):
+    def counted(cooperation_map, directory_version):
         calls.append(cooperation_map.id)
-        return real(cooperation_map)
+        return real(cooperation_map, directory_version)
 
     monkeypatch.setattr(services, "compute_map_analysis", counted)
     return calls
