@@ -455,7 +455,8 @@ ACTIONS: dict[str, Action] = {
     ),
     "maps.delete_map": Action(lambda s, r: (_map(s, "/supprimer", s.own_map()), {}), OWNER),
     "maps.restore_map": Action(
-        lambda s, r: (_map(s, "/restaurer", s.own_map(deleted=True)), {}), OWNER
+        lambda s, r: (_map(s, "/restaurer", s.own_map(deleted=True)), {}),
+        {"stagiaire", "formateur", "admin"},  # as the trash (history.restore)
     ),
     "maps.add_entry": Action(
         lambda s, r: (

@@ -17,7 +17,7 @@ from allervers.core.web import (
     wants_fragment,
 )
 from allervers.directory.services import get_live, structure_choices
-from allervers.extensions import db
+from allervers.history import access as history_access
 from allervers.maps import access, importer, services
 from allervers.maps.forms import EntryForm, LinkForm, MapForm, QuickEntryForm
 from allervers.maps.models import CooperationMap
@@ -107,9 +107,9 @@ def delete_map(map_id: int):
 
 @bp.post("/cartes/<int:map_id>/restaurer")
 def restore_map(map_id: int):
-    cooperation_map = db.session.get(CooperationMap, map_id)
-    if cooperation_map is None or cooperation_map.owner_id != current_user.id:
-        abort(404)
+    """The undo of a deletion: allowed to whoever the trash allows (owner, formateurs of the
+    owner's groups, admins)."""
+    _kind, cooperation_map = history_access.restorable_or_404(current_user, "carte", map_id)
     services.restore_map(cooperation_map)
     return done("La carte est restaurée.", _url(cooperation_map))
 

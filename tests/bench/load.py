@@ -90,6 +90,7 @@ def run_load(env: dict, folder: Path, manifest: Path, worker: Worker, label: str
         locust_env = {**env, "BENCH_MANIFEST": str(manifest), "BENCH_RECORDS": str(records)}
         pids = {"gunicorn": server.worker_pids(), "calculateur": worker.job_pids()}
         before = {pid: cpu_seconds(pid) for group in pids.values() for pid in group}
+        machine_before, started = machine_busy_seconds(), time.monotonic()
         locust = Process("locust", command, locust_env, folder / f"locust-{label}.log")
         try:
             locust_cpu = wait_for(locust, deadline=time.monotonic() + DURATION + 120)
@@ -102,6 +103,8 @@ def run_load(env: dict, folder: Path, manifest: Path, worker: Worker, label: str
             for name, group in pids.items()
         }
         cpu["locust"] = locust_cpu
+        cpu["machine"] = machine_busy_seconds() - machine_before  # PostgreSQL's share is in it
+        cpu["wall"] = time.monotonic() - started
         rows = json.loads(records.read_text())
         result = summarise(rows)
         since = min((row[0] for row in rows if row[4]), default=0.0)
@@ -112,6 +115,13 @@ def run_load(env: dict, folder: Path, manifest: Path, worker: Worker, label: str
         return result
     finally:
         server.stop()
+
+
+def machine_busy_seconds() -> float:
+    """CPU time every process of the machine has used so far (all cores, from /proc/stat)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_for(locust: Process, deadline: float) -> float:

@@ -294,6 +294,8 @@ def load_section(results: dict) -> list[str]:
             f"Temps CPU de {process}, montée comprise (s)",
             lambda r, p=process: f"{r['cpu_seconds'].get(p, 0):.0f}",
         )
+    row("Temps CPU du reste (PostgreSQL, système), montée comprise (s)", other_cpu_text)
+    row("Cœurs occupés sur la machine (sur 2), montée comprise", machine_cores_text)
     lines.append("")
     for name in names:
         lines += per_request_lines(DATABASES[name], runs[name])
@@ -304,6 +306,21 @@ def sign_in_text(sign_in: dict) -> str:
     if not sign_in.get("count"):
         return "—"
     return f"{sign_in['p50']:.0f} / {sign_in['p95']:.0f}"
+
+
+def other_cpu_text(run: dict) -> str:
+    cpu = run["cpu_seconds"]
+    if "machine" not in cpu:
+        return "—"
+    ours = sum(cpu.get(name, 0.0) for name in ("gunicorn", "calculateur", "locust"))
+    return f"{max(cpu['machine'] - ours, 0.0):.0f}"
+
+
+def machine_cores_text(run: dict) -> str:
+    cpu = run["cpu_seconds"]
+    if not cpu.get("wall"):
+        return "—"
+    return f"{cpu['machine'] / cpu['wall']:.2f}"
 
 
 def busy_cores(run: dict) -> float:
@@ -449,6 +466,11 @@ def load_why(run: dict) -> str:
             f"({run['cpu_seconds'].get('calculateur', 0):.0f} s : il recalcule l'agrégat d'un "
             "groupe chaque fois que ses cartes ont changé) et la base."
         )
+        if run["cpu_seconds"].get("wall"):
+            details += (
+                f" En tout, la machine a eu {machine_cores_text(run)} cœur occupé sur 2 "
+                f"(dont {other_cpu_text(run)} s de CPU pour PostgreSQL et le système)."
+            )
         if server["cpu_mean"] * demand / 1000 > 1:
             details += (
                 f" Même sans attente, {demand:.0f} requêtes de {server['cpu_mean']:.1f} ms de "
