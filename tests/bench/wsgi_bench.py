@@ -20,7 +20,7 @@ from flask import render_template_string
 from flask_login import current_user
 from sqlalchemy import event
 
-from allervers import create_app
+from allervers import create_server_app
 from allervers.auth.access import public
 from allervers.extensions import db
 
@@ -93,7 +93,7 @@ class StatementCounter:
 
 
 def create_bench_app():
-    app = create_app()
+    app = create_server_app()
 
     @app.get("/_floor")
     @public
