@@ -8,7 +8,7 @@ from tests.bench.data import PASSWORD
 
 FORM_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 META_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-SERVER_TIMING = re.compile(r'app;dur=([\d.]+), sql;desc="(\d+)";dur=([\d.]+)')
+SERVER_TIMING = re.compile(r'app;dur=([\d.]+), sql;desc="(\d+)";dur=([\d.]+), gc;dur=([\d.]+)')
 
 
 class Browser(requests.Session):
@@ -37,9 +37,11 @@ class Browser(requests.Session):
         return {"HX-Request": "true", "X-CSRFToken": self.token}
 
 
-def server_timing(response: requests.Response) -> tuple[float, int, float]:
-    """(server time in ms, SQL statements, SQL time in ms) from the bench's header."""
+def server_timing(response: requests.Response) -> tuple[float, int, float, float]:
+    """(server time in ms, SQL statements, SQL time in ms, garbage collection in ms) from the
+    bench's header."""
     found = SERVER_TIMING.search(response.headers.get("Server-Timing", ""))
     if found is None:
         raise RuntimeError(f"pas d'en-tête Server-Timing sur {response.url}")
-    return float(found.group(1)), int(found.group(2)), float(found.group(3))
+    server, statements, sql, collections = found.groups()
+    return float(server), int(statements), float(sql), float(collections)

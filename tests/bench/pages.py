@@ -45,6 +45,7 @@ class Measure:
     round_trip: list[float] = field(default_factory=list)
     statements: list[int] = field(default_factory=list)
     sql: list[float] = field(default_factory=list)
+    collections: list[float] = field(default_factory=list)
     size: int = 0
 
     @property
@@ -65,6 +66,10 @@ class Measure:
             "rt_p95": percentile(self.round_trip, 95),
             "statements": int(statistics.median(self.statements)),
             "sql_p50": percentile(self.sql, 50),
+            "gc_max": max(self.collections, default=0.0),
+            "slowest_gc": self.collections[self.server.index(max(self.server))]
+            if self.server
+            else 0.0,
             "kb": self.size / 1024,
             "runs": len(self.server),
         }
@@ -175,11 +180,12 @@ def measure(label: str, who: str, send: Callable[[], requests.Response], before=
             raise RuntimeError(f"{label} : réponse {response.status_code} ({response.url})")
         if run < WARM_UP:
             continue
-        server, statements, sql = server_timing(response)
+        server, statements, sql, collections = server_timing(response)
         result.server.append(server)
         result.round_trip.append(elapsed)
         result.statements.append(statements)
         result.sql.append(sql)
+        result.collections.append(collections)
         result.size = len(response.content)
     return result
 

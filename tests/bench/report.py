@@ -442,6 +442,11 @@ def page_why(row: dict) -> str:
             reason += f" ; ce que fait la page : {what}"
     else:
         reason = what or "(pas encore d'explication)"
+    if row.get("gc_max", 0) >= 1:
+        reason += (
+            f" ; le ramasse-miettes de Python a pris jusqu'à {row['gc_max']:.0f} ms dans une de "
+            f"ces requêtes ({row['slowest_gc']:.0f} ms dans la plus lente)"
+        )
     return f"- **{row['label']}** ({figure}) : {reason}."
 
 

@@ -7,11 +7,13 @@
   the layout (`/_floor/page`);
 - a `Server-Timing` header on every response: the time from the request entering the WSGI
   app to the last byte of its body (`app`), and the SQL statements it ran and their time
-  (`sql`), so the client can tell server time from network and client time.
+  (`sql`), and the time Python's garbage collector took meanwhile (`gc`), so the client can
+  tell server time from network and client time, and a slow request from a collection.
 
 `gunicorn tests.bench.wsgi_bench:app`, configured by the environment like `wsgi.py`.
 """
 
+import gc
 import os
 import re
 import time
@@ -38,11 +40,13 @@ class ServerTiming:
     def __init__(self, wsgi_app, statements: "StatementCounter"):
         self.wsgi_app = wsgi_app
         self.statements = statements
+        self.collections = CollectionTimer()
         self.folder = os.environ.get("BENCH_TIMINGS")
 
     def __call__(self, environ, start_response):
         started, cpu, wall = time.perf_counter(), time.process_time(), time.time()
         self.statements.reset()
+        self.collections.reset()
         captured = {}
         chunks: list[bytes] = []
 
@@ -59,7 +63,8 @@ class ServerTiming:
         elapsed = (time.perf_counter() - started) * 1000
         timing = (
             f"app;dur={elapsed:.3f}, "
-            f'sql;desc="{self.statements.count}";dur={self.statements.seconds * 1000:.3f}'
+            f'sql;desc="{self.statements.count}";dur={self.statements.seconds * 1000:.3f}, '
+            f"gc;dur={self.collections.seconds * 1000:.3f}"
         )
         start_response(captured["status"], [*captured["headers"], ("Server-Timing", timing)])
         if self.folder:
@@ -72,6 +77,23 @@ class ServerTiming:
         line = f"{name}\t{wall:.3f}\t{elapsed:.3f}\t{sql:.3f}\t{cpu:.3f}\n"
         with open(f"{self.folder}/timings-{os.getpid()}.tsv", "a", encoding="utf-8") as out:
             out.write(line)
+
+
+class CollectionTimer:
+    """Time Python's garbage collector took in this process since `reset()`."""
+
+    def __init__(self):
+        self.seconds, self._started = 0.0, 0.0
+        gc.callbacks.append(self.callback)
+
+    def reset(self) -> None:
+        self.seconds = 0.0
+
+    def callback(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
 
 
 class StatementCounter:
