@@ -79,12 +79,12 @@ def test_isolated_structures_do_not_shrink_the_network_to_a_dot():
     assert min(y for _x, y in isolated) > max(y for _x, y in network)  # packed below it
 
 
-def test_igraph_eigenvector_agrees_with_networkx_on_a_large_weighted_graph():
+def eigenvector_both_ways(graph: nx.Graph) -> tuple[dict, dict]:
+    """The app's eigenvector influence of `graph` (levels from the node numbers, by structure
+    name) and networkx's on the same weights (by node)."""
     from allervers.network.measures import EIGENVECTOR_IGRAPH_ABOVE
 
-    graph = nx.gnm_random_graph(900, 3000, seed=4)
-    graph.add_edges_from([(900, 901), (901, 902)])  # a small piece apart
-    assert graph.number_of_nodes() > EIGENVECTOR_IGRAPH_ABOVE
+    assert graph.number_of_nodes() > EIGENVECTOR_IGRAPH_ABOVE  # igraph computes it
     structures, _links = from_graph(graph)
     ids = {structure.name: structure.id for structure in structures}
     links = [LinkIn(ids[str(a)], ids[str(b)], "existant", (a + b) % 6) for a, b in graph.edges()]
@@ -92,23 +92,21 @@ def test_igraph_eigenvector_agrees_with_networkx_on_a_large_weighted_graph():
     weighted = nx.Graph()
     weighted.add_weighted_edges_from((a, b, (a + b) % 6 + 1) for a, b in graph.edges())
     expected = nx.eigenvector_centrality(weighted, max_iter=1000, tol=1e-6, weight="weight")
+    return rows, expected
+
+
+def test_igraph_eigenvector_agrees_with_networkx_on_a_large_weighted_graph():
+    graph = nx.gnm_random_graph(900, 3000, seed=4)
+    graph.add_edges_from([(900, 901), (901, 902)])  # a small piece apart
+    rows, expected = eigenvector_both_ways(graph)
     for node, value in expected.items():
         assert rows[str(node)].eigenvector == pytest.approx(value, abs=1e-4)
 
 
 def test_igraph_eigenvector_agrees_with_networkx_on_a_group_sized_graph_in_pieces():
-    from allervers.network.measures import EIGENVECTOR_IGRAPH_ABOVE
-
     graph = nx.gnm_random_graph(360, 480, seed=2)  # a group's aggregate: sparse, several pieces
     assert nx.number_connected_components(graph) > 2
-    assert graph.number_of_nodes() > EIGENVECTOR_IGRAPH_ABOVE
-    structures, _links = from_graph(graph)
-    ids = {structure.name: structure.id for structure in structures}
-    links = [LinkIn(ids[str(a)], ids[str(b)], "existant", (a + b) % 6) for a, b in graph.edges()]
-    rows = by_name(analyse(structures, links))
-    weighted = nx.Graph()
-    weighted.add_weighted_edges_from((a, b, (a + b) % 6 + 1) for a, b in graph.edges())
-    expected = nx.eigenvector_centrality(weighted, max_iter=1000, tol=1e-6, weight="weight")
+    rows, expected = eigenvector_both_ways(graph)
     for node, value in expected.items():  # networkx stops within 1e-6 in all: ±1e-3 each
         assert rows[str(node)].eigenvector == pytest.approx(value, abs=2e-3)
     top = sorted(expected, key=expected.get, reverse=True)[:10]
