@@ -14,6 +14,9 @@ NEW = [("Association Le Relais", "Gien"), ("Tiers-lieu La Fabrique", "Orléans")
 
 
 def add_existing(page: Page, name: str) -> None:
+    # Typed before htmx has set up the page (DOMContentLoaded), the search would never be
+    # sent: a person cannot type that fast, a test can (it failed once in CI).
+    page.wait_for_load_state()
     search = page.get_by_label("Structure", exact=True)
     search.fill(name.split()[0] + " " + name.split()[-1])
     page.locator("#structure-results").get_by_role("link", name=re.compile(re.escape(name))).click()
