@@ -7,7 +7,6 @@ from allervers.admin.forms import DeleteUserForm, NewUserForm, UserForm
 from allervers.auth import erasure
 from allervers.auth import services as accounts
 from allervers.auth.models import ROLES, User
-from allervers.auth.passwords import verify_password
 from allervers.core.forms import search_words
 from allervers.core.web import done, form_page, invalid, paginate, render
 from allervers.directory.services import get_live, structure_choices
@@ -110,8 +109,11 @@ def delete_user(user_id: int):
     form, page = DeleteUserForm(), "admin/delete_user.html"
     if not form.validate_on_submit():
         return form_page(page, form=form, user=user, own=False)
-    if not verify_password(current_user.password_hash, form.password.data):
-        form.password.errors.append("Votre mot de passe est incorrect.")
+    problem = accounts.password_problem(
+        current_user, form.password.data, "Votre mot de passe est incorrect."
+    )
+    if problem:
+        form.password.errors.append(problem)
         return invalid(page, form=form, user=user, own=False)
     name = user.name
     erasure.delete_account(user)

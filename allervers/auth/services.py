@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 TOUCH_INTERVAL_SECONDS = 60
 
 WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
+TOO_MANY_CONFIRMATIONS = (
+    "Trop de mots de passe erronés pour ce compte. Patientez un quart d'heure avant de réessayer."
+)
 TOO_MANY_ATTEMPTS = (
     "Trop de tentatives de connexion ont échoué. Patientez un quart d'heure avant de réessayer."
 )
@@ -183,9 +186,27 @@ def close_other_sessions(user: User, keep_token: str | None) -> None:
     db.session.commit()
 
 
+def password_problem(user: User, password: str, wrong: str) -> str | None:
+    """Why `password` does not confirm that `user` is at the keyboard (`wrong`, or too many
+    failures), None when it does.
+
+    Failures count with the sign-in form's, under the same per-account limit: a session left
+    open must not let anyone try passwords on the confirmation forms without limit.
+    """
+    config, key = current_app.config, account_limit_key(user.email)
+    if ratelimit.count(key) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
+        return TOO_MANY_CONFIRMATIONS
+    if not verify_password(user.password_hash, password):
+        ratelimit.hit(key, config["LOGIN_FAILURE_WINDOW"])
+        return wrong
+    ratelimit.reset(key)
+    return None
+
+
 def change_password(user: User, current: str, new: str, keep_token: str | None) -> None:
-    if not verify_password(user.password_hash, current):
-        raise AccountError("Le mot de passe actuel est incorrect.")
+    problem = password_problem(user, current, "Le mot de passe actuel est incorrect.")
+    if problem:
+        raise AccountError(problem)
     user.password_hash = hash_password(new)
     db.session.commit()
     close_other_sessions(user, keep_token)

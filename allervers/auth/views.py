@@ -14,7 +14,6 @@ from allervers.auth.forms import (
     PasswordChangeForm,
     ProfileForm,
 )
-from allervers.auth.passwords import verify_password
 from allervers.core.timeutil import utcnow
 from allervers.core.web import done, form_page, invalid, safe_next
 from allervers.directory import services as directory
@@ -113,8 +112,11 @@ def delete_account():
         return form_page(page, form=form, **context)
     if context["last_admin"]:
         return invalid(page, form=form, **context)
-    if not verify_password(current_user.password_hash, form.password.data):
-        form.password.errors.append("Le mot de passe est incorrect.")
+    problem = services.password_problem(
+        current_user, form.password.data, "Le mot de passe est incorrect."
+    )
+    if problem:
+        form.password.errors.append(problem)
         return invalid(page, form=form, **context)
     erasure.delete_account(current_user._get_current_object())
     logout_user()

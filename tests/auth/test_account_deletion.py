@@ -71,7 +71,9 @@ def test_a_wrong_password_deletes_nothing(client_as, world, password, message):
     assert response.status_code == 422
     assert message in text(response)
     db.session.expire_all()
-    assert row_counts() == before
+    after = row_counts()
+    assert after.pop("rate_counters") - before.pop("rate_counters") == (1 if password else 0)
+    assert after == before  # the failure is counted, nothing else changes
     assert client.get("/").status_code == 200  # still signed in
 
 
@@ -207,3 +209,26 @@ def test_deleting_erases_the_history_of_the_private_map(client_as, world):
     assert db.session.scalar(of_map) == 0
     actors = select(func.count()).where(HistoryEvent.actor_id == trainee_id)
     assert db.session.scalar(actors) == 0
+
+
+def test_guessing_the_password_on_confirmation_forms_is_limited(client_as, world):
+    # Without a limit, a session left open would let anyone try passwords here at will.
+    client = client_as("stagiaire")
+    for _ in range(5):
+        wrong = delete_own_account(client, password="pas-le-bon-mot-de-passe")
+        assert wrong.status_code == 422
+        assert "Le mot de passe est incorrect." in text(wrong)
+    right = delete_own_account(client)
+    assert right.status_code == 422
+    assert "Trop de mots de passe erronés" in text(right)
+    assert db.session.get(User, world["stagiaire"].id) is not None  # nothing was deleted
+    change = post_form(
+        client,
+        "/compte/mot-de-passe",
+        {"current": TEST_PASSWORD, "new": "une autre phrase", "confirm": "une autre phrase"},
+        token_from="/compte/mot-de-passe",
+    )
+    assert "Trop de mots de passe erronés" in text(change)
+    # The failures count with the sign-in form's: the account is locked there too.
+    locked = sign_in(client_as("anonyme"), world["stagiaire"].email)
+    assert "Trop de tentatives" in text(locked)

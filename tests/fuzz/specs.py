@@ -463,7 +463,10 @@ SPECS: dict[str, Spec] = {
     ),
     "auth.logout": Spec(OWNER, fresh_client=True),
     "auth.account": Spec(OWNER, profile_fields, pages=lambda ids: ["/compte", "/annuaire"]),
-    "auth.change_password": Spec(OWNER, password_fields),
+    # A wrong password on a confirmation form is counted too (same limit as sign-in).
+    "auth.change_password": Spec(
+        OWNER, password_fields, changes_on_refusal=frozenset({"rate_counters"})
+    ),
     "training.join": Spec(
         ("anonyme", "stagiaire_autre"),
         join_fields,
@@ -474,8 +477,12 @@ SPECS: dict[str, Spec] = {
     "admin.edit_user": Spec("admin", user_fields, pages=lambda ids: ["/admin/utilisateurs"]),
     "admin.disable_user": Spec("admin"),
     "admin.enable_user": Spec("admin"),
-    "admin.delete_user": Spec("admin", lambda ids: {"password": text()}),
-    "auth.delete_account": Spec(OWNER, lambda ids: {"password": text()}),
+    "admin.delete_user": Spec(
+        "admin", lambda ids: {"password": text()}, changes_on_refusal=frozenset({"rate_counters"})
+    ),
+    "auth.delete_account": Spec(
+        OWNER, lambda ids: {"password": text()}, changes_on_refusal=frozenset({"rate_counters"})
+    ),
     "history.restore": Spec(OWNER, lambda ids: {"next": text()}),
     "training.delete_session": Spec("admin"),
     "training.delete_group": Spec("formateur"),
