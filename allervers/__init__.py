@@ -24,6 +24,9 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+GC_YOUNG_THRESHOLD = 10_000
+
+
 def create_server_app() -> Flask:
     """The app of a long-running process (a gunicorn worker, `flask --app wsgi`).
 
@@ -39,9 +42,6 @@ def create_server_app() -> Flask:
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     return app
-
-
-GC_YOUNG_THRESHOLD = 10_000
 
 
 def init_extensions(app: Flask) -> None:

@@ -180,7 +180,7 @@ def candidates_near(
     cooperation_map: CooperationMap, placed: set[int], stamp: str
 ) -> list[StructureIn]:
     """Directory structures of the focal structure's département that are not `placed` on
-    the map; `stamp` is the state of the directory (`directory_version()`)."""
+    the map; `stamp` is the state of the directory (digest of `scopes.directory_stamp()`)."""
     focal = cooperation_map.focal_structure
     if focal is None or not focal.departement:
         return []
