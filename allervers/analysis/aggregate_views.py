@@ -74,7 +74,7 @@ def page_url(kind: str, ident: int, **values) -> str:
     return url_for("analysis.territory", **values)
 
 
-def _show(kind: str, ident: int, **extra):
+def _show(kind: str, ident: int, /, **extra):
     scope, context = scope_or_404(kind, ident)
     result = aggregates.current(scope)
     sort = request.args.get("tri", "betweenness")
@@ -135,12 +135,13 @@ def territory():
             flash(message, "error")
         return render(
             "analysis/aggregate.html",
+            None,
+            422,
             kind="territoire",
             ident=0,
             result=None,
             filters=filters,
             departements=departements(),
-            status=422,
         )
     return _show("territoire", 0, departements=departements())
 

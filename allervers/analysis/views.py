@@ -130,7 +130,7 @@ def compare(map_id: int):
     }
     if before is None or after is None:
         flash("Choisissez deux instantanés de cette carte (ou « la carte aujourd'hui »).", "error")
-        return render("analysis/compare.html", status=422, result=None, **context)
+        return render("analysis/compare.html", None, 422, result=None, **context)
     result = services.comparison(before[0], after[0])
     return render(
         "analysis/compare.html",

@@ -69,7 +69,7 @@ def error_page(status: int, message: str | None = None, title: str | None = None
     return render(
         "errors/error.html",
         "errors/_error.html",
-        status=status,
+        status,
         title=title or default_title,
         message=message or default,
         code=status,

@@ -15,28 +15,33 @@ def wants_fragment() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def render(page: str, fragment: str | None = None, status: int = 200, **context) -> Response:
-    """Render `page` (full layout) or, on an htmx request, `fragment` (or the page's content)."""
+def render(
+    page: str, fragment: str | None = None, http_status: int = 200, /, **context
+) -> Response:
+    """Render `page` (full layout) or, on an htmx request, `fragment` (or the page's content).
+
+    The helpers' own parameters are positional-only, so that any name is free for the
+    template: a context key `status` once became the HTTP status line (a 500 under gunicorn).
+    """
     if fragment and wants_fragment():
         # A partial has no layout: flashed messages travel with it, swapped out of band.
         body = render_template(fragment, **context) + render_template("_messages.html", oob=True)
     else:
         layout = "_fragment.html" if wants_fragment() else "base.html"
-        body = render_template(page, layout=layout, **context)
-    response = make_response(body, status)
+        body = render_template(page, **{**context, "layout": layout})
+    response = make_response(body, http_status)
     response.vary.add("HX-Request")
     return response
 
 
-def invalid(page: str, fragment: str | None = None, **context) -> Response:
+def invalid(page: str, fragment: str | None = None, /, **context) -> Response:
     """A form that failed validation: same page or fragment, status 422 (htmx swaps it)."""
-    return render(page, fragment, status=422, **context)
+    return render(page, fragment, 422, **context)
 
 
-def form_page(page: str, fragment: str | None = None, **context) -> Response:
+def form_page(page: str, fragment: str | None = None, /, **context) -> Response:
     """A form page: blank on GET, with its errors (422) after a refused POST."""
-    status = 422 if request.method == "POST" else 200
-    return render(page, fragment, status=status, **context)
+    return render(page, fragment, 422 if request.method == "POST" else 200, **context)
 
 
 def done(message: str, location: str, category: str = "success") -> Response:
@@ -124,7 +129,7 @@ def form_version(form) -> int | None:
         return None
 
 
-def conflict(form, record, page: str, fragment: str | None = None, **context) -> Response:
+def conflict(form, record, page: str, fragment: str | None = None, /, **context) -> Response:
     """409: keep the person's input, show what was saved meanwhile, take the new version."""
     db.session.rollback()
     db.session.refresh(record)
@@ -137,4 +142,4 @@ def conflict(form, record, page: str, fragment: str | None = None, **context) ->
             saved[name] = "\n".join(map(str, current)) if isinstance(current, list) else current
     form.version.data = record.version
     flash(CONFLICT, "error")
-    return render(page, fragment, status=409, form=form, saved=saved, **context)
+    return render(page, fragment, 409, **{**context, "form": form, "saved": saved})

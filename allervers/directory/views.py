@@ -274,4 +274,4 @@ def _conflict(form: StructureForm, structure):
     }
     form.version.data = structure.version
     flash(CONFLICT, "error")
-    return render(FORM, status=409, form=form, structure=structure, saved=saved)
+    return render(FORM, None, 409, form=form, structure=structure, saved=saved)

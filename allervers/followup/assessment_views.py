@@ -126,7 +126,7 @@ def _statements_page(training, form, status: int | None = None):
     return render(
         STATEMENTS,
         "followup/assessment/_statements.html",
-        status=status,
+        status,
         training=training,
         groups=groups,
         form=form,
@@ -189,7 +189,7 @@ def _windows_page(group, refused: dict | None = None, status: int = 200):
     return render(
         WINDOWS,
         "followup/assessment/_windows.html",
-        status=status,
+        status,
         group=group,
         forms=forms,
         windows=windows,

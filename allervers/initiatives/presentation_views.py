@@ -286,7 +286,7 @@ def _page(
     return render(
         PAGE,
         fragment,
-        status=status,
+        status,
         presentation=presentation,
         can_edit=can_edit,
         rows=_rows(presentation, can_edit, refused),
@@ -325,7 +325,7 @@ def _after_add(
     return render(
         ADD,
         ADD,
-        status=status,
+        status,
         initiative=initiative,
         presentations=services.editable_presentations(current_user),
         next_url=back,
@@ -348,7 +348,7 @@ def _title(item: PresentationItem) -> str:
     return initiative.title if access.can_view(current_user, initiative) else "L'initiative"
 
 
-def _standalone(template: str, **context) -> Response:
+def _standalone(template: str, /, **context) -> Response:
     """A whole document whatever the request: it is never swapped into a page."""
     return Response(render_template(template, **context), mimetype="text/html")
 

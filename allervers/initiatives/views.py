@@ -256,7 +256,8 @@ def remove_partner(initiative_id: int, partner_id: int):
 def _invalid_on_page(initiative, **forms):
     return render(
         "initiatives/show.html",
-        status=422,
+        None,
+        422,
         initiative=initiative,
         can_edit=True,
         can_mark=access.can_mark_reference(current_user, initiative),

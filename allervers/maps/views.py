@@ -126,7 +126,7 @@ def group_map(group_id: int):
 @bp.get("/cartes/<int:map_id>/structures")
 def entries_panel(map_id: int):
     cooperation_map = access.visible_map_or_404(current_user, map_id)
-    return _editor(cooperation_map, fragment="maps/_entries.html")
+    return _editor(cooperation_map, "maps/_entries.html")
 
 
 @bp.get("/cartes/<int:map_id>/structures/recherche")
@@ -147,7 +147,7 @@ def search_structures(map_id: int):
 @bp.get("/cartes/<int:map_id>/structures/formulaire")
 def entry_form(map_id: int):
     cooperation_map = access.editable_map_or_404(current_user, map_id)
-    return _editor(cooperation_map, fragment="maps/_entry_form.html")
+    return _editor(cooperation_map, "maps/_entry_form.html")
 
 
 @bp.post("/cartes/<int:map_id>/structures")
@@ -164,8 +164,8 @@ def add_entry(map_id: int):
         )
         return _editor(
             cooperation_map,
-            fragment="maps/_entry_form.html",
-            status=422,
+            "maps/_entry_form.html",
+            422,
             entry_form=form,
             chosen=structure,
             results=results,
@@ -195,7 +195,7 @@ def edit_entry(map_id: int, entry_id: int):
     form.structure_id.data = str(entry.structure_id)
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
-        return _editor(cooperation_map, fragment=fragment, status=status, **context)
+        return _editor(cooperation_map, fragment, status, **context)
     try:
         services.update_entry(entry, _entry_fields(form), form_version(form))
     except EditConflictError:
@@ -233,13 +233,13 @@ def restore_entry(map_id: int, entry_id: int):
 @bp.get("/cartes/<int:map_id>/liens")
 def links_panel(map_id: int):
     cooperation_map = access.visible_map_or_404(current_user, map_id)
-    return _editor(cooperation_map, fragment="maps/_links.html")
+    return _editor(cooperation_map, "maps/_links.html")
 
 
 @bp.get("/cartes/<int:map_id>/liens/formulaire")
 def link_form(map_id: int):
     cooperation_map = access.editable_map_or_404(current_user, map_id)
-    return _editor(cooperation_map, fragment="maps/_link_form.html")
+    return _editor(cooperation_map, "maps/_link_form.html")
 
 
 @bp.post("/cartes/<int:map_id>/liens")
@@ -255,7 +255,7 @@ def edit_link(map_id: int, link_id: int):
     if request.method == "GET":
         form = _link_form(cooperation_map, obj=link)
         form.version.data = link.version
-        return _editor(cooperation_map, fragment="maps/_link_form.html", link_form_=form, link=link)
+        return _editor(cooperation_map, "maps/_link_form.html", link_form_=form, link=link)
     return _save_link(cooperation_map, link)
 
 
@@ -263,7 +263,7 @@ def _save_link(cooperation_map: CooperationMap, link):
     form = _link_form(cooperation_map)
     fragment = "maps/_link_form.html"
     if not form.validate_on_submit():
-        return _editor(cooperation_map, fragment=fragment, status=422, link_form_=form, link=link)
+        return _editor(cooperation_map, fragment, 422, link_form_=form, link=link)
     try:
         saved, created = services.save_link(
             cooperation_map,
@@ -274,7 +274,7 @@ def _save_link(cooperation_map: CooperationMap, link):
         )
     except services.MapError as error:
         form.target_id.errors = [str(error)]
-        return _editor(cooperation_map, fragment=fragment, status=422, link_form_=form, link=link)
+        return _editor(cooperation_map, fragment, 422, link_form_=form, link=link)
     except EditConflictError:
         existing = link or services.link_between(
             cooperation_map, form.source_id.data, form.target_id.data
@@ -326,7 +326,8 @@ def import_links(map_id: int):
         status = 200 if plan.is_valid else 422
         return render(
             page,
-            status=status,
+            None,
+            status,
             cooperation_map=cooperation_map,
             plan=plan,
             csv_text=text,
@@ -367,18 +368,22 @@ def copy_to_group(map_id: int):
 
 
 def _editor(
-    cooperation_map: CooperationMap, fragment: str | None = None, status: int = 200, **context
+    cooperation_map: CooperationMap,
+    fragment: str | None = None,
+    http_status: int = 200,
+    /,
+    **context,
 ):
     return render(
         EDITOR,
         fragment,
-        status=status,
+        http_status,
         cooperation_map=cooperation_map,
         **{**_editor_context(cooperation_map), **context},
     )
 
 
-def _conflict(form, record, cooperation_map: CooperationMap, fragment: str, **extra):
+def _conflict(form, record, cooperation_map: CooperationMap, fragment: str, /, **extra):
     context = {**_editor_context(cooperation_map), "cooperation_map": cooperation_map, **extra}
     return conflict(form, record, EDITOR, fragment, **context)
 
@@ -406,7 +411,7 @@ def _changed(cooperation_map, message, fragment: str | None, events: str, catego
         flash(message, category)
         return redirect(_url(cooperation_map), code=303)
     flash(message, category)
-    response = _editor(cooperation_map, fragment=fragment or "_messages_only.html")
+    response = _editor(cooperation_map, fragment or "_messages_only.html")
     response.headers["HX-Trigger"] = events
     return response
 
