@@ -114,12 +114,12 @@ def server_config(url: str) -> dict:
     }
 
 
-def migrate(url: str, log: Path) -> None:
-    """`flask db upgrade` as an operator runs it (production settings, not the tests')."""
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "REDIS_URL": ""}
+def flask_command(url: str, log: Path, *args: str, **env: str) -> None:
+    """`flask --app wsgi <args>` as an operator runs it (production settings, not the tests')."""
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "REDIS_URL": "", **env}
     with log.open("a") as out:
         done = subprocess.run(
-            [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
+            [str(BIN / "flask"), "--app", "wsgi", *args],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -127,6 +127,10 @@ def migrate(url: str, log: Path) -> None:
             timeout=120,
         )
     assert done.returncode == 0, log.read_text()
+
+
+def migrate(url: str, log: Path) -> None:
+    flask_command(url, log, "db", "upgrade")
 
 
 def seed(url: str) -> dict:
@@ -264,6 +268,7 @@ class Response:
     status: int
     headers: dict
     body: str
+    content: bytes = b""  # the body as sent
 
     @property
     def text(self) -> str:
@@ -302,14 +307,15 @@ class Browser:
     def answer(self, connection: http.client.HTTPConnection) -> Response:
         try:
             answer = connection.getresponse()
-            body_text = answer.read().decode("utf-8", errors="replace")
+            content = answer.read()
         finally:
             connection.close()
         for header, value in answer.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";", 1)[0]
-        return Response(answer.status, dict(answer.getheaders()), body_text)
+        body_text = content.decode("utf-8", errors="replace")
+        return Response(answer.status, dict(answer.getheaders()), body_text, content)
 
     def form(self, data: dict, token: str) -> tuple[bytes, dict]:
         body = urlencode({"csrf_token": token, **data}, doseq=True).encode()
@@ -333,8 +339,8 @@ class Browser:
     def post_form(self, path: str, data: dict, token_from: str | None = None, **kwargs):
         return self.post(path, data, self.csrf(token_from or path), **kwargs)
 
-    def sign_in(self, email: str) -> "Browser":
-        answer = self.post_form("/connexion", {"email": email, "password": TEST_PASSWORD})
+    def sign_in(self, email: str, password: str = TEST_PASSWORD) -> "Browser":
+        answer = self.post_form("/connexion", {"email": email, "password": password})
         assert answer.status == 303, answer.text[:500]
         return self
 
