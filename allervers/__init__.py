@@ -59,9 +59,10 @@ def init_extensions(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from allervers.auth import access
-    from allervers.core import routing, security, templating
+    from allervers.core import bodies, routing, security, templating
     from allervers.history import recorder
 
+    bodies.init_bodies(app)
     routing.init_routing(app)
     access.init_login(app)
     recorder.init_recorder(app)

@@ -100,6 +100,14 @@ class Database:
         finally:
             engine.dispose()
 
+    def rows(self, sql: str, **params) -> list[tuple]:
+        engine = create_engine(self.url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                return [tuple(found) for found in connection.execute(text(sql), params)]
+        finally:
+            engine.dispose()
+
     def scalar(self, sql: str, **params):
         found = self.row(sql, **params)
         return None if found is None else found[0]
