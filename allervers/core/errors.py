@@ -9,6 +9,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from allervers.core.bodies import UnreadableText
 from allervers.core.models import EditConflictError
 from allervers.core.web import render
 from allervers.extensions import db, login_manager
@@ -80,6 +81,10 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError) -> Response:
         return error_page(400, CSRF_MESSAGE)
+
+    @app.errorhandler(UnreadableText)
+    def unreadable_text(error: UnreadableText) -> Response:
+        return error_page(400, error.description)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

@@ -1,9 +1,10 @@
-"""What a URL may carry: ids that fit a database INTEGER, a query string without control
+"""What a URL may carry: ids that fit a database INTEGER, a UTF-8 query string without control
 characters. Anything else names nothing here; it must not reach the database as a 500."""
 
 from flask import Flask, Response, request
 from werkzeug.routing import IntegerConverter
 
+from allervers.core.bodies import QUERY_NOT_UTF8, is_utf8
 from allervers.core.forms import CONTROL_CHARACTER, INTEGER_MAX
 
 QUERY_REFUSED = (
@@ -26,10 +27,12 @@ def init_routing(app: Flask) -> None:
 
     @app.before_request
     def refuse_control_characters() -> Response | None:
+        from allervers.core.errors import error_page
+
+        if not is_utf8(request.query_string):
+            return error_page(400, QUERY_NOT_UTF8)  # Werkzeug would search for « %FF »
         # PostgreSQL refuses NUL in any text, so a search for one would fail in the database.
         values = (value for values in request.args.listvalues() for value in values)
         if any(CONTROL_CHARACTER.search(value) for value in values):
-            from allervers.core.errors import error_page
-
             return error_page(400, QUERY_REFUSED)
         return None
