@@ -1,9 +1,9 @@
 """A breadth-first crawl of the served app, GET only: every same-site link and hx-get target,
 every GET form with its default values and with each option of its lists and radio buttons.
 
-Bounded: URLs that differ only by numbers (ids, pages) are followed a few times each, and
-at most `limit` URLs per person. Each answer is checked: no 5xx, a well-formed answer, the
-security headers.
+Bounded: URLs that differ only by numbers (ids, pages) are followed a few times each, each
+option of a form once per form target, and at most `limit` URLs per person. Each answer is
+checked: no 5xx, no broken link (404, 405), a well-formed answer, the security headers.
 """
 
 import http.client
