@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from jinja2 import BytecodeCache
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from allervers import create_app
 from allervers.analysis import cache
@@ -49,19 +49,41 @@ def config_for_tests(database_url: str, **overrides) -> dict:
 
 
 def _reset_postgres(url: str) -> None:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
 
 
+def _postgres_for_this_worker(url: str) -> str:
+    """Under pytest-xdist each worker gets its own database beside TEST_DATABASE_URL's.
+
+    The tests empty every table after each test: two workers sharing one database would
+    empty each other's tables mid-test.
+    """
+    url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url.render_as_string(hide_password=False)
+    name = f"{url.database}_{worker}"
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    """A migrated, empty database for the whole run."""
+    """A migrated, empty database for the whole run (one per xdist worker)."""
     if POSTGRES_URL:
-        _reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
+        url = _postgres_for_this_worker(POSTGRES_URL)
+        _reset_postgres(url)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     app = create_app(config_for_tests(url))

@@ -59,7 +59,13 @@ def visible_text(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", text(response)).split())
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+def _redis_url_for_this_worker() -> str:
+    """Redis database 15, 14, … for xdist workers gw0, gw1, …: their keys never meet."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    return os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - worker % 12}")
+
+
+REDIS_URL = _redis_url_for_this_worker()
 
 
 def redis_or_skip() -> None:
