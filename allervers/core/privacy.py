@@ -143,10 +143,23 @@ def find_personal_data(text: str | None) -> list[Finding]:
     return [finding for _start, finding in sorted(found, key=lambda pair: pair[0])]
 
 
+def kinds_of(findings: list[Finding]) -> str:
+    """The kinds found, each once: « un numéro de téléphone, une adresse postale »."""
+    return ", ".join(sorted({finding.kind for finding in findings}))
+
+
+def import_problem(text: str | None, accepted: frozenset[str] = frozenset()) -> str | None:
+    """What an imported cell holds that a form would have asked to confirm: a file has no
+    confirmation box, so the row is refused (the text can be confirmed in its form later)."""
+    findings = [f for f in find_personal_data(text) if f.kind not in accepted]
+    if not findings:
+        return None
+    return f"semble contenir {kinds_of(findings)} : retirez ces données du fichier"
+
+
 def warning(findings: list[Finding]) -> str:
-    kinds = sorted({finding.kind for finding in findings})
     return (
-        f"Ce texte semble contenir {', '.join(kinds)}. Aller-vers ne conserve aucune donnée "
+        f"Ce texte semble contenir {kinds_of(findings)}. Aller-vers ne conserve aucune donnée "
         "permettant d'identifier les personnes accompagnées : retirez-la, ou confirmez que le "
         "texte n'identifie personne."
     )
