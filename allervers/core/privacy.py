@@ -33,6 +33,7 @@ UPPER = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒ"
 LETTER = f"{UPPER}a-zàâäçéèêëîïôöùûüÿæœ"
 # A name as written after a title: « Dupont », « DUPONT », « Jean-Pierre », « D. », « D ».
 NAME_WORD = rf"[{UPPER}][{LETTER}'’-]*"
+SPACE = r"[^\S\n]+"  # within a line: a name or an address does not run on to the next one
 # Capitalised words after a title that are a function or an article, not a name
 # (« M. le Maire », « Madame La Directrice », « Madame, Monsieur »), and the placeholders of an
 # anonymised note (« Mme X »).
@@ -71,11 +72,11 @@ BIRTH = r"(?:\bné(?:e|s|es)?\b|\bnaissance\b|\bddn\b)"
 
 PATTERNS = {
     NAME: re.compile(
-        rf"(?<![\w.])(?:{TITLE}|{FAMILY})\s+{NOT_A_NAME}{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}}"
+        rf"(?<![\w.])(?:{TITLE}|{FAMILY}){SPACE}{NOT_A_NAME}{NAME_WORD}(?:{SPACE}{NAME_WORD}){{0,2}}"
     ),
     ADDRESS: re.compile(
         rf"{HOUSE_NUMBER}\s*(?:{STREET}\s+[{LETTER}]|{PLACE}\s+(?:{ARTICLE}\s*)?[{UPPER}])"
-        rf"[{LETTER}'’-]*(?:\s+(?:{ARTICLE}|{NAME_WORD})){{0,3}}"
+        rf"[{LETTER}'’-]*(?:{SPACE}(?:{ARTICLE}|{NAME_WORD})){{0,3}}"
         r"|(?<!\w)(?i:appartement|appart\.?|appt\.?|app\.)\s*(?:n°\s*)?\d{1,4}(?!\d)"
     ),
     PHONE: re.compile(r"(?<!\d)(?:(?:\+|00)33[\s.-]?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)"),

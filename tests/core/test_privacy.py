@@ -48,6 +48,7 @@ def _nir(thirteen: str) -> str:
         ("Mme. Leroy", NAME, "Mme. Leroy"),
         ("M. et Mme Lefèvre", NAME, "Mme Lefèvre"),
         ("la famille Moreau est relogée", NAME, "famille Moreau"),
+        ("A;B;Mme Martine Dupont\nB;C", NAME, "Mme Martine Dupont"),  # within its line
         ("12 rue des Lilas", ADDRESS, "12 rue des Lilas"),
         ("au 4 bis, avenue Jean Jaurès", ADDRESS, "4 bis, avenue Jean Jaurès"),
         ("3 av. de la Libération", ADDRESS, "3 av. de la Libération"),
@@ -58,6 +59,7 @@ def _nir(thirteen: str) -> str:
         ("5 résidence Les Acacias", ADDRESS, "5 résidence Les Acacias"),
         ("habite 12 rue des lilas", ADDRESS, "12 rue des"),
         ("bâtiment C, appt 34", ADDRESS, "appt 34"),
+        ("12 rue des Lilas\nBonne journée", ADDRESS, "12 rue des Lilas"),
         ("IBAN FR76 3000 6000 0112 3456 7890 189", IBAN, "FR76 3000 6000 0112 3456 7890 189"),
         ("RIB FR7630006000011234567890189", IBAN, "FR7630006000011234567890189"),
     ],
@@ -77,6 +79,7 @@ def test_personal_data_is_found(text, kind, excerpt):
         "Madame, Monsieur, veuillez trouver ci-joint le bilan.",
         "Appeler Mme X ou M. Y avant la commission.",
         "Mme souhaite un rendez-vous ; M. a été orienté.",
+        "Liste des présents : Mme\nDurée : 2 h",
         "Atelier au Centre social Jean Zay, à l'École Jules Ferry et à la Maison de santé "
         "Simone Veil.",
         "Maison France services de Gien, Familles Rurales et Restos du Cœur.",
