@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from allervers.core import vocab
 from allervers.core.forms import control_character_problem
+from allervers.core.privacy import CONTACT_KINDS, import_problem
 from allervers.core.spreadsheet import safe_cell
 from allervers.directory import services
 from allervers.directory.forms import (
@@ -163,6 +164,9 @@ def check_row(cells: dict) -> tuple[dict, list[str]]:
     for attribute, limit in MAX_LENGTHS.items():
         if values[attribute] and len(values[attribute]) > limit:
             problems.append(f"{LABELS[attribute]} dépasse {limit} caractères")
+    personal = import_problem(values["description"], accepted=CONTACT_KINDS)  # as StructureForm
+    if personal:
+        problems.append(f"{LABELS['description']} {personal}")
     for attribute in ("name", "commune"):
         if not values[attribute]:
             problems.append(f"{LABELS[attribute]} est obligatoire")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from allervers.auth.models import User
 from allervers.core.forms import control_character_problem
+from allervers.core.privacy import import_problem
 from allervers.core.spreadsheet import safe_cell
 from allervers.directory import services as directory
 from allervers.directory.models import Structure, normalise
@@ -196,7 +197,9 @@ def _cells_problem(row: dict, source: str, target: str) -> str | None:
         return f"un nom de structure dépasse {NAME_MAX} caractères."
     if len((row.get("note") or "").strip()) > NOTE_MAX:
         return f"la note dépasse {NOTE_MAX} caractères."
-    return None
+    personal = import_problem(row.get("note"))
+    # The same note typed in the link's form can be confirmed there.
+    return f"la note {personal}." if personal else None
 
 
 def _match_structures(plan: ImportPlan) -> None:

@@ -181,3 +181,16 @@ def test_cli_import_map_refuses_bad_files(app, world, tmp_path):
         args=["import-map", str(csv_file), "--owner", "personne@exemple.fr", "--title", "X"]
     )
     assert "Aucun compte" in unknown.output
+
+
+def test_a_note_with_personal_data_is_refused(app):
+    # Was: the import saved a link note the link's form would have asked to confirm.
+    plan = importer.parse(
+        "source;cible;niveau;statut;note\n"
+        "A;B;1;existant;Orienter Mme Martine Dupont\n"
+        "B;C;1;existant;Réunion avec M. le maire\n"
+    )
+    assert plan.errors == [
+        "Ligne 2 : la note semble contenir le nom d'une personne : retirez ces données du fichier."
+    ]
+    assert [link.line for link in plan.links] == [3]
