@@ -243,6 +243,42 @@ def _match_structures(plan: ImportPlan) -> None:
             plan.to_create.append(name)
         else:
             plan.matched[name] = found
+    _refuse_same_ends(plan)
+
+
+def _refuse_same_ends(plan: ImportPlan) -> None:
+    """Two spellings of one structure (its name and its acronym) are one end: a row whose
+    two ends are the same structure, or a pair already given, is refused by its line."""
+    resolved = set(plan.matched) | set(plan.to_create)
+    seen: dict[frozenset, int] = {}
+    kept = []
+    for link in plan.links:
+        if not {link.source, link.target} <= resolved:
+            kept.append(link)  # a name matching several structures is reported already
+            continue
+        source, target = _end(plan, link.source), _end(plan, link.target)
+        if source == target:
+            same = plan.matched.get(link.source)
+            named = f" ({same.name})" if same else ""
+            plan.errors.append(
+                f"Ligne {link.line} : « {link.source} » et « {link.target} » désignent la même "
+                f"structure{named} : un lien relie deux structures différentes."
+            )
+        elif frozenset((source, target)) in seen:
+            plan.errors.append(
+                f"Ligne {link.line} : ce lien figure déjà plus haut dans le fichier "
+                f"(ligne {seen[frozenset((source, target))]})."
+            )
+        else:
+            seen[frozenset((source, target))] = link.line
+            kept.append(link)
+    plan.links = kept
+
+
+def _end(plan: ImportPlan, name: str) -> tuple[str, object]:
+    """What a name stands for: a directory structure, or the one the import creates."""
+    found = plan.matched.get(name)
+    return ("structure", found.id) if found else ("nouvelle", name_key(name))
 
 
 def match_structure(name: str) -> Structure | list[Structure] | None:
