@@ -123,7 +123,8 @@ def test_edit_keeps_versions_and_reports_conflicts(client_as, world, make_initia
     client = client_as("stagiaire")
     path = f"/initiatives/{initiative.id}/modifier"
     stale = form_data(world, title="Ancien titre", version=initiative.version)
-    fresh = post_form(client, path, form_data(world, title="Nouveau titre"), token_from=path)
+    fresh_data = form_data(world, title="Nouveau titre", version=initiative.version)
+    fresh = post_form(client, path, fresh_data, token_from=path)
     assert fresh.status_code == 303
     conflict = post_form(client, path, stale, token_from=path)
     assert conflict.status_code == 409
@@ -152,7 +153,7 @@ def test_the_draft_is_kept_aside_until_saved(client_as, world, make_initiative):
     saved = post_form(
         client,
         f"{path}/modifier",
-        form_data(world, lessons="Texte final"),
+        form_data(world, lessons="Texte final", version=initiative.version),
         token_from=f"{path}/modifier",
     )
     assert saved.status_code == 303
