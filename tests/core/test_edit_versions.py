@@ -207,3 +207,17 @@ def test_a_missing_or_unreadable_version_is_a_conflict(app, world, form_class):
         assert snapshot() == saved, f"version {version!r} : l'enregistrement plus récent écrasé"
         # the conflict form now carries the saved version: sending it again saves
         assert f'name="version" type="hidden" value="{current}"' in text(response)
+
+
+def test_a_record_created_after_the_page_opened_is_not_overwritten(client_as, world):
+    """The page had no window to edit (blank version); one was saved meanwhile."""
+    client = client_as("formateur")
+    page = f"/groupes/{world['group'].id}/auto-positionnement/calendrier"
+    assert 'name="version" type="hidden" value=""' in text(client.get(page))
+    assessment.save_window(world["group"], "suivi", date(2030, 1, 6), date(2030, 1, 20))
+    saved = snapshot()
+    data = {"opens_on": "2031-03-04", "closes_on": "2031-03-25", "version": ""}
+    response = client.post(f"{page}/suivi", data={**data, "csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 409
+    assert "2031-03-25" in text(response)
+    assert snapshot() == saved
