@@ -83,6 +83,8 @@ def compute_and_store(scope: Scope) -> dict:
         raise
     payload["seconds"] = round(time.perf_counter() - started, 3)
     cache.save(scope.key, version, payload)
+    if scope.key.startswith(cache.TERRITORY):
+        cache.purge_territories()
     return payload
 
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select
 
 from allervers.auth.models import User
-from allervers.directory.models import Structure
+from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
 from allervers.initiatives.access import visible_initiatives
 from allervers.initiatives.models import Initiative, InitiativePartner
@@ -83,7 +83,7 @@ def territory_scope(viewer: User, departement: str | None, commune: str | None) 
     ids = _live_map_ids(visible_maps(viewer).with_only_columns(CooperationMap.id))
     initiatives = visible_initiatives(viewer).with_only_columns(Initiative.id)
     initiative_ids = tuple(sorted(db.session.scalars(initiatives)))
-    digest = version_digest([ids, initiative_ids, departement, commune])[:24]
+    digest = version_digest([ids, initiative_ids, departement, normalise(commune)])[:24]
     return Scope(
         key=f"territoire-{digest}",
         title="Territoire",

@@ -64,6 +64,13 @@ class ImportFileError(ValueError):
     """The file as a whole cannot be read; the message says what to do."""
 
 
+# A NUL in the header: UTF-16 ("Texte Unicode") or not a text file at all.
+NOT_TEXT = (
+    "La première ligne du fichier contient des octets nuls : ce n'est pas un fichier CSV "
+    "UTF-8. Dans le tableur, enregistrez-le au format « CSV UTF-8 », puis envoyez-le de nouveau."
+)
+
+
 @dataclass
 class Row:
     line: int
@@ -90,7 +97,7 @@ def decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise ImportFileError("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers.")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig").lstrip("\ufeff")  # saved twice, a file has two BOMs
     except UnicodeDecodeError:
         raise ImportFileError(
             "Le fichier n'est pas encodé en UTF-8 : dans le tableur, enregistrez-le au format "
@@ -103,7 +110,7 @@ def decode(data: bytes) -> str:
 
 def delimiter_of(text: str) -> str:
     """`;` (French spreadsheets) or `,`: whichever the header line uses more."""
-    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    header = next((line for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
     return ";" if header.count(";") > header.count(",") else ","
 
 
@@ -116,7 +123,12 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
     """The column keys and the non-blank rows, each with the line it starts on."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter_of(text))
     try:
-        keys = [column_key(header) for header in next(reader)]
+        header = next((cells for cells in reader if any(c.strip() for c in cells)), None)
+        if header is None:  # blank lines only
+            raise ImportFileError("Le fichier est vide.")
+        if any("\x00" in name for name in header):
+            raise ImportFileError(NOT_TEXT)
+        keys = [column_key(name) for name in header]
         rows, line = [], reader.line_num
         for cells in reader:
             start, line = line + 1, reader.line_num
@@ -132,6 +144,11 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
         raise ImportFileError(
             "La colonne « nom » est introuvable. La première ligne doit donner le nom des "
             f"colonnes : {', '.join(COLUMNS)}."
+        )
+    if not rows:
+        raise ImportFileError(
+            "Le fichier ne contient aucune structure, seulement la ligne des colonnes : "
+            "ajoutez une ligne par structure, puis envoyez-le de nouveau."
         )
     return keys, rows
 

@@ -194,6 +194,21 @@ def departements() -> list[str]:
     return sorted(code for code in db.session.scalars(query) if code)
 
 
+def commune_spelling(typed: str, departement: str | None = None) -> str | None:
+    """The directory's spelling of a commune typed in any case, with or without accents
+    ("orleans" → "Orléans"), among live structures (of the département, when given); None
+    when no structure is there."""
+    wanted = normalise(typed)
+    if not wanted:
+        return None
+    query = live_structures().with_only_columns(Structure.commune).distinct()
+    query = query.where(Structure.commune.is_not(None))
+    if departement:
+        query = query.where(Structure.departement == departement)
+    names = db.session.scalars(query)
+    return min((name for name in names if normalise(name) == wanted), default=None)
+
+
 def for_export(query: Select):
     """The list's structures, read in batches with their publics."""
     options = query.options(selectinload(Structure.publics))

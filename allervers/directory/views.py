@@ -6,7 +6,7 @@ from flask_login import current_user
 from allervers.core import vocab
 from allervers.core.forms import parse_int, search_words
 from allervers.core.timeutil import utcnow
-from allervers.core.web import done, form_page, invalid, paginate, render
+from allervers.core.web import done, form_page, form_version, invalid, paginate, render
 from allervers.directory import access, importer, services
 from allervers.directory.forms import (
     SORTS,
@@ -115,9 +115,7 @@ def edit_structure(structure_id: int):
         return form_page(FORM, form=form, structure=structure)
     fields, publics = form.model_fields(), form.publics_codes()
     try:
-        services.save_structure(
-            structure, fields, publics, current_user, parse_int(form.version.data)
-        )
+        services.save_structure(structure, fields, publics, current_user, form_version(form))
     except services.EditConflictError:
         return _conflict(form, structure)
     except services.SiretTakenError as error:

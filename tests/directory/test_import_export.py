@@ -163,10 +163,10 @@ def test_unreadable_files_are_refused_in_french(client_as, world, content, messa
 def test_import_form_page_and_fragment(client_as, world):
     client = client_as("admin")
     assert 'enctype="multipart/form-data"' in text(client.get("/annuaire/import"))
-    response = upload(client, "nom\n", headers={"HX-Request": "true"})
+    response = upload(client, "nom;commune\nÉpicerie;Gien\n", headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "<html" not in text(response)
-    assert "0 ligne lue" in text(response)
+    assert "1 ligne lue" in text(response)
 
 
 @pytest.mark.parametrize("role", ["stagiaire", "referent"])
