@@ -1,5 +1,7 @@
 """Sign-in, sign-out, replayed cookies, timeouts, inactive accounts and the rate limits."""
 
+import statistics
+import time
 from datetime import timedelta
 
 import pytest
@@ -43,6 +45,37 @@ def test_failed_sign_in_says_nothing_about_the_email(client, make_user, email_ex
     assert response.status_code == 422
     assert "Adresse e-mail ou mot de passe incorrect." in text(response)
     assert client.get("/").status_code == 302
+
+
+# Production's method (scrypt, as allervers/config.py sets it) with 2**13 rounds instead of 2**15:
+# one hash (~50 ms) still outweighs the rest of the request several times, and the test stays
+# near one second.
+TIMING_HASH_METHOD = "scrypt:8192:8:1"
+
+
+def timed_failed_sign_in(client, token: str, email: str) -> float:
+    start = time.perf_counter()
+    response = client.post(
+        "/connexion", data={"csrf_token": token, "email": email, "password": "mauvais-mot"}
+    )
+    elapsed = time.perf_counter() - start
+    assert response.status_code == 422
+    return elapsed
+
+
+def test_failed_sign_in_takes_as_long_for_an_unknown_email(app, client, make_user):
+    """Measured, not read from the message: the time of a refusal must not tell which
+    e-mails have an account."""
+    app.config["PASSWORD_HASH_METHOD"] = TIMING_HASH_METHOD
+    app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] = 100  # this test measures hashing, not limits
+    known = make_user().email
+    token = csrf_token(client)
+    timings = {known: [], "personne@exemple.fr": []}
+    for attempt in range(8):  # alternated, so a busy machine slows both sides alike
+        for email in list(timings)[:: 1 if attempt % 2 else -1]:
+            timings[email].append(timed_failed_sign_in(client, token, email))
+    known_time, unknown_time = (statistics.median(t[1:]) for t in timings.values())
+    assert max(known_time, unknown_time) / min(known_time, unknown_time) <= 1.2, timings
 
 
 def test_empty_form_gets_french_messages(client):
