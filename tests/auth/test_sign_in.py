@@ -259,11 +259,14 @@ def test_success_resets_the_account_counter(client, make_user):
 
 
 def test_address_is_limited_across_accounts(app, client, make_user):
-    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 6
+    """Past the address's budget (here 6 accounts), one try per back-off period."""
+    app.config["LOGIN_ADDRESS_MAX_ACCOUNTS"] = 6
     user = make_user()
-    for number in range(6):
-        sign_in(client, f"essai{number}@exemple.fr", "mauvais-mot-de-passe")
-    assert "Trop de tentatives" in text(sign_in(client, user.email))
+    for number in range(7):  # the 7th is the back-off's first try
+        assert sign_in(client, f"essai{number}@exemple.fr", "mauvais-mot").status_code == 422
+    response = sign_in(client, user.email)
+    assert response.status_code == 422
+    assert "depuis votre réseau. Réessayez dans 30 secondes." in text(response)
 
 
 def test_a_training_room_of_twenty_signs_in_from_one_address(app, make_user):
