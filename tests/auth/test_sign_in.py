@@ -10,7 +10,7 @@ from sqlalchemy import select
 from allervers.auth.models import User, UserSession
 from allervers.core.timeutil import utcnow
 from allervers.extensions import db
-from tests.helpers import TEST_PASSWORD, csrf_token, post_form, sign_in, text
+from tests.helpers import TEST_PASSWORD, TIMING_HASH_METHOD, csrf_token, post_form, sign_in, text
 
 
 def test_sign_in_page_is_french_and_public(client):
@@ -45,12 +45,6 @@ def test_failed_sign_in_says_nothing_about_the_email(client, make_user, email_ex
     assert response.status_code == 422
     assert "Adresse e-mail ou mot de passe incorrect." in text(response)
     assert client.get("/").status_code == 302
-
-
-# Production's method (scrypt, as allervers/config.py sets it) with 2**13 rounds instead of 2**15:
-# one hash (~50 ms) still outweighs the rest of the request several times, and the test stays
-# near one second.
-TIMING_HASH_METHOD = "scrypt:8192:8:1"
 
 
 def timed_failed_sign_in(client, token: str, email: str) -> float:
