@@ -13,9 +13,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from allervers.analysis import cache
 from allervers.analysis.services import map_cache_key
-from allervers.auth import ratelimit
+from allervers.auth import throttle
 from allervers.auth.models import User, UserSession
-from allervers.auth.services import account_limit_key
 from allervers.directory.models import Structure, StructureMerge
 from allervers.extensions import db
 from allervers.followup.models import Action, AnswerSet, Attendance, DashboardVisit, JournalNote
@@ -160,7 +159,7 @@ def delete_account(user: User) -> None:
     try:
         for rule in RULES:
             rule.apply(user)
-        ratelimit.reset(account_limit_key(user.email))
+        throttle.forget_account(user.email)
         db.session.execute(delete(User.__table__).where(User.id == user.id))
         db.session.commit()
     except Exception:

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, selectinload
 
-from allervers.auth import ratelimit
+from allervers.auth import ratelimit, throttle
 from allervers.auth.models import ROLES, User, UserSession
 from allervers.auth.passwords import hash_password, verify_password
 from allervers.core.database import write_transaction
@@ -27,9 +27,7 @@ WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
 TOO_MANY_CONFIRMATIONS = (
     "Trop de mots de passe erronés pour ce compte. Patientez un quart d'heure avant de réessayer."
 )
-TOO_MANY_ATTEMPTS = (
-    "Trop de tentatives de connexion ont échoué. Patientez un quart d'heure avant de réessayer."
-)
+TOO_MANY_ATTEMPTS = throttle.TOO_MANY_FOR_ACCOUNT
 DISABLED_ACCOUNT = "Ce compte est désactivé. Adressez-vous à l'administrateur de la plateforme."
 
 
@@ -78,31 +76,21 @@ def create_user(
 
 
 def account_limit_key(email: str) -> str:
-    return f"login:account:{normalise_email(email)}"
-
-
-def _limit_keys(email: str, address: str) -> tuple[str, str]:
-    return account_limit_key(email), f"login:address:{address}"
+    return throttle.account_key(normalise_email(email))
 
 
 def sign_in(email: str, password: str, address: str) -> SignInResult:
-    """Check the credentials under the per-account and per-address failure limits."""
-    config = current_app.config
-    account_key, address_key = _limit_keys(email, address)
-    if (
-        ratelimit.count(account_key) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or ratelimit.count(address_key) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    ):
-        return SignInResult(error=TOO_MANY_ATTEMPTS)
+    """Check the credentials under the per-account and per-address limits (auth/throttle.py)."""
+    attempt = throttle.begin(normalise_email(email), address)
+    if attempt.refusal:
+        return SignInResult(error=attempt.refusal)
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
-        window = config["LOGIN_FAILURE_WINDOW"]
-        ratelimit.hit(account_key, window)
-        ratelimit.hit(address_key, window)
+        throttle.failed(attempt)
         return SignInResult(error=WRONG_CREDENTIALS)
     if not user.is_enabled:
         return SignInResult(error=DISABLED_ACCOUNT)
-    ratelimit.reset(account_key)
+    throttle.succeeded(attempt)
     return SignInResult(user=user)
 
 

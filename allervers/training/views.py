@@ -240,7 +240,7 @@ def join():
 
 def _register(form: JoinForm):
     try:
-        group, user = services.register_and_join(
+        group, user, created = services.register_and_join(
             form.code.data,
             services.NewAccount(
                 name=form.name.data,
@@ -252,15 +252,18 @@ def _register(form: JoinForm):
                 new_structure_commune=form.new_structure_commune.data,
                 new_structure_postal_code=form.new_structure_postal_code.data,
             ),
+            client_address(),
         )
     except AccountError as error:
         db.session.rollback()
         form.email.errors.append(str(error))
         return invalid("training/join.html", form=form)
+    session.clear()  # a new session for the signed-in person, as at sign-in
     session[SESSION_TOKEN_KEY] = open_session(user, client_address())
     session.permanent = True
     login_user(user)
+    welcome = f"Bienvenue dans {group.name} !"
     return done(
-        f"Votre compte est créé. Bienvenue dans {group.name} !",
+        f"Votre compte est créé. {welcome}" if created else welcome,
         url_for(".show_group", group_id=group.id),
     )
