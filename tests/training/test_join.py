@@ -200,9 +200,9 @@ def test_joining_takes_as_long_with_an_existing_email(app, world, make_user):
             client = app.test_client()
             data = {**NEW_TRAINEE, "email": email, "code": "ORLAAA111",
                     "csrf_token": csrf_token(client)}  # fmt: skip
-            start = time.perf_counter()
+            start = time.thread_time()  # the server's CPU time (see test_sign_in.py)
             response = client.post("/rejoindre", data=data)
-            timings[kind].append(time.perf_counter() - start)
+            timings[kind].append(time.thread_time() - start)
             assert response.status_code == (422 if kind == "existing" else 303)
     existing_time, new_time = (statistics.median(t[1:]) for t in timings.values())
     assert max(existing_time, new_time) / min(existing_time, new_time) <= 1.2, timings
