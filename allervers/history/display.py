@@ -128,6 +128,10 @@ CODES = {
 STATUSES = {"link": maps.STATUSES, "initiative": initiatives.STATUSES}
 
 
+# In place of a value the reader may not see: the record was not visible to them then.
+MASKED = "masqué"
+
+
 @dataclass(frozen=True)
 class Change:
     label: str
@@ -139,11 +143,24 @@ def field_label(kind: str, field: str) -> str:
     return KIND_LABELS.get((kind, field)) or LABELS.get(field, field)
 
 
-def changes(kind: str, recorded: dict, names: dict[str, dict[int, str]]) -> list[Change]:
-    """The recorded {field: [old, new]}, readable; `names` resolves the ids of references."""
+def changes(
+    kind: str,
+    recorded: dict,
+    names: dict[str, dict[int, str]],
+    before: bool = True,
+    after: bool = True,
+) -> list[Change]:
+    """The recorded {field: [old, new]}, readable; `names` resolves the ids of references.
+
+    `before`/`after`: whether the reader may see the old/new values (else they read MASKED).
+    """
     return [
-        Change(field_label(kind, field), *(_value(kind, field, v, names) for v in values))
-        for field, values in recorded.items()
+        Change(
+            field_label(kind, field),
+            _value(kind, field, old, names) if before else MASKED,
+            _value(kind, field, new, names) if after else MASKED,
+        )
+        for field, (old, new) in recorded.items()
     ]
 
 

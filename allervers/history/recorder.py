@@ -52,8 +52,11 @@ TEXT_MAX = 300
 
 def init_recorder(_app: Flask) -> None:
     """The session factory is shared by every app: listen once."""
+    from allervers.history import visibility
+
     if not event.contains(db.session, "after_flush", record_flush):
         event.listen(db.session, "after_flush", record_flush)
+    visibility.load_old_values()
 
 
 def record_flush(session: Session, _context) -> None:

@@ -10,9 +10,10 @@ from allervers.auth.models import User
 from allervers.directory import services as directory
 from allervers.directory.models import Structure
 from allervers.extensions import db
-from allervers.history import access, display
+from allervers.history import access, display, visibility
 from allervers.history.kinds import Kind, kinds
 from allervers.history.models import HistoryEvent
+from allervers.history.visibility import Seen
 from allervers.initiatives import services as initiatives
 from allervers.initiatives.models import Effect
 from allervers.maps import services as maps
@@ -50,6 +51,11 @@ def timeline(kind: Kind, record) -> Select:
     )
 
 
+def readable_timeline(user: User, kind: Kind, record) -> list[tuple[HistoryEvent, Seen]]:
+    """The timeline's entries `user` may read something of (visibility.py), with what."""
+    return visibility.visible(user, kind, record, list(db.session.scalars(timeline(kind, record))))
+
+
 @dataclass
 class EventView:
     event: HistoryEvent
@@ -57,17 +63,20 @@ class EventView:
     changes: list[display.Change]
 
 
-def describe(kind: Kind, events: list[HistoryEvent]) -> list[EventView]:
+def describe(kind: Kind, items: list[tuple[HistoryEvent, Seen]]) -> list[EventView]:
     """The page's events made readable, with one query per kind of name they need."""
+    events = [event for event, _seen in items]
     names = _names(display.referenced_ids(events))
     parts = _parts([event for event in events if event.kind != kind.name])
     views = []
-    for event in events:
+    for event, seen in items:
         part = parts.get((event.kind, event.record_id))
         subject = (
             f"{kinds()[event.kind].label} : {kinds()[event.kind].title(part)}" if part else None
         )
-        views.append(EventView(event, subject, display.changes(event.kind, event.changes, names)))
+        before = seen.before or event.action == "create"  # nothing came before a creation
+        changes = display.changes(event.kind, event.changes, names, before, seen.after)
+        views.append(EventView(event, subject, changes))
     return views
 
 

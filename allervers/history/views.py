@@ -4,7 +4,7 @@ from flask import Response, flash, request, url_for
 from flask_htmx import make_response
 from flask_login import current_user
 
-from allervers.core.web import done, paginate, paginate_list, render, safe_next
+from allervers.core.web import done, paginate_list, render, safe_next
 from allervers.extensions import htmx
 from allervers.history import access, services
 
@@ -15,8 +15,9 @@ PER_PAGE = 20
 
 @bp.get("/historique/<slug>/<int:record_id>")
 def record_history(slug: str, record_id: int):
+    """Only the entries made while the reader could see the record (visibility.py)."""
     kind, record = access.record_or_404(current_user, slug, record_id)
-    pagination = paginate(services.timeline(kind, record), PER_PAGE)
+    pagination = paginate_list(services.readable_timeline(current_user, kind, record), PER_PAGE)
     return render(
         "history/record.html",
         "history/_events.html",
