@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from allervers.core import timeutil, vocab
 from allervers.core.templating import number_fr
+from allervers.history.models import is_purged
 from allervers.initiatives import models as initiatives
 from allervers.maps import models as maps
 
@@ -130,6 +131,7 @@ STATUSES = {"link": maps.STATUSES, "initiative": initiatives.STATUSES}
 
 # In place of a value the reader may not see: the record was not visible to them then.
 MASKED = "masqué"
+PURGED = "valeur effacée"
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,8 @@ def changes(
 
 
 def _value(kind: str, field: str, value, names: dict) -> str:
+    if is_purged(value):
+        return PURGED
     if value is None or value in ("", []):
         return "—"
     for target, fields in REFERENCES.items():

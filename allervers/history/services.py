@@ -7,12 +7,13 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from allervers.auth.models import User
+from allervers.core.timeutil import utcnow
 from allervers.directory import services as directory
 from allervers.directory.models import Structure
 from allervers.extensions import db
 from allervers.history import access, display, visibility
 from allervers.history.kinds import Kind, kinds
-from allervers.history.models import HistoryEvent
+from allervers.history.models import PURGED, HistoryEvent, is_purged
 from allervers.history.visibility import Seen
 from allervers.initiatives import services as initiatives
 from allervers.initiatives.models import Effect
@@ -61,9 +62,12 @@ class EventView:
     event: HistoryEvent
     subject: str | None  # the part of the record it is about ("Lien A – B"), if not the record
     changes: list[display.Change]
+    can_purge: bool
 
 
-def describe(kind: Kind, items: list[tuple[HistoryEvent, Seen]]) -> list[EventView]:
+def describe(
+    user: User, kind: Kind, record, items: list[tuple[HistoryEvent, Seen]]
+) -> list[EventView]:
     """The page's events made readable, with one query per kind of name they need."""
     events = [event for event, _seen in items]
     names = _names(display.referenced_ids(events))
@@ -76,7 +80,9 @@ def describe(kind: Kind, items: list[tuple[HistoryEvent, Seen]]) -> list[EventVi
         )
         before = seen.before or event.action == "create"  # nothing came before a creation
         changes = display.changes(event.kind, event.changes, names, before, seen.after)
-        views.append(EventView(event, subject, changes))
+        own = kinds()[event.kind], part or record
+        purge = bool(purgeable_fields(event)) and access.can_purge(user, *own, event)
+        views.append(EventView(event, subject, changes, purge))
     return views
 
 
@@ -101,6 +107,65 @@ def _parts(events: list[HistoryEvent]) -> dict[tuple[str, int], object]:
         for record in db.session.scalars(select(model).where(model.id.in_(ids))).unique():
             found[(name, record.id)] = record
     return found
+
+
+# ----- erasing old values (personal data typed by mistake) -------------------------------------
+
+
+def purgeable_fields(event: HistoryEvent) -> list[str]:
+    """The fields whose old value may be erased; those visibility is rebuilt from stay."""
+    kept = visibility.state_fields(event.kind)
+    return [
+        field
+        for field, (old, _new) in event.changes.items()
+        if field not in kept and old not in (None, "", []) and not is_purged(old)
+    ]
+
+
+def _texts(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    return []
+
+
+def purge(event: HistoryEvent, user: User) -> list[str]:
+    """Erase the entry's old values and, where an earlier entry set the same value, that one
+    too: the value leaves the history. Who erased and when is kept, not what."""
+    fields = purgeable_fields(event)
+    now = utcnow()
+    for field in fields:
+        old = event.changes[field][0]
+        earlier = _last_change_before(event, field)
+        if earlier is not None and earlier.changes[field][1] == old:
+            _erase(earlier, field, 1, user, now)
+        _erase(event, field, 0, user, now)
+    db.session.commit()
+    return fields
+
+
+def _last_change_before(event: HistoryEvent, field: str) -> HistoryEvent | None:
+    query = (
+        select(HistoryEvent)
+        .where(
+            HistoryEvent.kind == event.kind,
+            HistoryEvent.record_id == event.record_id,
+            or_(
+                HistoryEvent.created_at < event.created_at,
+                and_(HistoryEvent.created_at == event.created_at, HistoryEvent.id < event.id),
+            ),
+        )
+        .order_by(HistoryEvent.created_at.desc(), HistoryEvent.id.desc())
+    )
+    return next((e for e in db.session.scalars(query) if field in e.changes), None)
+
+
+def _erase(event: HistoryEvent, field: str, side: int, user: User, now) -> None:
+    values = list(event.changes[field])
+    values[side] = PURGED
+    event.changes = {**event.changes, field: values}  # a new dict: the JSON column is rewritten
+    event.purged_at, event.purged_by_id = now, user.id
 
 
 # ----- the trash --------------------------------------------------------------------------------

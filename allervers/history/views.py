@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from allervers.core.web import done, paginate_list, render, safe_next
 from allervers.extensions import htmx
-from allervers.history import access, services
+from allervers.history import access, services, visibility
 
 from . import bp
 
@@ -24,7 +24,28 @@ def record_history(slug: str, record_id: int):
         kind=kind,
         record=record,
         pagination=pagination,
-        events=services.describe(kind, pagination.items),
+        events=services.describe(current_user, kind, record, pagination.items),
+    )
+
+
+@bp.route("/historique/entree/<int:event_id>/effacer", methods=["GET", "POST"])
+def purge(event_id: int):
+    """Erase an entry's old values (confirmation page, then POST): personal data typed by
+    mistake must not outlive its correction in the history."""
+    kind, record, event = access.purgeable_event_or_404(current_user, event_id)
+    back = url_for(".record_history", slug=kind.slug, record_id=record.id)
+    if request.method == "POST":
+        if services.purge(event, current_user):
+            return done("Les anciennes valeurs ont été effacées de l'historique.", back)
+        return done("Les anciennes valeurs de cette entrée sont déjà effacées.", back, "info")
+    seen = visibility.seen(current_user, kind, record, [event])[event.id]
+    return render(
+        "history/purge.html",
+        kind=kind,
+        record=record,
+        item=services.describe(current_user, kind, record, [(event, seen)])[0],
+        purgeable=services.purgeable_fields(event),
+        back=back,
     )
 
 

@@ -5,8 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from allervers.extensions import db
+from allervers.history.models import PURGED, HistoryEvent
 from allervers.initiatives.models import Initiative
-from tests.helpers import fragment, post_form, text, visible_text
+from tests.helpers import csrf_token, fragment, post_form, text, visible_text
 from tests.initiatives.test_initiatives import form_data
 
 PHONE = "06 12 34 56 78"
@@ -69,3 +70,99 @@ def test_entries_of_a_group_phase_are_for_the_group(client_as, world, make_initi
         page = visible_text(client_as(role).get(path))
         assert ("En groupe" in page) is sees_group_phase, role
         assert "Pour tous" in page, role
+
+
+# ----- erasing old values -----------------------------------------------------------------------
+
+
+def purge_path(initiative) -> str:
+    event = db.session.scalar(
+        select(HistoryEvent)
+        .where(HistoryEvent.kind == "initiative", HistoryEvent.record_id == initiative.id)
+        .order_by(HistoryEvent.id.desc())
+    )
+    return f"/historique/entree/{event.id}/effacer"
+
+
+def test_the_author_erases_the_old_value_everywhere_in_the_history(shared_after_private):
+    initiative, author, _saved = shared_after_private
+    path = purge_path(initiative)
+    confirm = author.get(path)
+    assert confirm.status_code == 200
+    assert PHONE in visible_text(confirm)
+    assert "Effacer définitivement" in visible_text(confirm)
+    done = post_form(author, path, token_from=path)
+    assert done.status_code == 303
+    assert done.headers["Location"] == f"/historique/initiative/{initiative.id}"
+    rows = db.session.scalars(select(HistoryEvent).order_by(HistoryEvent.id)).all()
+    assert PHONE not in repr([row.changes for row in rows])
+    create, update = (r for r in rows if r.kind == "initiative")
+    assert create.changes["summary"] == [None, PURGED]  # where it was typed
+    assert update.changes["summary"] == [PURGED, "Une table au marché."]
+    assert update.changes["visibility"] == ["privee", "base"]  # who-may-read is kept
+    for row in (create, update):
+        assert row.purged_by_id == initiative.author_id
+        assert row.purged_at is not None
+    page = visible_text(author.get(done.headers["Location"]))
+    assert "valeur effacée" in page
+    assert "Anciennes valeurs effacées le" in page
+    again = post_form(author, path, token_from=path)
+    assert again.status_code == 303  # nothing left to erase: said, not an error
+    assert "Il n'y a plus" in visible_text(author.get(path))
+
+
+def test_erasing_from_htmx_follows_the_redirect(shared_after_private):
+    initiative, author, _saved = shared_after_private
+    path = purge_path(initiative)
+    assert "<html" not in text(fragment(author, path))
+    response = post_form(author, path, htmx=True, token_from=path)
+    assert response.status_code == 303  # htmx follows it and swaps the history page in
+    page = text(author.get(response.headers["Location"], headers={"HX-Request": "true"}))
+    assert "Les anciennes valeurs ont été effacées" in page
+    assert PHONE not in page
+
+
+def test_who_may_erase(client_as, world, shared_after_private):
+    initiative, _author, _saved = shared_after_private
+    path = purge_path(initiative)
+    before = db.session.scalars(select(HistoryEvent.changes)).all()
+    token = csrf_token(client_as("admin"), "/")
+    for role in ("stagiaire_autre", "referent", "formateur", "formateur_autre"):
+        client = client_as(role)
+        assert client.get(path).status_code == 404, role  # they read the entry, may not erase
+        refused = post_form(client, path, token_from="/")
+        assert refused.status_code == 404, role
+    assert db.session.scalars(select(HistoryEvent.changes)).all() == before
+    admin = client_as("admin")
+    no_token = admin.post(path)
+    assert no_token.status_code == 400
+    assert token  # the admin may: moderation
+    assert post_form(admin, path, token_from="/").status_code == 303
+    db.session.expire_all()
+    assert PHONE not in repr(db.session.scalars(select(HistoryEvent.changes)).all())
+
+
+def test_the_author_of_a_change_erases_it_on_a_record_not_theirs(client_as, world, make_initiative):
+    """The référent of the carrying structure edits a shared initiative: his own entry."""
+    initiative = make_initiative(visibility="base", summary=PRIVATE_TEXT)
+    referent = client_as("referent")
+    saved = edit(referent, initiative, world, summary="Sans numéro", visibility="base")
+    assert saved.status_code == 303
+    path = purge_path(initiative)
+    assert post_form(referent, path, token_from=path).status_code == 303
+    first = db.session.scalar(
+        select(HistoryEvent).where(HistoryEvent.kind == "initiative").order_by(HistoryEvent.id)
+    )
+    assert first.purged_by_id == world["referent"].id
+    assert PHONE not in repr(first.changes)
+
+
+def test_a_hidden_entry_cannot_be_erased_by_others(client_as, world, make_initiative):
+    """The creation made in private is not listed for an admin: no erasing it either."""
+    initiative = make_initiative(summary=PRIVATE_TEXT)
+    edit(client_as("stagiaire"), initiative, world, summary="x", visibility="base")
+    create = db.session.scalar(
+        select(HistoryEvent).where(HistoryEvent.kind == "initiative").order_by(HistoryEvent.id)
+    )
+    assert client_as("admin").get(f"/historique/entree/{create.id}/effacer").status_code == 404
+    assert client_as("admin").get("/historique/entree/999999/effacer").status_code == 404
