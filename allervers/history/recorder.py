@@ -81,6 +81,18 @@ def record_flush(session: Session, _context) -> None:
         for row in rows:
             row.update(actor_id=actor, created_at=now)
         session.connection().execute(insert(HistoryEvent.__table__), rows)
+        _remember_updates(rows)
+
+
+def _remember_updates(rows: list[dict]) -> None:
+    """The request's updates, for the offer to erase personal data a save took out (views)."""
+    if has_request_context() and rows[0]["actor_id"] is not None:
+        updates = g.setdefault("history_updates", [])
+        updates.extend(
+            (row["kind"], row["record_id"], row["actor_id"], row["created_at"])
+            for row in rows
+            if row["action"] == "update"
+        )
 
 
 def _event(kind: str, obj, action: str, changes: dict) -> dict:

@@ -7,6 +7,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from allervers.auth.models import User
+from allervers.core.privacy import find_personal_data
 from allervers.core.timeutil import utcnow
 from allervers.directory import services as directory
 from allervers.directory.models import Structure
@@ -62,6 +63,7 @@ class EventView:
     event: HistoryEvent
     subject: str | None  # the part of the record it is about ("Lien A – B"), if not the record
     changes: list[display.Change]
+    flagged: list[str]  # what the personal-data guard finds in the old values shown
     can_purge: bool
 
 
@@ -80,9 +82,10 @@ def describe(
         )
         before = seen.before or event.action == "create"  # nothing came before a creation
         changes = display.changes(event.kind, event.changes, names, before, seen.after)
+        flagged = flagged_kinds(event) if seen.before else []
         own = kinds()[event.kind], part or record
         purge = bool(purgeable_fields(event)) and access.can_purge(user, *own, event)
-        views.append(EventView(event, subject, changes, purge))
+        views.append(EventView(event, subject, changes, flagged, purge))
     return views
 
 
@@ -122,12 +125,64 @@ def purgeable_fields(event: HistoryEvent) -> list[str]:
     ]
 
 
+# A structure's own contact details: the guard does not check them, nor do we here.
+CONTACT_FIELDS = frozenset({"phone", "email", "website", "siret"})
+
+
+def _old_and_new_texts(event: HistoryEvent):
+    for field, (old, new) in event.changes.items():
+        if field not in CONTACT_FIELDS:
+            yield _texts(old), _texts(new)
+
+
 def _texts(value) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
         return [item for item in value if isinstance(item, str)]
     return []
+
+
+def flagged_kinds(event: HistoryEvent) -> list[str]:
+    """What the personal-data guard finds in the entry's old values, e.g. "un numéro de …"."""
+    found = {
+        finding.kind
+        for olds, _news in _old_and_new_texts(event)
+        for text in olds
+        for finding in find_personal_data(text)
+    }
+    return sorted(found)
+
+
+def removed_personal_data(event: HistoryEvent) -> bool:
+    """Did this change take out of the record a text the guard flags (kept in its old value)?"""
+    for olds, news in _old_and_new_texts(event):
+        kept = " ".join(news)
+        for text in olds:
+            if any(f.excerpt not in kept for f in find_personal_data(text)):
+                return True
+    return False
+
+
+def personal_data_taken_out(updates: list[tuple]) -> list[HistoryEvent]:
+    """Of the request's updates (recorder), those that took flagged text out of a record."""
+    found = []
+    for kind, record_id, actor_id, created_at in updates:
+        event = db.session.scalar(
+            select(HistoryEvent)
+            .where(
+                HistoryEvent.kind == kind,
+                HistoryEvent.record_id == record_id,
+                HistoryEvent.actor_id == actor_id,
+                HistoryEvent.created_at == created_at,
+                HistoryEvent.action == "update",
+            )
+            .order_by(HistoryEvent.id.desc())
+            .limit(1)
+        )  # none when the save was rolled back
+        if event is not None and purgeable_fields(event) and removed_personal_data(event):
+            found.append(event)
+    return found
 
 
 def purge(event: HistoryEvent, user: User) -> list[str]:

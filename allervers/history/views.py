@@ -1,6 +1,6 @@
 """`/historique/…`: a record's timeline; `/corbeille`: the deleted records one may restore."""
 
-from flask import Response, flash, request, url_for
+from flask import Response, flash, g, request, url_for
 from flask_htmx import make_response
 from flask_login import current_user
 
@@ -47,6 +47,26 @@ def purge(event_id: int):
         purgeable=services.purgeable_fields(event),
         back=back,
     )
+
+
+@bp.after_app_request
+def offer_purge(response: Response) -> Response:
+    """A save took out of a record a text the personal-data guard flags (a phone number
+    confirmed earlier…): offer right away to erase the old value from the history too."""
+    updates = g.pop("history_updates", None)
+    if not updates or response.status_code >= 400:
+        return response
+    for event in services.personal_data_taken_out(updates):
+        flash(
+            {
+                "text": "L'ancienne valeur semble contenir "
+                f"{', '.join(services.flagged_kinds(event))} : l'historique la garde.",
+                "link_url": url_for("history.purge", event_id=event.id),
+                "link": "Effacer aussi l'ancienne valeur de l'historique",
+            },
+            "warning",
+        )
+    return response
 
 
 @bp.get("/corbeille")

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from allervers.extensions import db
+from allervers.history import services
 from allervers.history.models import PURGED, HistoryEvent
 from allervers.initiatives.models import Initiative
 from tests.helpers import csrf_token, fragment, post_form, text, visible_text
@@ -84,6 +85,33 @@ def purge_path(initiative) -> str:
     return f"/historique/entree/{event.id}/effacer"
 
 
+def test_the_save_offers_to_erase_the_flagged_old_value(shared_after_private):
+    initiative, author, saved = shared_after_private
+    page = text(author.get(saved.headers["Location"]))
+    assert "L'initiative a été enregistrée." in page
+    assert "L'ancienne valeur semble contenir un numéro de téléphone" in page
+    assert f'href="{purge_path(initiative)}">Effacer aussi l\'ancienne valeur' in page
+    history = visible_text(author.get(f"/historique/initiative/{initiative.id}"))
+    assert "L'ancienne valeur semble contenir un numéro de téléphone" in history
+    assert "Effacer les anciennes valeurs" in history
+
+
+def test_a_save_without_flagged_text_offers_nothing(client_as, world, make_initiative):
+    initiative = make_initiative(visibility="base")
+    saved = edit(client_as("stagiaire"), initiative, world, summary="Autre texte")
+    assert "Effacer aussi" not in text(client_as("stagiaire").get(saved.headers["Location"]))
+
+
+def test_a_structure_contact_number_is_not_personal_data():
+    """A structure's own phone changes: nothing to offer (its free text is still checked)."""
+    phone = HistoryEvent(kind="structure", changes={"phone": ["02 38 00 00 00", "02 38 11 11 11"]})
+    assert not services.removed_personal_data(phone)
+    assert services.flagged_kinds(phone) == []
+    note = HistoryEvent(kind="structure", changes={"description": [f"Appeler le {PHONE}", "—"]})
+    assert services.removed_personal_data(note)
+    assert services.flagged_kinds(note) == ["un numéro de téléphone"]
+
+
 def test_the_author_erases_the_old_value_everywhere_in_the_history(shared_after_private):
     initiative, author, _saved = shared_after_private
     path = purge_path(initiative)
@@ -106,6 +134,7 @@ def test_the_author_erases_the_old_value_everywhere_in_the_history(shared_after_
     page = visible_text(author.get(done.headers["Location"]))
     assert "valeur effacée" in page
     assert "Anciennes valeurs effacées le" in page
+    assert "semble contenir" not in page
     again = post_form(author, path, token_from=path)
     assert again.status_code == 303  # nothing left to erase: said, not an error
     assert "Il n'y a plus" in visible_text(author.get(path))
@@ -149,6 +178,7 @@ def test_the_author_of_a_change_erases_it_on_a_record_not_theirs(client_as, worl
     saved = edit(referent, initiative, world, summary="Sans numéro", visibility="base")
     assert saved.status_code == 303
     path = purge_path(initiative)
+    assert "Effacer aussi" in text(referent.get(saved.headers["Location"]))
     assert post_form(referent, path, token_from=path).status_code == 303
     first = db.session.scalar(
         select(HistoryEvent).where(HistoryEvent.kind == "initiative").order_by(HistoryEvent.id)
