@@ -23,6 +23,7 @@ from allervers.directory import importer as directory_importer
 from allervers.directory import services as directory
 from allervers.extensions import db
 from allervers.followup import assessment, plans
+from allervers.history.models import HistoryEvent
 from allervers.initiatives import presentations, techniques
 from allervers.initiatives import services as initiatives
 from allervers.maps import services as maps
@@ -115,6 +116,18 @@ class Scene:
         if deleted:
             maps.remove_link(link)
         return link
+
+    def corrected_note(self) -> int:
+        """A history entry of the trainee's map whose old value (a link's note) may be erased."""
+        link = self.link()
+        for note in ("Appeler le 06 12 34 56 78", "Corrigée"):
+            values = {**LINK_VALUES, "note": note}
+            maps.save_link(self.w["map"], link.source_id, link.target_id, values)
+        return db.session.scalar(
+            select(HistoryEvent.id)
+            .where(HistoryEvent.kind == "link", HistoryEvent.record_id == link.id)
+            .order_by(HistoryEvent.id.desc())
+        )
 
     def own_map(self, deleted: bool = False):
         cooperation_map = maps.create_map(self.w["stagiaire"], "Carte à jeter", "Gien", None)
@@ -416,6 +429,11 @@ ACTIONS: dict[str, Action] = {
     "history.restore": Action(
         lambda s, r: (f"/corbeille/carte/{s.own_map(deleted=True).id}/restaurer", {}),
         {"stagiaire", "formateur", "admin"},
+    ),
+    # the map's owner (or whoever made the change) and admins; its formateur reads, no more.
+    "history.purge": Action(
+        lambda s, r: (f"/historique/entree/{s.corrected_note()}/effacer", {}),
+        {"stagiaire", "admin"},
     ),
     "training.delete_session": Action(
         lambda s, r: (f"/sessions/{s.training_session().id}/supprimer", {}), MANAGERS

@@ -128,6 +128,7 @@ RULES: tuple[Rule, ...] = (
     set_null(Action.created_by_id),
     set_null(Attendance.recorded_by_id),
     set_null(HistoryEvent.actor_id),
+    set_null(HistoryEvent.purged_by_id),
     Rule(Initiative.author_id, _initiatives),
     Rule(CooperationMap.owner_id, _maps),
     delete_rows(Presentation.owner_id),

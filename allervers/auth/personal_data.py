@@ -191,6 +191,7 @@ PARTS: tuple[Part, ...] = (
 NOT_EXPORTED: dict[InstrumentedAttribute, str] = {
     Attendance.recorded_by_id: "les présences des autres stagiaires, relevées par la personne",
     HistoryEvent.actor_id: "l'historique des fiches, lisible sur chaque fiche (page Historique)",
+    HistoryEvent.purged_by_id: "les effacements d'anciennes valeurs, lisibles dans l'historique",
 }
 
 

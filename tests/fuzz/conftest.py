@@ -11,6 +11,7 @@ from allervers.directory import importer
 from allervers.directory import services as directory
 from allervers.extensions import db
 from allervers.followup import assessment, plans
+from allervers.history.models import HistoryEvent
 from allervers.initiatives import presentations
 from allervers.initiatives import services as initiatives
 from allervers.maps import services as maps
@@ -153,7 +154,12 @@ def _map_records(world, make_structure) -> dict:
     maps.remove_entry(entry)
     removed = maps.create_map(world["stagiaire"], "Ancienne carte", "Tours", None)
     maps.remove_map(removed)
+    kept = world["link"]
+    for note in ("Appeler le 06 12 34 56 78", "Corrigée"):  # an old value to erase
+        maps.save_link(own, kept.source_id, kept.target_id, {"level": 2, "note": note})
+    corrected = select(HistoryEvent.id).where(HistoryEvent.kind == "link")
     return {
+        "history_event": db.session.scalars(corrected.order_by(HistoryEvent.id)).all()[-1],
         "deleted_entry": entry.id,
         "deleted_link": link.id,
         "deleted_map": removed.id,

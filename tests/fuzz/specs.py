@@ -47,6 +47,7 @@ ARGS = {
     "code": "technique",
     "slug": "map_slug",  # the trash's routes: a deleted map by default
     "record_id": "deleted_map",
+    "event_id": "history_event",  # a change to the trainee's map whose old value may be erased
 }
 
 
@@ -484,6 +485,7 @@ SPECS: dict[str, Spec] = {
         OWNER, lambda ids: {"password": text()}, changes_on_refusal=frozenset({"rate_counters"})
     ),
     "history.restore": Spec(OWNER, lambda ids: {"next": text()}),
+    "history.purge": Spec(OWNER),
     "training.delete_session": Spec("admin"),
     "training.delete_group": Spec("formateur"),
     # sessions and groups
