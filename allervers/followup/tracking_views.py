@@ -51,9 +51,9 @@ def dashboard(group_id: int):
     return render(
         "followup/dashboard.html",
         group=group,
-        rows=tracking.trainee_progress(group),
+        rows=tracking.trainee_progress(group, current_user),
         moments=MOMENTS,
-        changes=tracking.changes_since(group, previous),
+        changes=tracking.changes_since(group, previous, current_user),
         aggregate=result,
         hours=tracking.hours_attended(group),
     )
@@ -75,8 +75,8 @@ def session_report(group_id: int):
         moments=MOMENTS,
         aggregate=result,
         graph=report.graph_picture(result.payload, sector_colours()) if result.payload else None,
-        evidence=tracking.evidence([group], network),
-        initiatives=report.shared_initiatives(group),
+        evidence=tracking.evidence([group], current_user, network),
+        initiatives=report.shared_initiatives(group, current_user),
         presentations=report.presentations_of(group),
-        effects=report.effects_of(group),
+        effects=report.effects_of(group, current_user),
     )
