@@ -219,7 +219,6 @@ def _plain_graph(payload: dict) -> tuple[list[StructureIn], list[LinkIn]]:
             target=int(edge["target"]),
             status=edge["status"],
             level=None if edge["level"] < 0 else edge["level"],
-            reports=edge["reports"],
         )
         for edge in (item["data"] for item in payload["graph"]["elements"]["edges"])
     ]

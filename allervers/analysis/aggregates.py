@@ -2,6 +2,11 @@
 
 A page asks `current(scope)`: it gets the last result stored for the scope and whether it is
 still fresh. When it is not, a job is queued (once) and the page says « calcul en cours… ».
+
+An aggregate is anonymous: a trainee's map is private, so nothing in a result says which or
+how few maps stand behind a link when they are fewer than `MIN_MAPS` (in a group of 12,
+« cited by 1 map » says who drew it). The rule is applied once, here, to the stored payload,
+so that every page, fragment and export of every scope follows it, for every viewer.
 """
 
 import logging
@@ -21,6 +26,9 @@ from allervers.extensions import db
 from allervers.network import Analysis, aggregate, analyse, layout
 
 log = logging.getLogger(__name__)
+
+# Below this many maps, a count of the maps behind a link, or their levels, points at people.
+MIN_MAPS = 3
 
 
 @dataclass
@@ -97,7 +105,9 @@ def compute(scope: Scope) -> dict:
     )
     return {
         "analysis": analysis.to_json(),
-        "perception_gaps": [gap.__dict__ for gap in perception_gaps if _kept(gap, structures)],
+        "perception_gaps": [
+            gap.__dict__ for gap in perception_gaps if _kept(gap, structures) and _anonymous(gap)
+        ],
         "graph": graph_elements(analysis, links, _positions(structures, links)),
         "maps": len(maps),
     }
@@ -110,6 +120,16 @@ def _positions(structures, links) -> dict:
 def _kept(gap, structures) -> bool:
     ids = {structure.id for structure in structures}
     return gap.source_id in ids and gap.target_id in ids
+
+
+def _anonymous(gap) -> bool:
+    """A perception gap lists the level each map gives: one or two levels are people's."""
+    return len(gap.levels) >= MIN_MAPS
+
+
+def cited_by(reports: int) -> int | None:
+    """How many maps cite a link, or None when they are too few to be told (MIN_MAPS)."""
+    return reports if reports >= MIN_MAPS else None
 
 
 def within_area(structures, links, departement: str | None, commune: str | None):
@@ -154,7 +174,7 @@ def graph_elements(analysis: Analysis, links, positions: dict) -> dict:
                 "target": str(link.target),
                 "status": link.status,
                 "level": link.level if link.level is not None else -1,
-                "reports": link.reports,
+                "reports": cited_by(link.reports),
             }
         }
         for link in links

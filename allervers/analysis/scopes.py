@@ -94,6 +94,11 @@ def territory_scope(viewer: User, departement: str | None, commune: str | None) 
     )
 
 
+# Part of every version: changing what a result holds (its shape or its rules) makes every
+# stored result stale, so each is computed again (2: counts below 3 maps withheld).
+PAYLOAD_FORMAT = 2
+
+
 def version(scope: Scope) -> str:
     """The state of the scope's maps and of the directory, as a short digest."""
     rows = []
@@ -102,7 +107,8 @@ def version(scope: Scope) -> str:
             CooperationMap.id.in_(scope.map_ids)
         )
         rows = sorted(tuple(row) for row in db.session.execute(query))
-    return version_digest([scope.as_dict(), rows, partnership_stamp(scope), directory_stamp()])
+    stamps = [partnership_stamp(scope), directory_stamp()]
+    return version_digest([PAYLOAD_FORMAT, scope.as_dict(), rows, *stamps])
 
 
 def partnership_stamp(scope: Scope) -> list:
