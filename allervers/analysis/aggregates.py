@@ -7,6 +7,8 @@ An aggregate is anonymous: a trainee's map is private, so nothing in a result sa
 how few maps stand behind a link when they are fewer than `MIN_MAPS` (in a group of 12,
 « cited by 1 map » says who drew it). The rule is applied once, here, to the stored payload,
 so that every page, fragment and export of every scope follows it, for every viewer.
+Nor is an aggregate shown to a viewer when it merges only one or two personal maps they may
+not open: it would show those maps, whole (`Result.withheld`).
 """
 
 import logging
@@ -20,6 +22,7 @@ from sqlalchemy import select
 from allervers.analysis import cache, scopes
 from allervers.analysis.scopes import Scope
 from allervers.analysis.services import load_maps, load_partnerships, node_data
+from allervers.auth.models import User
 from allervers.core import vocab
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
@@ -41,6 +44,7 @@ class Result:
     computed_at: object = None
     queue_down: bool = False  # the job could not be queued (Redis or the queue file down)
     version: str | None = None  # of the stored payload
+    withheld: bool = False  # it would show one or two maps the viewer may not open
 
     @property
     def analysis(self) -> Analysis | None:
@@ -56,10 +60,14 @@ class Result:
         )
 
 
-def current(scope: Scope) -> Result:
-    """The scope's last result; queues its computation when the data has changed since."""
+def current(scope: Scope, viewer: User) -> Result:
+    """The scope's last result for `viewer`; queues its computation when the data has changed
+    since. Withheld (no payload) when it merges 1 to MIN_MAPS - 1 personal maps `viewer` may
+    not open: 0 hides nothing from them, MIN_MAPS or more say nothing of one person's."""
     from allervers.analysis import tasks
 
+    if 0 < scopes.unseen_personal_maps(scope, viewer) < MIN_MAPS:
+        return Result(scope, None, fresh=True, withheld=True)
     version = scopes.version(scope)
     stored = cache.load(scope.key)
     queue_down = False

@@ -114,7 +114,7 @@ def show_group(group_id: int):
 
 def _aggregate_network(group) -> dict | None:
     """The group aggregate's network figures when they are computed (else None)."""
-    result = aggregates.current(scopes.group_scope(group))
+    result = aggregates.current(scopes.group_scope(group), current_user)
     return result.payload["analysis"]["network"] if result.payload else None
 
 

@@ -16,7 +16,7 @@ from allervers.analysis import aggregates, cache, scopes
 from allervers.extensions import db
 from allervers.maps import services as maps
 from allervers.training.models import Membership
-from tests.helpers import fragment, text, visible_text
+from tests.helpers import fragment, sign_in, text, visible_text
 
 VIEWERS = ("stagiaire", "formateur", "admin")
 
@@ -133,7 +133,7 @@ def test_a_result_stored_under_the_old_rule_is_computed_again(app, world, monkey
     monkeypatch.setattr(scopes, "PAYLOAD_FORMAT", 1)
     cache.save(scope.key, scopes.version(scope), {"old": True})
     monkeypatch.undo()
-    assert aggregates.current(scope).payload != {"old": True}
+    assert aggregates.current(scope, world["formateur"]).payload != {"old": True}
     assert "graph" in cache.load(scope.key).payload
 
 
@@ -144,3 +144,68 @@ def test_the_trainees_map_page_says_it_feeds_the_group_anonymously(client_as, wo
     assert "de façon anonyme" not in visible_text(client_as("formateur").get(path))
     group_page = text(client_as("stagiaire").get(f"/groupes/{world['group'].id}/analyse"))
     assert "L'analyse est anonyme" in group_page
+
+
+# ----- an aggregate of one or two maps the viewer may not open is that map -------------------
+
+FILES = ("graphe.json", "analyse.json", "graphe.gexf", "graphe.graphml", "structures.csv")
+
+
+@pytest.fixture
+def bob(app, world, make_user):
+    """A second trainee of the group, without a map yet, and his signed-in client."""
+    person = make_user("stagiaire", name="Bob Stagiaire")
+    world["group"].memberships.append(
+        Membership(user=person, role="stagiaire", joined_at=world["map"].created_at)
+    )
+    db.session.commit()
+    client = app.test_client()
+    assert sign_in(client, person.email).status_code == 303
+    return {"user": person, "client": client}
+
+
+def assert_withheld(client, world) -> None:
+    group_id = world["group"].id
+    for response in (
+        client.get(f"/groupes/{group_id}/analyse"),
+        fragment(client, f"/groupes/{group_id}/analyse?vue=resume"),
+    ):
+        assert response.status_code == 200
+        page = visible_text(response)
+        assert "L'analyse réunie ne s'affiche pas encore pour vous" in page
+        assert "CAF du Loiret" not in page
+    base = f"/agregats/groupe/{group_id}"
+    for path in (*(f"{base}/{name}" for name in FILES), f"{base}/liens.csv"):
+        assert client.get(path).status_code == 404, path
+    assert client.get(f"{base}/noeud/{world['partner'].id}").status_code == 404
+
+
+def test_an_aggregate_of_one_or_two_unseen_maps_is_withheld(client_as, world, bob):
+    """Only the world's trainee has a map: the group aggregate is her map, whole. Bob, another
+    trainee, and the trainer of another group (staff see every group) may not open it: they
+    get the explanation, and every sub-resource answers 404. Those who may open the map see
+    the aggregate: its owner, her group's trainer, admins."""
+    for client in (bob["client"], client_as("formateur_autre")):
+        assert_withheld(client, world)
+    for role in ("stagiaire", "formateur", "admin"):
+        page = visible_text(client_as(role).get(f"/groupes/{world['group'].id}/analyse"))
+        assert "CAF du Loiret" in page, role
+    # Bob draws his own map: each of the two now has one map the other may not open
+    own = maps.create_map(bob["user"], "Carte de Bob", "Orléans", world["structure"].id)
+    maps.add_entry(own, world["partner"], {})
+    for client in (bob["client"], client_as("stagiaire")):
+        assert_withheld(client, world)
+    beside = visible_text(fragment(bob["client"], f"/cartes/{own.id}/analyse/groupe"))
+    assert "L'analyse réunie ne s'affiche pas encore pour vous" in beside
+    assert "Agrégat du groupe" not in beside
+    session_page = f"/sessions/{world['session'].id}/analyse"
+    session = visible_text(client_as("formateur_autre").get(session_page))
+    assert "L'analyse réunie ne s'affiche pas encore pour vous" in session
+    assert "CAF du Loiret" not in session
+
+
+def test_three_unseen_maps_are_shown(client_as, world, workshop):
+    """The other group's trainer may open none of the 12 maps: enough to tell nobody's."""
+    page = visible_text(client_as("formateur_autre").get(f"/groupes/{world['group'].id}/analyse"))
+    assert "ne s'affiche pas encore" not in page
+    assert "CAF du Loiret – CCAS d'Orléans 2, 3, 4" in page
