@@ -692,15 +692,16 @@ ACTIONS: dict[str, Action] = {
         ),
         {"stagiaire", "formateur", "admin"},
     ),
-    "followup.edit_action": Action(lambda s, r: _edit_action(s), EDITORS),
+    # a personal action is its owner's alone, not even an admin's (as a journal note).
+    "followup.edit_action": Action(lambda s, r: _edit_action(s), OWNER),
     "followup.set_action_status": Action(
-        lambda s, r: (f"/plan-d-action/{s.action().id}/statut", {"status": "faite"}), EDITORS
+        lambda s, r: (f"/plan-d-action/{s.action().id}/statut", {"status": "faite"}), OWNER
     ),
     "followup.delete_action": Action(
-        lambda s, r: (f"/plan-d-action/{s.action().id}/supprimer", {}), EDITORS
+        lambda s, r: (f"/plan-d-action/{s.action().id}/supprimer", {}), OWNER
     ),
     "followup.restore_action": Action(
-        lambda s, r: (f"/plan-d-action/{s.action(deleted=True).id}/restaurer", {}), EDITORS
+        lambda s, r: (f"/plan-d-action/{s.action(deleted=True).id}/restaurer", {}), OWNER
     ),
     "followup.create_note": Action(lambda s, r: ("/journal/nouvelle", {"text": "Note"}), SIGNED_IN),
     # a journal note is its author's alone, not even an admin's.

@@ -89,7 +89,7 @@ def page_url(kind: str, ident: int, **values) -> str:
 
 def _show(kind: str, ident: int, **extra):
     scope, context = scope_or_404(kind, ident)
-    result = aggregates.current(scope)
+    result = aggregates.current(scope, current_user)
     sort = request.args.get("tri", "betweenness")
     analysis = result.analysis
     summary = request.args.get("vue") == "resume"
@@ -170,7 +170,7 @@ def _result_or_404(kind: str, ident: int) -> aggregates.Result:
     if kind not in KINDS:
         abort(404)
     scope, _context = scope_or_404(kind, ident)
-    result = aggregates.current(scope)
+    result = aggregates.current(scope, current_user)
     if result.payload is None:
         abort(404)
     return result
@@ -232,7 +232,6 @@ def _plain_graph(payload: dict) -> tuple[list[StructureIn], list[LinkIn]]:
             target=int(edge["target"]),
             status=edge["status"],
             level=None if edge["level"] < 0 else edge["level"],
-            reports=edge["reports"],
         )
         for edge in (item["data"] for item in payload["graph"]["elements"]["edges"])
     ]

@@ -47,7 +47,7 @@ def show_session(session_id: int):
         "training/session.html",
         training=training,
         access=access,
-        evidence=tracking.evidence(training.live_groups),
+        evidence=tracking.evidence(training.live_groups, current_user),
     )
 
 
@@ -105,7 +105,7 @@ def show_group(group_id: int):
         can_manage=access.can_manage_group(current_user, group),
         member_maps=member_maps(current_user, group),
         shared_initiatives=shared_with_group(current_user, group),
-        evidence=tracking.evidence([group], network),
+        evidence=tracking.evidence([group], current_user, network),
         group_presentations=db.session.scalars(
             visible_presentations(current_user, group.id).limit(10)
         ).all(),
@@ -114,7 +114,7 @@ def show_group(group_id: int):
 
 def _aggregate_network(group) -> dict | None:
     """The group aggregate's network figures when they are computed (else None)."""
-    result = aggregates.current(scopes.group_scope(group))
+    result = aggregates.current(scopes.group_scope(group), current_user)
     return result.payload["analysis"]["network"] if result.payload else None
 
 
