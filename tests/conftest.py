@@ -19,6 +19,7 @@ from allervers.auth.models import User
 from allervers.auth.passwords import hash_password
 from allervers.core.jobs import huey
 from allervers.core.timeutil import utcnow
+from allervers.directory.models import ReferentAttachment
 from allervers.directory.services import build_structure
 from allervers.extensions import db
 from allervers.training.models import Group, InvitationCode, Membership, TrainingSession
@@ -267,11 +268,29 @@ def make_group(app):
     return make
 
 
+@pytest.fixture
+def make_attachment(app):
+    """A référent's attachment to a structure, approved (by nobody in particular) unless said."""
+
+    def make(user: User, structure, status: str = "approved") -> ReferentAttachment:
+        now = utcnow()
+        attachment = ReferentAttachment(
+            user_id=user.id, structure_id=structure.id, status=status, requested_at=now
+        )
+        if status != "requested":
+            attachment.decided_at = now
+        db.session.add(attachment)
+        db.session.commit()
+        return attachment
+
+    return make
+
+
 # ----- a small world: one session, two groups, one person per role ----------------------------
 
 
 @pytest.fixture
-def world(make_user, make_session, make_group, make_structure):
+def world(make_user, make_session, make_group, make_structure, make_attachment):
     """Everyone the permission tests need, as a dict of records."""
     structure = make_structure()
     people = {
@@ -282,6 +301,7 @@ def world(make_user, make_session, make_group, make_structure):
         "stagiaire_autre": make_user("stagiaire"),
         "referent": make_user("referent", structure_id=structure.id),
     }
+    make_attachment(people["referent"], structure)  # granted: the rights come from here
     training = make_session()
     group = make_group(
         training,

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from allervers.auth import services as accounts
 from allervers.core.timeutil import utcnow
 from allervers.directory import importer as directory_importer
+from allervers.directory import referents
 from allervers.directory import services as directory
 from allervers.extensions import db
 from allervers.followup import assessment, plans
@@ -96,6 +97,22 @@ class Scene:
     def merge(self):
         kept, merged = self.structure(), self.structure()
         return directory.merge_structures(directory.plan_merge(kept, merged), self.w["admin"])
+
+    def referent_request(self):
+        """A new référent of world["structure"] asks to be attached to it."""
+        n = self.number()
+        user = accounts.create_user(
+            f"demandeuse{n}@exemple.fr", TEST_PASSWORD, "referent", f"Demandeuse {n}"
+        )
+        user.structure_id = self.w["structure"].id
+        db.session.commit()
+        return referents.request_attachment(user)
+
+    def referent_without_attachment(self, role: str) -> str:
+        """The world's référent gives up her attachment, so that she may ask again."""
+        if role == "referent" and referents.active_attachments(self.w["referent"]):
+            referents.withdraw(self.w["referent"])
+        return "/compte/referent"
 
     def import_token(self) -> str:
         csv_text = f"nom;typologie;commune\nÉpicerie importée {self.number()};ES;Briare\n"
@@ -515,6 +532,22 @@ ACTIONS: dict[str, Action] = {
     ),
     "directory.undo_merge": Action(
         lambda s, r: (f"/annuaire/fusions/{s.merge().id}/annuler", {}), STAFF
+    ),
+    # a request on world["structure"]: administrators and its (granted) référent decide it.
+    "directory.approve_referent": Action(
+        lambda s, r: (f"/annuaire/demandes-referents/{s.referent_request().id}/valider", {}),
+        {"admin", "referent"},
+    ),
+    "directory.refuse_referent": Action(
+        lambda s, r: (f"/annuaire/demandes-referents/{s.referent_request().id}/refuser", {}),
+        {"admin", "referent"},
+    ),
+    # only a référent asks (for the structure on her account), or withdraws.
+    "directory.request_referent": Action(
+        lambda s, r: (s.referent_without_attachment(r), {}), {"referent"}
+    ),
+    "directory.withdraw_referent": Action(
+        lambda s, r: ("/compte/referent/retirer", {}), {"referent"}
     ),
     "directory.import_structures": Action(
         lambda s, r: (

@@ -15,7 +15,7 @@ from allervers.analysis import cache
 from allervers.analysis.services import map_cache_key
 from allervers.auth import throttle
 from allervers.auth.models import User, UserSession
-from allervers.directory.models import Structure, StructureMerge
+from allervers.directory.models import ReferentAttachment, Structure, StructureMerge
 from allervers.extensions import db
 from allervers.followup.models import Action, AnswerSet, Attendance, DashboardVisit, JournalNote
 from allervers.history.models import HistoryEvent
@@ -129,6 +129,7 @@ RULES: tuple[Rule, ...] = (
     set_null(Attendance.recorded_by_id),
     set_null(HistoryEvent.actor_id),
     set_null(HistoryEvent.purged_by_id),
+    set_null(ReferentAttachment.decided_by_id),
     Rule(Initiative.author_id, _initiatives),
     Rule(CooperationMap.owner_id, _maps),
     delete_rows(Presentation.owner_id),
@@ -138,6 +139,7 @@ RULES: tuple[Rule, ...] = (
     delete_rows(Attendance.user_id),
     delete_rows(DashboardVisit.user_id),
     delete_rows(Membership.user_id),
+    delete_rows(ReferentAttachment.user_id),
     delete_rows(UserSession.user_id),
 )
 

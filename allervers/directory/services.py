@@ -11,7 +11,13 @@ from allervers.auth.models import User
 from allervers.core import vocab
 from allervers.core.models import EditConflictError
 from allervers.core.timeutil import utcnow
-from allervers.directory.models import Structure, StructureMerge, StructurePublic, normalise
+from allervers.directory.models import (
+    ReferentAttachment,
+    Structure,
+    StructureMerge,
+    StructurePublic,
+    normalise,
+)
 from allervers.extensions import db
 from allervers.maps.access import visible_maps
 from allervers.maps.models import CooperationLink, CooperationMap, MapEntry
@@ -416,6 +422,7 @@ class Reference:
 # Links have two columns and an unordered pair to keep unique: see _plan_links().
 REFERENCES = (
     Reference(User, "structure_id"),
+    Reference(ReferentAttachment, "structure_id"),
     Reference(CooperationMap, "focal_structure_id"),
     Reference(MapEntry, "structure_id", unique_with=("map_id",)),
 )

@@ -176,8 +176,8 @@ def _initiative_rule(user: User):
     """Its author; for a shared one also admins, the carrying structure's référents and,
     when shared with a group, that group's formateurs. A private draft stays its author's."""
     others = [true() if user.is_admin else false()]
-    if user.role == "referent" and user.structure_id is not None:
-        others.append(Initiative.structure_id == user.structure_id)
+    if user.role == "referent":
+        others.append(Initiative.structure_id.in_(directory_access.referent_structure_ids(user)))
     if user.is_trainer:
         others.append(
             and_(
