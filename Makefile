@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 VENDOR := static/vendor
+# Test processes (pytest-xdist): one per core; PYTEST_WORKERS=0 runs the suite in this process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test setup db lint pytest bench clean
 
@@ -30,7 +32,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 
 pytest: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # A benchmark, not a test: a département-scale data set served by gunicorn, its pages timed
 # and loaded by 100 simulated trainees, on SQLite then PostgreSQL; writes BENCHMARKS.md.

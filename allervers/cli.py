@@ -60,8 +60,7 @@ def import_map_command(file: str, owner: str, title: str) -> None:
     user = accounts.find_user_by_email(owner)
     if user is None:
         raise click.ClickException(f"Aucun compte pour {owner}.")
-    with open(file, encoding="utf-8-sig", newline="") as handle:
-        plan = importer.parse(handle.read())
+    plan = importer.parse(importer.decode(Path(file).read_bytes()))
     if not plan.is_valid:
         raise click.ClickException("\n".join(["Import refusé :", *plan.errors]))
     cooperation_map = maps.create_map(user, title, None, user.structure_id)

@@ -57,11 +57,17 @@ DEFAULTS = {
     "SESSION_COOKIE_NAME": "allervers_session",
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "PASSWORD_HASH_METHOD": "scrypt",
-    # Sign-in limits. Failures only are counted, so a room of trainees sharing one address
-    # can all sign in; a single account is protected against guessing.
+    # Sign-in limits (auth/throttle.py). Per account: 5 failures in 15 minutes. Per address,
+    # failures are forgiven once their account signs in from there; the budget fits a room of
+    # 30 who each fail 3 times before anyone succeeds (90 failures, 30 accounts), then the
+    # back-off doubles from 30 s to 10 min and the counts last 1 h after the last failure.
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
-    "LOGIN_MAX_FAILURES_PER_ADDRESS": 50,
     "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+    "LOGIN_ADDRESS_MAX_FAILURES": 100,
+    "LOGIN_ADDRESS_MAX_ACCOUNTS": 40,
+    "LOGIN_ADDRESS_BACKOFF_FIRST": timedelta(seconds=30),
+    "LOGIN_ADDRESS_BACKOFF_MAX": timedelta(minutes=10),
+    "LOGIN_ADDRESS_PENALTY": timedelta(hours=1),
     "JOIN_MAX_FAILURES_PER_ADDRESS": 30,
     "PER_PAGE": 20,
     # Larger requests get the French 413 page. The CSV imports are the only uploads: the map

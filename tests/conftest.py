@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from jinja2 import BytecodeCache
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from allervers import create_app
 from allervers.analysis import cache
@@ -19,6 +19,7 @@ from allervers.auth.models import User
 from allervers.auth.passwords import hash_password
 from allervers.core.jobs import huey
 from allervers.core.timeutil import utcnow
+from allervers.directory.models import ReferentAttachment
 from allervers.directory.services import build_structure
 from allervers.extensions import db
 from allervers.training.models import Group, InvitationCode, Membership, TrainingSession
@@ -49,19 +50,41 @@ def config_for_tests(database_url: str, **overrides) -> dict:
 
 
 def _reset_postgres(url: str) -> None:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
 
 
+def _postgres_for_this_worker(url: str) -> str:
+    """Under pytest-xdist each worker gets its own database beside TEST_DATABASE_URL's.
+
+    The tests empty every table after each test: two workers sharing one database would
+    empty each other's tables mid-test.
+    """
+    url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url.render_as_string(hide_password=False)
+    name = f"{url.database}_{worker}"
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    """A migrated, empty database for the whole run."""
+    """A migrated, empty database for the whole run (one per xdist worker)."""
     if POSTGRES_URL:
-        _reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
+        url = _postgres_for_this_worker(POSTGRES_URL)
+        _reset_postgres(url)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     app = create_app(config_for_tests(url))
@@ -245,11 +268,29 @@ def make_group(app):
     return make
 
 
+@pytest.fixture
+def make_attachment(app):
+    """A référent's attachment to a structure, approved (by nobody in particular) unless said."""
+
+    def make(user: User, structure, status: str = "approved") -> ReferentAttachment:
+        now = utcnow()
+        attachment = ReferentAttachment(
+            user_id=user.id, structure_id=structure.id, status=status, requested_at=now
+        )
+        if status != "requested":
+            attachment.decided_at = now
+        db.session.add(attachment)
+        db.session.commit()
+        return attachment
+
+    return make
+
+
 # ----- a small world: one session, two groups, one person per role ----------------------------
 
 
 @pytest.fixture
-def world(make_user, make_session, make_group, make_structure):
+def world(make_user, make_session, make_group, make_structure, make_attachment):
     """Everyone the permission tests need, as a dict of records."""
     structure = make_structure()
     people = {
@@ -260,6 +301,7 @@ def world(make_user, make_session, make_group, make_structure):
         "stagiaire_autre": make_user("stagiaire"),
         "referent": make_user("referent", structure_id=structure.id),
     }
+    make_attachment(people["referent"], structure)  # granted: the rights come from here
     training = make_session()
     group = make_group(
         training,

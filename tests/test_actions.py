@@ -20,10 +20,12 @@ from sqlalchemy import select
 from allervers.auth import services as accounts
 from allervers.core.timeutil import utcnow
 from allervers.directory import importer as directory_importer
+from allervers.directory import referents
 from allervers.directory import services as directory
 from allervers.extensions import db
 from allervers.followup import assessment, plans
-from allervers.initiatives import presentations
+from allervers.history.models import HistoryEvent
+from allervers.initiatives import presentations, techniques
 from allervers.initiatives import services as initiatives
 from allervers.maps import services as maps
 from allervers.training.models import Group, Membership, TrainingSession
@@ -96,6 +98,22 @@ class Scene:
         kept, merged = self.structure(), self.structure()
         return directory.merge_structures(directory.plan_merge(kept, merged), self.w["admin"])
 
+    def referent_request(self):
+        """A new référent of world["structure"] asks to be attached to it."""
+        n = self.number()
+        user = accounts.create_user(
+            f"demandeuse{n}@exemple.fr", TEST_PASSWORD, "referent", f"Demandeuse {n}"
+        )
+        user.structure_id = self.w["structure"].id
+        db.session.commit()
+        return referents.request_attachment(user)
+
+    def referent_without_attachment(self, role: str) -> str:
+        """The world's référent gives up her attachment, so that she may ask again."""
+        if role == "referent" and referents.active_attachments(self.w["referent"]):
+            referents.withdraw(self.w["referent"])
+        return "/compte/referent"
+
     def import_token(self) -> str:
         csv_text = f"nom;typologie;commune\nÉpicerie importée {self.number()};ES;Briare\n"
         return directory_importer.token_for(csv_text)
@@ -115,6 +133,18 @@ class Scene:
         if deleted:
             maps.remove_link(link)
         return link
+
+    def corrected_note(self) -> int:
+        """A history entry of the trainee's map whose old value (a link's note) may be erased."""
+        link = self.link()
+        for note in ("Appeler le 06 12 34 56 78", "Corrigée"):
+            values = {**LINK_VALUES, "note": note}
+            maps.save_link(self.w["map"], link.source_id, link.target_id, values)
+        return db.session.scalar(
+            select(HistoryEvent.id)
+            .where(HistoryEvent.kind == "link", HistoryEvent.record_id == link.id)
+            .order_by(HistoryEvent.id.desc())
+        )
 
     def own_map(self, deleted: bool = False):
         cooperation_map = maps.create_map(self.w["stagiaire"], "Carte à jeter", "Gien", None)
@@ -281,6 +311,67 @@ def _edit_effect(s: Scene, suffix: str = "", deleted: bool = False) -> str:
     return _initiative(initiative, f"/effets/{effect.id}{suffix}")
 
 
+def versioned(record, data: dict) -> dict:
+    """The form as its page sends it: with the version of the record it was opened on (an
+    earlier role's save may have changed it)."""
+    if record is None:
+        return data
+    db.session.refresh(record)
+    return {**data, "version": str(record.version)}
+
+
+def _edit_entry(s: Scene) -> tuple[str, dict]:
+    entry = s.entry()
+    data = {"influence": "4", "note": "Partenaire historique."}
+    return _map(s, f"/structures/{entry.id}/modifier"), versioned(entry, data)
+
+
+def _edit_initiative(s: Scene, visibility: str) -> tuple[str, dict]:
+    initiative = s.initiative(visibility)
+    group = {"group_id": str(s.w["group"].id)} if visibility == "groupe" else {}
+    data = _initiative_form(s, "stagiaire", visibility=visibility, **group)
+    return _initiative(initiative, "/modifier"), versioned(initiative, data)
+
+
+def _effect_form(s: Scene) -> tuple[str, dict]:
+    initiative, effect = s.effect()
+    return _initiative(initiative, f"/effets/{effect.id}"), versioned(effect, EFFECT_FORM)
+
+
+def _technique_form() -> dict:
+    note = techniques.note_of("maraude")  # version 0: no note yet
+    return versioned(note, TECHNIQUE_FORM) if note else {**TECHNIQUE_FORM, "version": "0"}
+
+
+def _edit_presentation(s: Scene) -> tuple[str, dict]:
+    presentation = s.presentation()
+    data = {"title": "Deux cas", "group_id": str(s.w["group"].id)}
+    return _presentation(presentation, "/modifier"), versioned(presentation, data)
+
+
+def _edit_action(s: Scene) -> tuple[str, dict]:
+    action = s.action()
+    data = {"structure_id": str(s.w["partner"].id), "target_level": "3",
+            "description": "Rencontrer la CAF", "status": "en_cours"}  # fmt: skip
+    return f"/plan-d-action/{action.id}/modifier", versioned(action, data)
+
+
+def _edit_note(s: Scene) -> tuple[str, dict]:
+    note = s.note()
+    return f"/journal/{note.id}/modifier", versioned(note, {"text": "Note relue."})
+
+
+def _edit_statement(s: Scene) -> tuple[str, dict]:
+    statement = assessment.add_statement(s.w["session"], 1, f"Je sais {s.number()}.")
+    path = f"/sessions/{s.w['session'].id}/auto-positionnement/{statement.id}/modifier"
+    return path, versioned(statement, {"objective": "1", "text": "Je sais dire."})
+
+
+def _window_form(s: Scene) -> dict:
+    data = {"opens_on": "2026-01-05", "closes_on": "2026-12-18"}
+    return versioned(assessment.window_of(s.w["group"], "suivi"), data)
+
+
 def _remove_partner(s: Scene) -> str:
     initiative, partner = s.partner()
     return _initiative(initiative, f"/partenaires/{partner.id}/retirer")
@@ -356,6 +447,11 @@ ACTIONS: dict[str, Action] = {
         lambda s, r: (f"/corbeille/carte/{s.own_map(deleted=True).id}/restaurer", {}),
         {"stagiaire", "formateur", "admin"},
     ),
+    # the map's owner (or whoever made the change) and admins; its formateur reads, no more.
+    "history.purge": Action(
+        lambda s, r: (f"/historique/entree/{s.corrected_note()}/effacer", {}),
+        {"stagiaire", "admin"},
+    ),
     "training.delete_session": Action(
         lambda s, r: (f"/sessions/{s.training_session().id}/supprimer", {}), MANAGERS
     ),
@@ -365,7 +461,11 @@ ACTIONS: dict[str, Action] = {
     # ----- sessions and groups ----------------------------------------------------------------
     "training.create_session": Action(lambda s, r: ("/sessions/nouvelle", SESSION_FORM), STAFF),
     "training.edit_session": Action(
-        lambda s, r: (f"/sessions/{s.w['session'].id}/modifier", SESSION_FORM), STAFF
+        lambda s, r: (
+            f"/sessions/{s.w['session'].id}/modifier",
+            versioned(s.w["session"], SESSION_FORM),
+        ),
+        STAFF,
     ),
     "training.create_group": Action(
         lambda s, r: (
@@ -377,11 +477,14 @@ ACTIONS: dict[str, Action] = {
     "training.edit_group": Action(
         lambda s, r: (
             _group(s, "/modifier"),
-            {
-                "name": "Groupe 1 Orléans",
-                "city": "Orléans",
-                "trainer_ids": str(s.w["formateur"].id),
-            },
+            versioned(
+                s.w["group"],
+                {
+                    "name": "Groupe 1 Orléans",
+                    "city": "Orléans",
+                    "trainer_ids": str(s.w["formateur"].id),
+                },
+            ),
         ),
         MANAGERS,
     ),
@@ -406,7 +509,10 @@ ACTIONS: dict[str, Action] = {
     ),
     # world["structure"] has no creator: its référent, formateurs and admins edit it.
     "directory.edit_structure": Action(
-        lambda s, r: (f"/annuaire/{s.w['structure'].id}/modifier", STRUCTURE_FORM),
+        lambda s, r: (
+            f"/annuaire/{s.w['structure'].id}/modifier",
+            versioned(s.w["structure"], STRUCTURE_FORM),
+        ),
         STAFF | {"referent"},
     ),
     # a structure the trainee added: she, formateurs and admins delete and restore it.
@@ -427,6 +533,22 @@ ACTIONS: dict[str, Action] = {
     "directory.undo_merge": Action(
         lambda s, r: (f"/annuaire/fusions/{s.merge().id}/annuler", {}), STAFF
     ),
+    # a request on world["structure"]: administrators and its (granted) référent decide it.
+    "directory.approve_referent": Action(
+        lambda s, r: (f"/annuaire/demandes-referents/{s.referent_request().id}/valider", {}),
+        {"admin", "referent"},
+    ),
+    "directory.refuse_referent": Action(
+        lambda s, r: (f"/annuaire/demandes-referents/{s.referent_request().id}/refuser", {}),
+        {"admin", "referent"},
+    ),
+    # only a référent asks (for the structure on her account), or withdraws.
+    "directory.request_referent": Action(
+        lambda s, r: (s.referent_without_attachment(r), {}), {"referent"}
+    ),
+    "directory.withdraw_referent": Action(
+        lambda s, r: ("/compte/referent/retirer", {}), {"referent"}
+    ),
     "directory.import_structures": Action(
         lambda s, r: (
             "/annuaire/import",
@@ -445,11 +567,14 @@ ACTIONS: dict[str, Action] = {
     "maps.edit_map": Action(
         lambda s, r: (
             _map(s, "/modifier"),
-            {
-                "title": "Ma carte",
-                "territory": "Orléans",
-                "focal_structure_id": str(s.w["structure"].id),
-            },
+            versioned(
+                s.w["map"],
+                {
+                    "title": "Ma carte",
+                    "territory": "Orléans",
+                    "focal_structure_id": str(s.w["structure"].id),
+                },
+            ),
         ),
         OWNER,
     ),
@@ -473,13 +598,7 @@ ACTIONS: dict[str, Action] = {
         ),
         {"stagiaire", "formateur"},
     ),
-    "maps.edit_entry": Action(
-        lambda s, r: (
-            _map(s, f"/structures/{s.entry().id}/modifier"),
-            {"influence": "4", "note": "Partenaire historique."},
-        ),
-        OWNER,
-    ),
+    "maps.edit_entry": Action(lambda s, r: _edit_entry(s), OWNER),
     "maps.remove_entry": Action(
         lambda s, r: (_map(s, f"/structures/{s.entry().id}/supprimer"), {}), OWNER
     ),
@@ -490,13 +609,16 @@ ACTIONS: dict[str, Action] = {
     "maps.edit_link": Action(
         lambda s, r: (
             _map(s, f"/liens/{s.w['link'].id}/modifier"),
-            {
-                "source_id": str(s.w["structure"].id),
-                "target_id": str(s.w["partner"].id),
-                "status": "existant",
-                "level": "4",
-                "direction": "mutuel",
-            },
+            versioned(
+                s.w["link"],
+                {
+                    "source_id": str(s.w["structure"].id),
+                    "target_id": str(s.w["partner"].id),
+                    "status": "existant",
+                    "level": "4",
+                    "direction": "mutuel",
+                },
+            ),
         ),
         OWNER,
     ),
@@ -528,20 +650,10 @@ ACTIONS: dict[str, Action] = {
     "initiatives.create_initiative": Action(
         lambda s, r: ("/initiatives/nouvelle", _initiative_form(s, r)), SIGNED_IN
     ),
-    "initiatives.edit_initiative": Action(
-        lambda s, r: (
-            _initiative(s.initiative(), "/modifier"),
-            _initiative_form(s, "stagiaire", visibility="groupe", group_id=str(s.w["group"].id)),
-        ),
-        EDITORS,
-    ),
+    "initiatives.edit_initiative": Action(lambda s, r: _edit_initiative(s, "groupe"), EDITORS),
     # once in the shared base, the référent of the carrying structure edits it too.
     "initiatives.edit_initiative#base": Action(
-        lambda s, r: (
-            _initiative(s.initiative("base"), "/modifier"),
-            _initiative_form(s, "stagiaire", visibility="base"),
-        ),
-        EDITORS | {"referent"},
+        lambda s, r: _edit_initiative(s, "base"), EDITORS | {"referent"}
     ),
     "initiatives.save_draft": Action(
         lambda s, r: (_initiative(s.initiative(), "/brouillon"), {"summary": "En cours…"}),
@@ -567,13 +679,13 @@ ACTIONS: dict[str, Action] = {
     "initiatives.add_effect": Action(
         lambda s, r: (_initiative(s.initiative(), "/effets"), EFFECT_FORM), EDITORS
     ),
-    "initiatives.edit_effect": Action(lambda s, r: (_edit_effect(s), EFFECT_FORM), EDITORS),
+    "initiatives.edit_effect": Action(lambda s, r: _effect_form(s), EDITORS),
     "initiatives.delete_effect": Action(lambda s, r: (_edit_effect(s, "/supprimer"), {}), EDITORS),
     "initiatives.restore_effect": Action(
         lambda s, r: (_edit_effect(s, "/restaurer", deleted=True), {}), EDITORS
     ),
     "initiatives.edit_technique": Action(
-        lambda s, r: ("/techniques/maraude/modifier", TECHNIQUE_FORM), STAFF
+        lambda s, r: ("/techniques/maraude/modifier", _technique_form()), STAFF
     ),
     # ----- presentations (the group's formateur's) --------------------------------------------
     "initiatives.create_presentation": Action(
@@ -583,13 +695,7 @@ ACTIONS: dict[str, Action] = {
         ),
         STAFF,
     ),
-    "initiatives.edit_presentation": Action(
-        lambda s, r: (
-            _presentation(s.presentation(), "/modifier"),
-            {"title": "Deux cas", "group_id": str(s.w["group"].id)},
-        ),
-        MANAGERS,
-    ),
+    "initiatives.edit_presentation": Action(lambda s, r: _edit_presentation(s), MANAGERS),
     "initiatives.delete_presentation": Action(
         lambda s, r: (_presentation(s.presentation(), "/supprimer"), {}), MANAGERS
     ),
@@ -619,32 +725,20 @@ ACTIONS: dict[str, Action] = {
         ),
         {"stagiaire", "formateur", "admin"},
     ),
-    "followup.edit_action": Action(
-        lambda s, r: (
-            f"/plan-d-action/{s.action().id}/modifier",
-            {
-                "structure_id": str(s.w["partner"].id),
-                "target_level": "3",
-                "description": "Rencontrer la CAF",
-                "status": "en_cours",
-            },
-        ),
-        EDITORS,
-    ),
+    # a personal action is its owner's alone, not even an admin's (as a journal note).
+    "followup.edit_action": Action(lambda s, r: _edit_action(s), OWNER),
     "followup.set_action_status": Action(
-        lambda s, r: (f"/plan-d-action/{s.action().id}/statut", {"status": "faite"}), EDITORS
+        lambda s, r: (f"/plan-d-action/{s.action().id}/statut", {"status": "faite"}), OWNER
     ),
     "followup.delete_action": Action(
-        lambda s, r: (f"/plan-d-action/{s.action().id}/supprimer", {}), EDITORS
+        lambda s, r: (f"/plan-d-action/{s.action().id}/supprimer", {}), OWNER
     ),
     "followup.restore_action": Action(
-        lambda s, r: (f"/plan-d-action/{s.action(deleted=True).id}/restaurer", {}), EDITORS
+        lambda s, r: (f"/plan-d-action/{s.action(deleted=True).id}/restaurer", {}), OWNER
     ),
     "followup.create_note": Action(lambda s, r: ("/journal/nouvelle", {"text": "Note"}), SIGNED_IN),
     # a journal note is its author's alone, not even an admin's.
-    "followup.edit_note": Action(
-        lambda s, r: (f"/journal/{s.note().id}/modifier", {"text": "Note relue."}), OWNER
-    ),
+    "followup.edit_note": Action(lambda s, r: _edit_note(s), OWNER),
     "followup.delete_note": Action(lambda s, r: (f"/journal/{s.note().id}/supprimer", {}), OWNER),
     "followup.restore_note": Action(
         lambda s, r: (f"/journal/{s.note(deleted=True).id}/restaurer", {}), OWNER
@@ -656,10 +750,7 @@ ACTIONS: dict[str, Action] = {
         ),
         STAFF,
     ),
-    "followup.edit_statement": Action(
-        lambda s, r: (s.statement() + "/modifier", {"objective": "1", "text": "Je sais dire."}),
-        STAFF,
-    ),
+    "followup.edit_statement": Action(lambda s, r: _edit_statement(s), STAFF),
     "followup.move_statement_up": Action(lambda s, r: (s.statement() + "/monter", {}), STAFF),
     "followup.move_statement_down": Action(lambda s, r: (s.statement() + "/descendre", {}), STAFF),
     "followup.remove_statement": Action(lambda s, r: (s.statement() + "/supprimer", {}), STAFF),
@@ -669,7 +760,7 @@ ACTIONS: dict[str, Action] = {
     "followup.save_window": Action(
         lambda s, r: (
             _group(s, "/auto-positionnement/calendrier/suivi"),
-            {"opens_on": "2026-01-05", "closes_on": "2026-12-18"},
+            _window_form(s),
         ),
         MANAGERS,
     ),

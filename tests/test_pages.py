@@ -176,7 +176,8 @@ def test_every_mutating_route_needs_the_csrf_token(app, client_as, world):
               "structure_id": world["structure"].id, "merge_id": 1, "initiative_id": 1,
               "effect_id": 1, "partner_id": 1, "presentation_id": 1, "item_id": 1,
               "code": "maraude", "action_id": 1, "note_id": 1, "statement_id": 1,
-              "moment": "debut", "slug": "carte", "record_id": 1}  # fmt: skip
+              "moment": "debut", "slug": "carte", "record_id": 1, "event_id": 1,
+              "attachment_id": 1}  # fmt: skip
     rules = list(mutating_rules(app))
     assert len(rules) >= 10
     before = row_counts()

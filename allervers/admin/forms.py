@@ -27,7 +27,11 @@ class UserForm(BaseForm):
     role = SelectField("Rôle", choices=ROLE_CHOICES, default="stagiaire")
     job_title = StringField("Fonction", filters=[empty_to_none], validators=[Length(max=120)])
     structure_id = SelectField(
-        "Structure (employeur)", coerce=coerce_optional_int, validators=[Optional()]
+        "Structure (employeur)",
+        coerce=coerce_optional_int,
+        validators=[Optional()],
+        description="Pour un référent, l'enregistrer ici le rattache à cette structure : il "
+        "pourra modifier sa fiche et ses initiatives partagées.",
     )
     submit = SubmitField("Enregistrer")
 

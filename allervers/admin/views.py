@@ -49,6 +49,7 @@ def create_user():
             form.name.data,
             job_title=form.job_title.data,
             structure_id=_structure_id(form),
+            by=current_user,
         )
     except accounts.AccountError as error:
         db.session.rollback()
@@ -67,14 +68,18 @@ def edit_user(user_id: int):
     if user.id == current_user.id and form.role.data != "admin":
         form.role.errors.append("Vous ne pouvez pas retirer votre propre rôle d'administrateur.")
         return invalid("admin/user_form.html", form=form, user=user)
-    accounts.update_user(
+    granted = accounts.update_user(
         user,
         name=form.name.data,
         role=form.role.data,
         job_title=form.job_title.data,
         structure_id=_structure_id(form),
+        by=current_user,
     )
-    return done(f"Le compte de {user.name} a été enregistré.", url_for(".list_users"))
+    message = f"Le compte de {user.name} a été enregistré."
+    if granted:
+        message += f" Il est désormais référent de « {granted.structure.name} »."
+    return done(message, url_for(".list_users"))
 
 
 @bp.post("/utilisateurs/<int:user_id>/desactiver")

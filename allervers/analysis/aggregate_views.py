@@ -5,14 +5,14 @@ the fresh one is there. Every sub-resource (graph, exports, node card) is under
 `/agregats/<kind>/<id>/…` (id 0 for the territory, whose area comes in the query string).
 """
 
-from flask import Response, abort, current_app, flash, jsonify, request, url_for
+from flask import Response, abort, current_app, flash, g, jsonify, request, url_for
 from flask_login import current_user
 
 from allervers.analysis import aggregates, cache, exports, scopes, services
 from allervers.analysis.scopes import Scope
 from allervers.core import vocab
 from allervers.core.web import paginate_list, render
-from allervers.directory.services import departements
+from allervers.directory.services import commune_spelling, departements
 from allervers.network import LinkIn, StructureIn, StructureMeasures, export
 from allervers.training import access as training_access
 
@@ -24,13 +24,20 @@ LARGE_GRAPH = 300  # structures: above, the graph draws labels only when zoomed 
 
 
 def area_filters() -> dict[str, str]:
-    """The territory's département and commune from the query string ('' when absent)."""
-    departement = request.args.get("departement", "").strip().upper()
-    commune = request.args.get("commune", "").strip()
-    return {"departement": departement, "commune": commune}
+    """The territory's département and commune from the query string ('' when absent); a
+    commune of the directory comes in its directory spelling ("orleans" → "Orléans"), so
+    that every way of typing it names one result."""
+    if "area_filters" not in g:
+        departement = request.args.get("departement", "").strip().upper()
+        commune = request.args.get("commune", "").strip()
+        known = commune_spelling(commune, departement) if len(commune) <= COMMUNE_MAX else None
+        g.area_filters = {"departement": departement, "commune": known or commune}
+    return g.area_filters
 
 
 def area_errors(filters: dict[str, str]) -> list[str]:
+    """What is wrong with the area. Only areas of the directory are computed: each one
+    stores a result and queues a job, so a typed value must not make a new one."""
     errors = []
     if filters["departement"] and filters["departement"] not in departements():
         errors.append(
@@ -38,6 +45,12 @@ def area_errors(filters: dict[str, str]) -> list[str]:
         )
     if len(filters["commune"]) > COMMUNE_MAX:
         errors.append(f"Le nom de commune est limité à {COMMUNE_MAX} caractères.")
+    elif filters["commune"] and not commune_spelling(filters["commune"], filters["departement"]):
+        where = f" dans le département {filters['departement']}" if filters["departement"] else ""
+        errors.append(
+            f"Aucune structure de l'annuaire n'est située à « {filters['commune']} »{where} : "
+            "vérifiez l'orthographe de la commune, ou choisissez seulement un département."
+        )
     return errors
 
 
@@ -76,7 +89,7 @@ def page_url(kind: str, ident: int, **values) -> str:
 
 def _show(kind: str, ident: int, /, **extra):
     scope, context = scope_or_404(kind, ident)
-    result = aggregates.current(scope)
+    result = aggregates.current(scope, current_user)
     sort = request.args.get("tri", "betweenness")
     analysis = result.analysis
     summary = request.args.get("vue") == "resume"
@@ -158,7 +171,7 @@ def _result_or_404(kind: str, ident: int) -> aggregates.Result:
     if kind not in KINDS:
         abort(404)
     scope, _context = scope_or_404(kind, ident)
-    result = aggregates.current(scope)
+    result = aggregates.current(scope, current_user)
     if result.payload is None:
         abort(404)
     return result
@@ -220,7 +233,6 @@ def _plain_graph(payload: dict) -> tuple[list[StructureIn], list[LinkIn]]:
             target=int(edge["target"]),
             status=edge["status"],
             level=None if edge["level"] < 0 else edge["level"],
-            reports=edge["reports"],
         )
         for edge in (item["data"] for item in payload["graph"]["elements"]["edges"])
     ]

@@ -2,6 +2,13 @@
 
 A page asks `current(scope)`: it gets the last result stored for the scope and whether it is
 still fresh. When it is not, a job is queued (once) and the page says « calcul en cours… ».
+
+An aggregate is anonymous: a trainee's map is private, so nothing in a result says which or
+how few maps stand behind a link when they are fewer than `MIN_MAPS` (in a group of 12,
+« cited by 1 map » says who drew it). The rule is applied once, here, to the stored payload,
+so that every page, fragment and export of every scope follows it, for every viewer.
+Nor is an aggregate shown to a viewer when it merges only one or two personal maps they may
+not open: it would show those maps, whole (`Result.withheld`).
 """
 
 import logging
@@ -15,12 +22,16 @@ from sqlalchemy import select
 from allervers.analysis import cache, scopes
 from allervers.analysis.scopes import Scope
 from allervers.analysis.services import load_maps, load_partnerships, node_data
+from allervers.auth.models import User
 from allervers.core import vocab
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
 from allervers.network import Analysis, aggregate, analyse, layout
 
 log = logging.getLogger(__name__)
+
+# Below this many maps, a count of the maps behind a link, or their levels, points at people.
+MIN_MAPS = 3
 
 
 @dataclass
@@ -33,6 +44,7 @@ class Result:
     computed_at: object = None
     queue_down: bool = False  # the job could not be queued (Redis or the queue file down)
     version: str | None = None  # of the stored payload
+    withheld: bool = False  # it would show one or two maps the viewer may not open
 
     @property
     def analysis(self) -> Analysis | None:
@@ -48,10 +60,14 @@ class Result:
         )
 
 
-def current(scope: Scope) -> Result:
-    """The scope's last result; queues its computation when the data has changed since."""
+def current(scope: Scope, viewer: User) -> Result:
+    """The scope's last result for `viewer`; queues its computation when the data has changed
+    since. Withheld (no payload) when it merges 1 to MIN_MAPS - 1 personal maps `viewer` may
+    not open: 0 hides nothing from them, MIN_MAPS or more say nothing of one person's."""
     from allervers.analysis import tasks
 
+    if 0 < scopes.unseen_personal_maps(scope, viewer) < MIN_MAPS:
+        return Result(scope, None, fresh=True, withheld=True)
     version = scopes.version(scope)
     stored = cache.load(scope.key)
     queue_down = False
@@ -83,6 +99,8 @@ def compute_and_store(scope: Scope) -> dict:
         raise
     payload["seconds"] = round(time.perf_counter() - started, 3)
     cache.save(scope.key, version, payload)
+    if scope.key.startswith(cache.TERRITORY):
+        cache.purge_territories()
     return payload
 
 
@@ -97,7 +115,9 @@ def compute(scope: Scope) -> dict:
     )
     return {
         "analysis": analysis.to_json(),
-        "perception_gaps": [gap.__dict__ for gap in perception_gaps if _kept(gap, structures)],
+        "perception_gaps": [
+            gap.__dict__ for gap in perception_gaps if _kept(gap, structures) and _anonymous(gap)
+        ],
         "graph": graph_elements(analysis, links, _positions(structures, links)),
         "maps": len(maps),
     }
@@ -110,6 +130,16 @@ def _positions(structures, links) -> dict:
 def _kept(gap, structures) -> bool:
     ids = {structure.id for structure in structures}
     return gap.source_id in ids and gap.target_id in ids
+
+
+def _anonymous(gap) -> bool:
+    """A perception gap lists the level each map gives: one or two levels are people's."""
+    return len(gap.levels) >= MIN_MAPS
+
+
+def cited_by(reports: int) -> int | None:
+    """How many maps cite a link, or None when they are too few to be told (MIN_MAPS)."""
+    return reports if reports >= MIN_MAPS else None
 
 
 def within_area(structures, links, departement: str | None, commune: str | None):
@@ -154,7 +184,7 @@ def graph_elements(analysis: Analysis, links, positions: dict) -> dict:
                 "target": str(link.target),
                 "status": link.status,
                 "level": link.level if link.level is not None else -1,
-                "reports": link.reports,
+                "reports": cited_by(link.reports),
             }
         }
         for link in links

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from allervers.analysis.models import AnalysisResult
@@ -22,6 +22,11 @@ from allervers.extensions import db
 
 # A job still pending after this long is taken for lost (its worker died) and queued again.
 PENDING_TIMEOUT = timedelta(minutes=10)
+# Territories are many (one per set of visible maps and area, a new one whenever a map is
+# added) and weigh megabytes: only the most recently computed are kept, for a while.
+TERRITORY = "territoire-"
+TERRITORIES_KEPT = 100
+TERRITORY_MAX_AGE = timedelta(days=30)
 META = ("version", "computed_at", "pending_version", "pending_since")
 PARSED_KEPT = 8
 _parsed: OrderedDict[str, tuple[str, dict]] = OrderedDict()  # key → (version, payload)
@@ -110,6 +115,28 @@ def forget(keys: list[str]) -> None:
         db.session.execute(delete(AnalysisResult).where(AnalysisResult.key.in_(keys)))
 
 
+def purge_territories() -> list[str]:
+    """Forget the territory results beyond the TERRITORIES_KEPT most recently computed (or
+    asked for) and those older than TERRITORY_MAX_AGE; returns their keys. In Redis they
+    also expire on their own (see _redis_write)."""
+    touched = func.coalesce(AnalysisResult.pending_since, AnalysisResult.computed_at)
+    query = select(AnalysisResult.key, touched).where(
+        AnalysisResult.key.startswith(TERRITORY, autoescape=True)
+    )
+    rows = sorted(db.session.execute(query), key=lambda row: row[1] or datetime.min, reverse=True)
+    cutoff = utcnow() - TERRITORY_MAX_AGE
+    gone = [
+        key
+        for rank, (key, at) in enumerate(rows)
+        if rank >= TERRITORIES_KEPT or at is None or at < cutoff
+    ]
+    if gone:
+        with write_transaction(keep_loaded=True):
+            forget(gone)
+            db.session.commit()
+    return gone
+
+
 def save(key: str, version: str, payload: dict) -> None:
     """Keep `payload` as the result for `version`; the pending mark goes if it was for it."""
     with write_transaction(keep_loaded=True):
@@ -191,9 +218,12 @@ def _redis_write(client, key: str, values: dict) -> bool:
         name: value.isoformat() if isinstance(value, datetime) else value
         for name, value in meta.items()
     }
+    expiry = TERRITORY_MAX_AGE if key.startswith(TERRITORY) else None  # see purge_territories
     pipe = client.pipeline()
     if payload is not None:
-        pipe.set(_redis_key(key, "payload"), json.dumps(payload))
-    pipe.set(_redis_key(key, "meta"), json.dumps(encoded))
+        pipe.set(_redis_key(key, "payload"), json.dumps(payload), ex=expiry)
+    elif expiry:
+        pipe.expire(_redis_key(key, "payload"), expiry)
+    pipe.set(_redis_key(key, "meta"), json.dumps(encoded), ex=expiry)
     pipe.execute()
     return True

@@ -3,6 +3,7 @@
 import csv
 import io
 
+from allervers.analysis.aggregates import MIN_MAPS
 from allervers.core import vocab
 from allervers.core.spreadsheet import safe_cell
 from allervers.maps.models import STATUSES
@@ -51,6 +52,9 @@ def structures_csv(payload: dict) -> str:
     return _csv(STRUCTURE_COLUMNS, rows)
 
 
+FEW_MAPS = f"moins de {MIN_MAPS}"  # a smaller count would say who drew the link
+
+
 def links_csv(payload: dict) -> str:
     names = {str(row["id"]): row["name"] for row in payload["analysis"]["structures"]}
     rows = (
@@ -59,7 +63,7 @@ def links_csv(payload: dict) -> str:
             names[edge["target"]],
             STATUSES.get(edge["status"], edge["status"]),
             "" if edge["level"] < 0 else edge["level"],
-            edge["reports"],
+            FEW_MAPS if edge["reports"] is None else edge["reports"],
         )
         for edge in (item["data"] for item in payload["graph"]["elements"]["edges"])
     )

@@ -3,12 +3,13 @@
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from allervers.core.forms import BaseForm, strip_filter
+from allervers.core.forms import PrivacyCheckedForm, strip_filter
 from allervers.maps.models import MapSnapshot
 
 
-class SnapshotForm(BaseForm):
+class SnapshotForm(PrivacyCheckedForm):
     model = MapSnapshot
+    privacy_fields = ("label",)
     label = StringField(
         "Nom de l'instantané",
         description="Par exemple : début de formation, J+3 mois.",

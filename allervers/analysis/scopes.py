@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select
 
 from allervers.auth.models import User
-from allervers.directory.models import Structure
+from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
 from allervers.initiatives.access import visible_initiatives
 from allervers.initiatives.models import Initiative, InitiativePartner
@@ -29,6 +29,8 @@ class Scope:
     departement: str | None = None
     commune: str | None = None
     initiative_ids: tuple[int, ...] = ()  # their partnerships are links too (territory)
+    # Built from the maps its viewer may open (territory): it can reveal none they may not.
+    only_visible_maps: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -83,7 +85,7 @@ def territory_scope(viewer: User, departement: str | None, commune: str | None) 
     ids = _live_map_ids(visible_maps(viewer).with_only_columns(CooperationMap.id))
     initiatives = visible_initiatives(viewer).with_only_columns(Initiative.id)
     initiative_ids = tuple(sorted(db.session.scalars(initiatives)))
-    digest = version_digest([ids, initiative_ids, departement, commune])[:24]
+    digest = version_digest([ids, initiative_ids, departement, normalise(commune)])[:24]
     return Scope(
         key=f"territoire-{digest}",
         title="Territoire",
@@ -91,7 +93,27 @@ def territory_scope(viewer: User, departement: str | None, commune: str | None) 
         departement=departement or None,
         commune=commune or None,
         initiative_ids=initiative_ids,
+        only_visible_maps=True,
     )
+
+
+def unseen_personal_maps(scope: Scope, viewer: User) -> int:
+    """How many of the scope's personal maps `viewer` may not open (the group map is the
+    group's shared work, not one person's)."""
+    if scope.only_visible_maps or not scope.map_ids or viewer.is_admin:
+        return 0
+    seen = visible_maps(viewer).with_only_columns(CooperationMap.id)
+    query = select(func.count(CooperationMap.id)).where(
+        CooperationMap.id.in_(scope.map_ids),
+        CooperationMap.owner_id.is_not(None),
+        CooperationMap.id.not_in(seen),
+    )
+    return db.session.scalar(query)
+
+
+# Part of every version: changing what a result holds (its shape or its rules) makes every
+# stored result stale, so each is computed again (2: counts below 3 maps withheld).
+PAYLOAD_FORMAT = 2
 
 
 def version(scope: Scope) -> str:
@@ -102,7 +124,8 @@ def version(scope: Scope) -> str:
             CooperationMap.id.in_(scope.map_ids)
         )
         rows = sorted(tuple(row) for row in db.session.execute(query))
-    return version_digest([scope.as_dict(), rows, partnership_stamp(scope), directory_stamp()])
+    stamps = [partnership_stamp(scope), directory_stamp()]
+    return version_digest([PAYLOAD_FORMAT, scope.as_dict(), rows, *stamps])
 
 
 def partnership_stamp(scope: Scope) -> list:

@@ -43,7 +43,7 @@ def beside_group(map_id: int):
     cooperation_map = access.visible_map_or_404(current_user, map_id)
     comparisons = []
     for group in services.groups_of_map(cooperation_map):
-        result = aggregates.current(scopes.group_scope(group))
+        result = aggregates.current(scopes.group_scope(group), current_user)
         comparisons.append((group, result, services.missing_from_map(cooperation_map, result)))
     return render(
         "analysis/beside_group.html",

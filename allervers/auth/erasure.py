@@ -13,10 +13,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from allervers.analysis import cache
 from allervers.analysis.services import map_cache_key
-from allervers.auth import ratelimit
+from allervers.auth import throttle
 from allervers.auth.models import User, UserSession
-from allervers.auth.services import account_limit_key
-from allervers.directory.models import Structure, StructureMerge
+from allervers.directory.models import ReferentAttachment, Structure, StructureMerge
 from allervers.extensions import db
 from allervers.followup.models import Action, AnswerSet, Attendance, DashboardVisit, JournalNote
 from allervers.history.models import HistoryEvent
@@ -129,6 +128,8 @@ RULES: tuple[Rule, ...] = (
     set_null(Action.created_by_id),
     set_null(Attendance.recorded_by_id),
     set_null(HistoryEvent.actor_id),
+    set_null(HistoryEvent.purged_by_id),
+    set_null(ReferentAttachment.decided_by_id),
     Rule(Initiative.author_id, _initiatives),
     Rule(CooperationMap.owner_id, _maps),
     delete_rows(Presentation.owner_id),
@@ -138,6 +139,7 @@ RULES: tuple[Rule, ...] = (
     delete_rows(Attendance.user_id),
     delete_rows(DashboardVisit.user_id),
     delete_rows(Membership.user_id),
+    delete_rows(ReferentAttachment.user_id),
     delete_rows(UserSession.user_id),
 )
 
@@ -160,7 +162,7 @@ def delete_account(user: User) -> None:
     try:
         for rule in RULES:
             rule.apply(user)
-        ratelimit.reset(account_limit_key(user.email))
+        throttle.forget_account(user.email)
         db.session.execute(delete(User.__table__).where(User.id == user.id))
         db.session.commit()
     except Exception:

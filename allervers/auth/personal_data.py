@@ -13,7 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from allervers.auth.models import User, UserSession
 from allervers.core.timeutil import utcnow
-from allervers.directory.models import Structure, StructureMerge
+from allervers.directory.models import ReferentAttachment, Structure, StructureMerge
 from allervers.extensions import db
 from allervers.followup.models import Action, AnswerSet, Attendance, DashboardVisit, JournalNote
 from allervers.history.models import HistoryEvent
@@ -63,6 +63,14 @@ def _memberships(user: User) -> list[dict]:
     return [
         {**as_dict(m), "group": m.group.name, "session": m.group.session.title}
         for m in db.session.scalars(query)
+    ]
+
+
+def _referent_attachments(user: User) -> list[dict]:
+    query = select(ReferentAttachment).where(ReferentAttachment.user_id == user.id)
+    return [
+        {**as_dict(a, omit=("decided_by_id",)), "structure": a.structure.name}
+        for a in db.session.scalars(query.order_by(ReferentAttachment.id))
     ]
 
 
@@ -129,6 +137,7 @@ PARTS: tuple[Part, ...] = (
         lambda u: _all(UserSession, UserSession.user_id == u.id),
     ),
     Part("memberships", (Membership.user_id,), _memberships),
+    Part("referent_attachments", (ReferentAttachment.user_id,), _referent_attachments),
     Part("maps", (CooperationMap.owner_id,), _maps),
     Part(
         "snapshots_taken",
@@ -191,6 +200,9 @@ PARTS: tuple[Part, ...] = (
 NOT_EXPORTED: dict[InstrumentedAttribute, str] = {
     Attendance.recorded_by_id: "les présences des autres stagiaires, relevées par la personne",
     HistoryEvent.actor_id: "l'historique des fiches, lisible sur chaque fiche (page Historique)",
+    HistoryEvent.purged_by_id: "les effacements d'anciennes valeurs, lisibles dans l'historique",
+    ReferentAttachment.decided_by_id: "les demandes d'autres personnes, validées ou refusées par "
+    "la personne (et, sur les siennes, qui en a décidé)",
 }
 
 

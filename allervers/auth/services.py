@@ -10,11 +10,13 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, selectinload
 
-from allervers.auth import ratelimit
+from allervers.auth import ratelimit, throttle
 from allervers.auth.models import ROLES, User, UserSession
 from allervers.auth.passwords import hash_password, verify_password
 from allervers.core.database import write_transaction
 from allervers.core.timeutil import utcnow
+from allervers.directory import referents
+from allervers.directory.models import ReferentAttachment
 from allervers.extensions import db
 
 log = logging.getLogger(__name__)
@@ -27,9 +29,7 @@ WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
 TOO_MANY_CONFIRMATIONS = (
     "Trop de mots de passe erronés pour ce compte. Patientez un quart d'heure avant de réessayer."
 )
-TOO_MANY_ATTEMPTS = (
-    "Trop de tentatives de connexion ont échoué. Patientez un quart d'heure avant de réessayer."
-)
+TOO_MANY_ATTEMPTS = throttle.TOO_MANY_FOR_ACCOUNT
 DISABLED_ACCOUNT = "Ce compte est désactivé. Adressez-vous à l'administrateur de la plateforme."
 
 
@@ -59,7 +59,10 @@ def create_user(
     *,
     job_title: str | None = None,
     structure_id: int | None = None,
+    by: User | None = None,
 ) -> User:
+    """A new account (administrators, the command line). A référent created with a structure is
+    attached to it at once: the administrator who creates the account grants it."""
     if role not in ROLES:
         raise AccountError(f"Rôle inconnu : {role}. Rôles possibles : {', '.join(ROLES)}.")
     if find_user_by_email(email):
@@ -73,36 +76,27 @@ def create_user(
         password_hash=hash_password(password),
     )
     db.session.add(user)
+    referents.follow_employer(user, by, file_request=True, grant=True)
     db.session.commit()
     return user
 
 
 def account_limit_key(email: str) -> str:
-    return f"login:account:{normalise_email(email)}"
-
-
-def _limit_keys(email: str, address: str) -> tuple[str, str]:
-    return account_limit_key(email), f"login:address:{address}"
+    return throttle.account_key(normalise_email(email))
 
 
 def sign_in(email: str, password: str, address: str) -> SignInResult:
-    """Check the credentials under the per-account and per-address failure limits."""
-    config = current_app.config
-    account_key, address_key = _limit_keys(email, address)
-    if (
-        ratelimit.count(account_key) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or ratelimit.count(address_key) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    ):
-        return SignInResult(error=TOO_MANY_ATTEMPTS)
+    """Check the credentials under the per-account and per-address limits (auth/throttle.py)."""
+    attempt = throttle.begin(normalise_email(email), address)
+    if attempt.refusal:
+        return SignInResult(error=attempt.refusal)
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
-        window = config["LOGIN_FAILURE_WINDOW"]
-        ratelimit.hit(account_key, window)
-        ratelimit.hit(address_key, window)
+        throttle.failed(attempt)
         return SignInResult(error=WRONG_CREDENTIALS)
     if not user.is_enabled:
         return SignInResult(error=DISABLED_ACCOUNT)
-    ratelimit.reset(account_key)
+    throttle.succeeded(attempt)
     return SignInResult(user=user)
 
 
@@ -212,11 +206,22 @@ def change_password(user: User, current: str, new: str, keep_token: str | None) 
     close_other_sessions(user, keep_token)
 
 
-def update_profile(user: User, name: str, job_title: str | None, structure_id: int | None) -> None:
+def update_profile(
+    user: User, name: str, job_title: str | None, structure_id: int | None
+) -> ReferentAttachment | None:
+    """The person's own account. A new employer closes the référent rights tied to the old one
+    and, for a référent, files a request for the new one (returned): never a right by itself."""
+    changed = structure_id != user.structure_id
+    _set_profile(user, name, job_title, structure_id)
+    request = referents.follow_employer(user, user, file_request=True) if changed else None
+    db.session.commit()
+    return request
+
+
+def _set_profile(user: User, name: str, job_title: str | None, structure_id: int | None) -> None:
     user.name = name.strip()
     user.job_title = (job_title or "").strip() or None
     user.structure_id = structure_id
-    db.session.commit()
 
 
 def set_enabled(user: User, enabled: bool) -> None:
@@ -227,12 +232,27 @@ def set_enabled(user: User, enabled: bool) -> None:
 
 
 def update_user(
-    user: User, *, name: str, role: str, job_title: str | None, structure_id: int | None
-) -> None:
+    user: User,
+    *,
+    name: str,
+    role: str,
+    job_title: str | None,
+    structure_id: int | None,
+    by: User,
+) -> ReferentAttachment | None:
+    """An administrator's edit. An administrator grants référent attachments: making someone
+    référent of a structure here approves it at once (returned); any other change of role or
+    structure closes the attachments that no longer fit."""
     if role not in ROLES:
         raise AccountError("Rôle inconnu.")
+    changed = (role, structure_id) != (user.role, user.structure_id)
     user.role = role
-    update_profile(user, name, job_title, structure_id)
+    _set_profile(user, name, job_title, structure_id)
+    granted = None
+    if changed:
+        granted = referents.follow_employer(user, by, file_request=True, grant=True)
+    db.session.commit()
+    return granted
 
 
 def list_users_query(search: str = "", role: str = ""):

@@ -16,6 +16,8 @@ from allervers.auth.forms import (
 )
 from allervers.core.timeutil import utcnow
 from allervers.core.web import done, form_page, invalid, safe_next
+from allervers.directory import access as directory_access
+from allervers.directory import referents
 from allervers.directory import services as directory
 from allervers.extensions import db
 
@@ -59,7 +61,7 @@ def account():
     form = ProfileForm(obj=current_user)
     form.set_structure_choices(directory.structure_choices())
     if not form.validate_on_submit():
-        return form_page("auth/account.html", form=form)
+        return form_page("auth/account.html", form=form, **_referent_context())
     structure_id = form.structure_id.data
     if structure_id == NEW_STRUCTURE:
         structure_id = directory.find_or_create(
@@ -70,8 +72,22 @@ def account():
         ).id
     elif not directory.get_live(structure_id):
         structure_id = None
-    services.update_profile(current_user, form.name.data, form.job_title.data, structure_id)
-    return done("Vos informations ont été enregistrées.", url_for(".account"))
+    request_filed = services.update_profile(
+        current_user, form.name.data, form.job_title.data, structure_id
+    )
+    message = "Vos informations ont été enregistrées."
+    if request_filed:
+        message += f" Référent de « {request_filed.structure.name} » : {referents.REQUEST_SENT}"
+    return done(message, url_for(".account"))
+
+
+def _referent_context() -> dict:
+    if current_user.role != "referent":
+        return {"attachment": None}
+    return {
+        "attachment": referents.latest_attachment(current_user),
+        "can_see_requests": directory_access.can_see_referent_requests(current_user),
+    }
 
 
 @bp.route("/compte/mot-de-passe", methods=["GET", "POST"])

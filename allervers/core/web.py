@@ -121,12 +121,21 @@ CONFLICT = (
 )
 
 
-def form_version(form) -> int | None:
-    """The record version a form was opened on (its hidden `version` field)."""
+UNREADABLE_VERSION = -1  # no record has it (versions start at 1): the check always fails
+
+
+def form_version(form) -> int:
+    """The record version the form was opened on, as the browser sent it back.
+
+    Read from what was posted, never from the record the form was filled from; a missing or
+    unreadable version is one no record has, so the save is refused as a conflict (409, the
+    person's values kept) instead of skipping the check and overwriting a newer save.
+    """
+    posted = form.version.raw_data or [""]
     try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
-        return None
+        return int(posted[0])
+    except ValueError:
+        return UNREADABLE_VERSION
 
 
 def conflict(form, record, page: str, fragment: str | None = None, /, **context) -> Response:

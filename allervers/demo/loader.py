@@ -13,8 +13,9 @@ from allervers.demo.data import STRUCTURES
 from allervers.demo.followup import load_demo_followup
 from allervers.demo.initiatives import load_demo_initiatives
 from allervers.demo.maps import load_demo_maps
+from allervers.directory import referents
 from allervers.directory import services as directory
-from allervers.directory.models import Structure
+from allervers.directory.models import ReferentAttachment, Structure
 from allervers.extensions import db
 from allervers.training.models import Group, InvitationCode, Membership, TrainingSession
 from allervers.training.services import new_code
@@ -74,7 +75,25 @@ def _user(row: tuple, structures: dict[str, Structure]) -> User:
         )
         db.session.add(user)
         db.session.flush()
+    _attach_referent(user)
     return user
+
+
+def _attach_referent(user: User) -> None:
+    """The demo référent is granted her structure, as an administrator would have done."""
+    if user.role != "referent" or user.structure_id is None:
+        return
+    mine = [a for a in referents.active_attachments(user) if a.structure_id == user.structure_id]
+    if mine and mine[0].status == "approved":
+        return
+    now = utcnow()
+    attachment = (
+        mine[0]
+        if mine
+        else ReferentAttachment(user_id=user.id, structure_id=user.structure_id, requested_at=now)
+    )
+    attachment.status, attachment.decided_at = "approved", now
+    db.session.add(attachment)
 
 
 def _session() -> TrainingSession:

@@ -26,7 +26,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from allervers.core import vocab
-from allervers.core.forms import BaseForm, as_choices, empty_to_none, search_words, strip_filter
+from allervers.core.forms import (
+    BaseForm,
+    PrivacyCheckedForm,
+    as_choices,
+    empty_to_none,
+    search_words,
+    strip_filter,
+)
+from allervers.core.privacy import CONTACT_KINDS
 from allervers.directory.models import Structure
 
 POSTAL_CODE = re.compile(r"\d{5}")
@@ -128,8 +136,12 @@ def _check(function):
 # ----- the structure's record -----------------------------------------------------------------
 
 
-class StructureForm(BaseForm):
+class StructureForm(PrivacyCheckedForm):
     model = Structure
+    # The record is the structure's contact sheet: its own address, phone and e-mail are
+    # welcome in its presentation; a person's name, NIR, IBAN or birth date are not.
+    privacy_fields = ("description",)
+    privacy_accepted_kinds = CONTACT_KINDS
     name = StringField(
         "Nom",
         description="Le nom complet, par exemple « Centre communal d'action sociale d'Orléans ».",

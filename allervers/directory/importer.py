@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from allervers.core import vocab
 from allervers.core.forms import control_character_problem
+from allervers.core.privacy import CONTACT_KINDS, import_problem
 from allervers.core.spreadsheet import safe_cell
 from allervers.directory import services
 from allervers.directory.forms import (
@@ -63,6 +64,13 @@ class ImportFileError(ValueError):
     """The file as a whole cannot be read; the message says what to do."""
 
 
+# A NUL in the header: UTF-16 ("Texte Unicode") or not a text file at all.
+NOT_TEXT = (
+    "La première ligne du fichier contient des octets nuls : ce n'est pas un fichier CSV "
+    "UTF-8. Dans le tableur, enregistrez-le au format « CSV UTF-8 », puis envoyez-le de nouveau."
+)
+
+
 @dataclass
 class Row:
     line: int
@@ -89,7 +97,7 @@ def decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise ImportFileError("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers.")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig").lstrip("\ufeff")  # saved twice, a file has two BOMs
     except UnicodeDecodeError:
         raise ImportFileError(
             "Le fichier n'est pas encodé en UTF-8 : dans le tableur, enregistrez-le au format "
@@ -102,7 +110,7 @@ def decode(data: bytes) -> str:
 
 def delimiter_of(text: str) -> str:
     """`;` (French spreadsheets) or `,`: whichever the header line uses more."""
-    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    header = next((line for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
     return ";" if header.count(";") > header.count(",") else ","
 
 
@@ -115,7 +123,12 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
     """The column keys and the non-blank rows, each with the line it starts on."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter_of(text))
     try:
-        keys = [column_key(header) for header in next(reader)]
+        header = next((cells for cells in reader if any(c.strip() for c in cells)), None)
+        if header is None:  # blank lines only
+            raise ImportFileError("Le fichier est vide.")
+        if any("\x00" in name for name in header):
+            raise ImportFileError(NOT_TEXT)
+        keys = [column_key(name) for name in header]
         rows, line = [], reader.line_num
         for cells in reader:
             start, line = line + 1, reader.line_num
@@ -131,6 +144,11 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
         raise ImportFileError(
             "La colonne « nom » est introuvable. La première ligne doit donner le nom des "
             f"colonnes : {', '.join(COLUMNS)}."
+        )
+    if not rows:
+        raise ImportFileError(
+            "Le fichier ne contient aucune structure, seulement la ligne des colonnes : "
+            "ajoutez une ligne par structure, puis envoyez-le de nouveau."
         )
     return keys, rows
 
@@ -163,6 +181,9 @@ def check_row(cells: dict) -> tuple[dict, list[str]]:
     for attribute, limit in MAX_LENGTHS.items():
         if values[attribute] and len(values[attribute]) > limit:
             problems.append(f"{LABELS[attribute]} dépasse {limit} caractères")
+    personal = import_problem(values["description"], accepted=CONTACT_KINDS)  # as StructureForm
+    if personal:
+        problems.append(f"{LABELS['description']} {personal}")
     for attribute in ("name", "commune"):
         if not values[attribute]:
             problems.append(f"{LABELS[attribute]} est obligatoire")

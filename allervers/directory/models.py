@@ -134,3 +134,44 @@ class StructureMerge(db.Model):
 
     def __repr__(self) -> str:
         return f"<StructureMerge {self.merged_id} → {self.kept_id}>"
+
+
+REFERENT_STATUSES = {
+    "requested": "En attente de validation",
+    "approved": "Validée",
+    "refused": "Refusée",
+    "withdrawn": "Retirée",
+    "revoked": "Révoquée",
+}
+ACTIVE_STATUSES = ("requested", "approved")
+
+
+class ReferentAttachment(db.Model):
+    """A référent's attachment to a structure: asked for by the person, granted by an
+    administrator or by the structure's référent. Only an approved one gives rights on the
+    structure; the employer the person types on their account (users.structure_id) gives none."""
+
+    __tablename__ = "referent_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    structure_id: Mapped[int] = mapped_column(ForeignKey("structures.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="requested")
+    requested_at: Mapped[datetime]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+
+    user: Mapped["User"] = relationship(foreign_keys=[user_id])
+    structure: Mapped[Structure] = relationship()
+    decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def status_label(self) -> str:
+        return REFERENT_STATUSES.get(self.status, self.status)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<ReferentAttachment {self.id} {self.user_id}→{self.structure_id} {self.status}>"

@@ -11,7 +11,13 @@ from allervers.auth.models import User
 from allervers.core import vocab
 from allervers.core.models import EditConflictError
 from allervers.core.timeutil import utcnow
-from allervers.directory.models import Structure, StructureMerge, StructurePublic, normalise
+from allervers.directory.models import (
+    ReferentAttachment,
+    Structure,
+    StructureMerge,
+    StructurePublic,
+    normalise,
+)
 from allervers.extensions import db
 from allervers.maps.access import visible_maps
 from allervers.maps.models import CooperationLink, CooperationMap, MapEntry
@@ -192,6 +198,21 @@ def departements() -> list[str]:
     """The départements the directory has structures in, for the list's filter."""
     query = live_structures().with_only_columns(Structure.departement).distinct()
     return sorted(code for code in db.session.scalars(query) if code)
+
+
+def commune_spelling(typed: str, departement: str | None = None) -> str | None:
+    """The directory's spelling of a commune typed in any case, with or without accents
+    ("orleans" → "Orléans"), among live structures (of the département, when given); None
+    when no structure is there."""
+    wanted = normalise(typed)
+    if not wanted:
+        return None
+    query = live_structures().with_only_columns(Structure.commune).distinct()
+    query = query.where(Structure.commune.is_not(None))
+    if departement:
+        query = query.where(Structure.departement == departement)
+    names = db.session.scalars(query)
+    return min((name for name in names if normalise(name) == wanted), default=None)
 
 
 def for_export(query: Select):
@@ -401,6 +422,7 @@ class Reference:
 # Links have two columns and an unordered pair to keep unique: see _plan_links().
 REFERENCES = (
     Reference(User, "structure_id"),
+    Reference(ReferentAttachment, "structure_id"),
     Reference(CooperationMap, "focal_structure_id"),
     Reference(MapEntry, "structure_id", unique_with=("map_id",)),
 )

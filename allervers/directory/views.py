@@ -6,8 +6,8 @@ from flask_login import current_user
 from allervers.core import vocab
 from allervers.core.forms import parse_int, search_words
 from allervers.core.timeutil import utcnow
-from allervers.core.web import done, form_page, invalid, paginate, render
-from allervers.directory import access, importer, services
+from allervers.core.web import done, form_page, form_version, invalid, paginate, render
+from allervers.directory import access, importer, referents, services
 from allervers.directory.forms import (
     SORTS,
     ImportConfirmForm,
@@ -21,7 +21,7 @@ from allervers.directory.forms import (
 from allervers.directory.models import Structure
 from allervers.extensions import db
 
-from . import bp
+from . import bp, referent_views  # noqa: F401
 
 FORM = "directory/structure_form.html"
 IMPORT = "directory/import.html"
@@ -79,6 +79,8 @@ def show_structure(structure_id: int):
         maps=services.maps_showing(structure, current_user),
         links=services.links_of(structure, current_user),
         members=services.members(structure),
+        referents=referents.approved_referents(structure.id),
+        can_see_requests=access.can_see_referent_requests(current_user),
         merges=services.merges_into(structure) if access.can_merge(current_user) else [],
         merged_by=services.merge_of(structure) if structure.merged_into_id else None,
         access=access,
@@ -115,9 +117,7 @@ def edit_structure(structure_id: int):
         return form_page(FORM, form=form, structure=structure)
     fields, publics = form.model_fields(), form.publics_codes()
     try:
-        services.save_structure(
-            structure, fields, publics, current_user, parse_int(form.version.data)
-        )
+        services.save_structure(structure, fields, publics, current_user, form_version(form))
     except services.EditConflictError:
         return _conflict(form, structure)
     except services.SiretTakenError as error:

@@ -22,8 +22,9 @@ def _objective(value):
         return value
 
 
-class StatementForm(BaseForm):
+class StatementForm(PrivacyCheckedForm):
     model = AssessmentStatement
+    privacy_fields = ("text",)
     id_prefix = "nouvel-enonce"  # the add form sits under the list; the edit page uses it too
     objective = SelectField(
         "Objectif",

@@ -158,7 +158,6 @@ def save_window(group_id: int, moment: str):
     group = access.managed_group_or_404(current_user, group_id)
     _known_moment_or_404(moment)
     form = WindowForm(moment=moment)
-    window = services.window_of(group, moment)
     if not form.validate_on_submit():
         return _windows_page(group, refused={moment: form}, status=422)
     try:
@@ -168,7 +167,7 @@ def save_window(group_id: int, moment: str):
     except EditConflictError:
         db.session.rollback()
         flash("Quelqu'un a modifié ces dates pendant votre saisie : vérifiez-les.", "error")
-        form.version.data = window.version
+        form.version.data = services.window_of(group, moment).version  # perhaps new meanwhile
         return _windows_page(group, refused={moment: form}, status=409)
     message = f"Les dates « {MOMENTS[moment]} » sont enregistrées."
     if not wants_fragment():

@@ -57,10 +57,12 @@ def status_counts(query: Select) -> dict[str, int]:
 
 
 def can_edit_action(user: User, action: Action) -> bool:
-    if user.is_admin:
-        return True
+    """A personal action is its owner's alone, not even an admin's (as a journal note: it is
+    a person's own commitment); a group's action is its members' and, for moderation, admins'."""
     if action.owner_id is not None:
         return action.owner_id == user.id
+    if user.is_admin:
+        return True
     return (
         db.session.scalar(group_ids_of(user).where(Membership.group_id == action.group_id))
         is not None

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from allervers.auth.models import User
 from allervers.extensions import db
 from allervers.followup.models import Answer, AnswerSet, AssessmentStatement
+from allervers.followup.tracking import shared_initiatives_clause
 from allervers.initiatives.models import Effect, Initiative, Presentation
 from allervers.network import LinkIn, StructureIn, layout
 from allervers.training.models import Group, Membership
@@ -56,13 +58,13 @@ def _trainee_ids(group: Group):
     )
 
 
-def shared_initiatives(group: Group) -> list[Initiative]:
-    """The group's trainees' initiatives shared with the group or the base."""
+def shared_initiatives(group: Group, viewer: User) -> list[Initiative]:
+    """The group's trainees' initiatives shared with the group or the base that `viewer` may
+    open (one shared with another group of a trainee is not the report's)."""
     query = (
         select(Initiative)
         .where(
-            Initiative.deleted_at.is_(None),
-            Initiative.visibility != "privee",
+            shared_initiatives_clause(viewer),
             Initiative.author_id.in_(_trainee_ids(group)) | (Initiative.group_id == group.id),
         )
         .order_by(Initiative.title)
@@ -80,9 +82,9 @@ def presentations_of(group: Group) -> list[Presentation]:
     return list(db.session.scalars(query.order_by(Presentation.title)))
 
 
-def effects_of(group: Group) -> list[Effect]:
+def effects_of(group: Group, viewer: User) -> list[Effect]:
     """The effects recorded on the initiatives of the report, oldest first."""
-    ids = [initiative.id for initiative in shared_initiatives(group)]
+    ids = [initiative.id for initiative in shared_initiatives(group, viewer)]
     query = (
         select(Effect)
         .where(Effect.initiative_id.in_(ids), Effect.deleted_at.is_(None))

@@ -4,13 +4,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from allervers.auth.models import User
 from allervers.core.database import write_transaction
 from allervers.core.timeutil import utcnow
 from allervers.extensions import db
 from allervers.followup.models import HALF_DAYS, Action, Attendance, DashboardVisit
+from allervers.followup.plans import visible_actions
+from allervers.initiatives.access import visibility_clause
 from allervers.initiatives.models import (
     Effect,
     Initiative,
@@ -18,8 +20,21 @@ from allervers.initiatives.models import (
     Presentation,
     PresentationItem,
 )
+from allervers.initiatives.presentations import visible_presentations
+from allervers.maps.access import visible_maps
 from allervers.maps.models import CooperationLink, CooperationMap, MapEntry, MapSnapshot
 from allervers.training.models import Group, Membership
+
+
+def shared_initiatives_clause(viewer: User):
+    """The live initiatives shared with someone (never a private draft, not even the viewer's
+    own) that `viewer` may open: what the formateurs' pages count and list."""
+    return and_(
+        Initiative.deleted_at.is_(None),
+        Initiative.visibility != "privee",
+        visibility_clause(viewer),
+    )
+
 
 # ----- attendance (émargement) ------------------------------------------------------------------
 
@@ -81,7 +96,6 @@ class TraineeProgress:
     links: int = 0
     wished_links: int = 0
     snapshots: int = 0
-    initiatives: int = 0
     shared_initiatives: int = 0
     effects: int = 0
     assessments: set[str] = field(default_factory=set)
@@ -92,14 +106,15 @@ def _count_by(query) -> dict:
     return {key: number for key, number in db.session.execute(query)}
 
 
-def trainee_progress(group: Group) -> list[TraineeProgress]:
-    """One row per trainee: the figures of the dashboard, in a few grouped queries."""
+def trainee_progress(group: Group, viewer: User) -> list[TraineeProgress]:
+    """One row per trainee: the figures of the dashboard, in a few grouped queries. Every
+    count starts from what `viewer` may open (the access rules' queries), never from all rows."""
     trainees = group.trainees
     ids = [user.id for user in trainees]
     joined = {m.user_id: m.joined_at for m in group.memberships if m.role == "stagiaire"}
     maps = db.session.scalars(
-        select(CooperationMap)
-        .where(CooperationMap.owner_id.in_(ids), CooperationMap.deleted_at.is_(None))
+        visible_maps(viewer)
+        .where(CooperationMap.owner_id.in_(ids))
         .order_by(CooperationMap.updated_at.desc())
     ).all()
     map_ids = [m.id for m in maps]
@@ -130,41 +145,37 @@ def trainee_progress(group: Group) -> list[TraineeProgress]:
             row.links += links.get((cooperation_map.id, status), 0)
         row.wished_links += links.get((cooperation_map.id, "souhaite"), 0)
         row.snapshots += snapshots.get(cooperation_map.id, 0)
-    _initiative_figures(rows, ids)
-    _assessment_and_actions(rows, group, ids)
+    _initiative_figures(rows, ids, viewer)
+    _assessment_and_actions(rows, group, ids, viewer)
     return [rows[user.id] for user in trainees]
 
 
-def _initiative_figures(rows: dict[int, TraineeProgress], ids: list[int]) -> None:
-    live = Initiative.deleted_at.is_(None)
-    query = select(Initiative.author_id, Initiative.visibility, func.count()).where(
-        Initiative.author_id.in_(ids), live
-    )
-    for author, visibility, number in db.session.execute(
-        query.group_by(Initiative.author_id, Initiative.visibility)
-    ):
-        rows[author].initiatives += number
-        if visibility != "privee":
-            rows[author].shared_initiatives += number
+def _initiative_figures(rows: dict[int, TraineeProgress], ids: list[int], viewer: User) -> None:
+    """A private draft is nobody else's business: neither it nor its effects are counted."""
+    shared = and_(Initiative.author_id.in_(ids), shared_initiatives_clause(viewer))
+    query = select(Initiative.author_id, func.count()).where(shared)
+    for author, number in db.session.execute(query.group_by(Initiative.author_id)):
+        rows[author].shared_initiatives = number
     effects = (
         select(Initiative.author_id, func.count())
         .join(Effect)
-        .where(Initiative.author_id.in_(ids), live, Effect.deleted_at.is_(None))
+        .where(shared, Effect.deleted_at.is_(None))
     )
     for author, number in db.session.execute(effects.group_by(Initiative.author_id)):
         rows[author].effects = number
 
 
-def _assessment_and_actions(rows: dict[int, TraineeProgress], group: Group, ids: list[int]):
+def _assessment_and_actions(
+    rows: dict[int, TraineeProgress], group: Group, ids: list[int], viewer: User
+) -> None:
     from allervers.followup import assessment
 
     for user_id, moments in assessment.assessment_status(group).items():
         if user_id in rows:
             rows[user_id].assessments = set(moments)
-    query = select(Action.owner_id, func.count()).where(
-        Action.owner_id.in_(ids), Action.deleted_at.is_(None)
-    )
-    for owner, number in db.session.execute(query.group_by(Action.owner_id)):
+    actions = visible_actions(viewer).where(Action.owner_id.in_(ids)).subquery()
+    query = select(actions.c.owner_id, func.count()).group_by(actions.c.owner_id)
+    for owner, number in db.session.execute(query):
         rows[owner].actions = number
 
 
@@ -192,8 +203,9 @@ class Changes:
     effects: int
 
 
-def changes_since(group: Group, since: datetime | None) -> Changes | None:
-    """What the group's trainees did since the formateur's last visit."""
+def changes_since(group: Group, since: datetime | None, viewer: User) -> Changes | None:
+    """What the group's trainees did since the formateur's last visit, as far as `viewer` may
+    see it."""
     if since is None:
         return None
     ids = [user.id for user in group.trainees]
@@ -201,30 +213,19 @@ def changes_since(group: Group, since: datetime | None) -> Changes | None:
         m.user for m in group.memberships if m.role == "stagiaire" and m.joined_at > since
     ]
     maps_changed = db.session.scalars(
-        select(CooperationMap).where(
-            CooperationMap.owner_id.in_(ids),
-            CooperationMap.deleted_at.is_(None),
-            CooperationMap.updated_at > since,
+        visible_maps(viewer).where(
+            CooperationMap.owner_id.in_(ids), CooperationMap.updated_at > since
         )
     ).all()
+    shared = and_(Initiative.author_id.in_(ids), shared_initiatives_clause(viewer))
     initiatives = db.session.scalars(
-        select(Initiative).where(
-            Initiative.author_id.in_(ids),
-            Initiative.deleted_at.is_(None),
-            Initiative.visibility != "privee",
-            Initiative.updated_at > since,
-        )
+        select(Initiative).where(shared, Initiative.updated_at > since)
     ).all()
     effects = db.session.scalar(
         select(func.count())
         .select_from(Effect)
         .join(Initiative)
-        .where(
-            Initiative.author_id.in_(ids),
-            Initiative.visibility != "privee",
-            Effect.deleted_at.is_(None),
-            Effect.created_at > since,
-        )
+        .where(shared, Effect.deleted_at.is_(None), Effect.created_at > since)
     )
     return Changes(since, new_members, list(maps_changed), list(initiatives), effects or 0)
 
@@ -250,8 +251,9 @@ class Evidence:
     maps_with_snapshot: int = 0
 
 
-def evidence(groups: list[Group], aggregate_network: dict | None = None) -> Evidence:
-    """What the trainees of these groups produced, counted (never private work)."""
+def evidence(groups: list[Group], viewer: User, aggregate_network: dict | None = None) -> Evidence:
+    """What the trainees of these groups produced, counted: only what `viewer` may open (never
+    another person's private work)."""
     group_ids = [group.id for group in groups]
     trainee_ids = select(Membership.user_id).where(
         Membership.group_id.in_(group_ids), Membership.role == "stagiaire"
@@ -259,8 +261,7 @@ def evidence(groups: list[Group], aggregate_network: dict | None = None) -> Evid
     shared = (
         select(Initiative.id)
         .where(
-            Initiative.deleted_at.is_(None),
-            Initiative.visibility != "privee",
+            shared_initiatives_clause(viewer),
             (Initiative.author_id.in_(trainee_ids)) | (Initiative.group_id.in_(group_ids)),
         )
         .subquery()
@@ -274,23 +275,14 @@ def evidence(groups: list[Group], aggregate_network: dict | None = None) -> Evid
             .distinct()
         )
     )
-    presentations = select(Presentation.id).where(
-        Presentation.group_id.in_(group_ids), Presentation.deleted_at.is_(None)
+    _presentation_evidence(found, group_ids, viewer)
+    _map_evidence(found, trainee_ids, viewer)
+    actions = visible_actions(viewer).where(
+        Action.owner_id.in_(trainee_ids) | Action.group_id.in_(group_ids)
     )
-    found.presentations = db.session.scalar(
-        select(func.count()).select_from(presentations.subquery())
-    )
-    found.presented_initiatives = db.session.scalar(
-        select(func.count(PresentationItem.initiative_id.distinct())).where(
-            PresentationItem.presentation_id.in_(presentations)
-        )
-    )
-    _map_evidence(found, trainee_ids)
-    actions = select(Action.status, func.count()).where(
-        Action.deleted_at.is_(None),
-        Action.owner_id.in_(trainee_ids) | Action.group_id.in_(group_ids),
-    )
-    by_status = dict(db.session.execute(actions.group_by(Action.status)).all())
+    actions = actions.subquery()
+    statuses = select(actions.c.status, func.count()).group_by(actions.c.status)
+    by_status = dict(db.session.execute(statuses).all())
     found.actions, found.actions_done = sum(by_status.values()), by_status.get("faite", 0)
     found.effects = db.session.scalar(
         select(func.count())
@@ -303,9 +295,30 @@ def evidence(groups: list[Group], aggregate_network: dict | None = None) -> Evid
     return found
 
 
-def _map_evidence(found: Evidence, trainee_ids) -> None:
-    maps = select(CooperationMap.id).where(
-        CooperationMap.owner_id.in_(trainee_ids), CooperationMap.deleted_at.is_(None)
+def _presentation_evidence(found: Evidence, group_ids: list[int], viewer: User) -> None:
+    presentations = (
+        visible_presentations(viewer)
+        .where(Presentation.group_id.in_(group_ids))
+        .with_only_columns(Presentation.id)
+        .order_by(None)
+    )
+    found.presentations = db.session.scalar(
+        select(func.count()).select_from(presentations.subquery())
+    )
+    seen = select(Initiative.id).where(Initiative.deleted_at.is_(None), visibility_clause(viewer))
+    found.presented_initiatives = db.session.scalar(
+        select(func.count(PresentationItem.initiative_id.distinct())).where(
+            PresentationItem.presentation_id.in_(presentations),
+            PresentationItem.initiative_id.in_(seen),
+        )
+    )
+
+
+def _map_evidence(found: Evidence, trainee_ids, viewer: User) -> None:
+    maps = (
+        visible_maps(viewer)
+        .where(CooperationMap.owner_id.in_(trainee_ids))
+        .with_only_columns(CooperationMap.id)
     )
     found.maps = db.session.scalar(select(func.count()).select_from(maps.subquery()))
     found.wished_links = db.session.scalar(

@@ -47,13 +47,13 @@ def attendance(group_id: int):
 def dashboard(group_id: int):
     group = managed_group_or_404(group_id)
     previous = tracking.mark_visit(current_user, group)
-    result = aggregates.current(scopes.group_scope(group))
+    result = aggregates.current(scopes.group_scope(group), current_user)
     return render(
         "followup/dashboard.html",
         group=group,
-        rows=tracking.trainee_progress(group),
+        rows=tracking.trainee_progress(group, current_user),
         moments=MOMENTS,
-        changes=tracking.changes_since(group, previous),
+        changes=tracking.changes_since(group, previous, current_user),
         aggregate=result,
         hours=tracking.hours_attended(group),
     )
@@ -62,7 +62,7 @@ def dashboard(group_id: int):
 @bp.get("/groupes/<int:group_id>/rapport")
 def session_report(group_id: int):
     group = managed_group_or_404(group_id)
-    result = aggregates.current(scopes.group_scope(group))
+    result = aggregates.current(scopes.group_scope(group), current_user)
     network = result.payload["analysis"]["network"] if result.payload else None
     return render(
         "followup/report.html",
@@ -75,8 +75,8 @@ def session_report(group_id: int):
         moments=MOMENTS,
         aggregate=result,
         graph=report.graph_picture(result.payload, sector_colours()) if result.payload else None,
-        evidence=tracking.evidence([group], network),
-        initiatives=report.shared_initiatives(group),
+        evidence=tracking.evidence([group], current_user, network),
+        initiatives=report.shared_initiatives(group, current_user),
         presentations=report.presentations_of(group),
-        effects=report.effects_of(group),
+        effects=report.effects_of(group, current_user),
     )

@@ -13,7 +13,9 @@ from allervers.auth.models import User
 from allervers.directory import access as directory_access
 from allervers.directory.models import Structure
 from allervers.extensions import db
-from allervers.history.kinds import Kind, by_slug
+from allervers.history import visibility
+from allervers.history.kinds import Kind, by_slug, kinds
+from allervers.history.models import HistoryEvent
 from allervers.initiatives import access as initiatives_access
 from allervers.initiatives.models import Effect, Initiative
 from allervers.maps import access as maps_access
@@ -60,6 +62,49 @@ def record_or_404(user: User, slug: str, record_id: int) -> tuple[Kind, object]:
     if record is None or not can_view(user, kind, record):
         abort(404)
     return kind, record
+
+
+# ----- erasing old values ----------------------------------------------------------------------
+
+# The field naming a record's author or owner; parts answer with their parent's.
+AUTHORS = {
+    "structure": "created_by_id",
+    "map": "owner_id",
+    "initiative": "author_id",
+    "effect": "author_id",
+    "session": "created_by_id",
+}
+PARENT_OF = {"entry": "map", "link": "map"}
+
+
+def record_author_id(kind: Kind, record) -> int | None:
+    if kind.name in PARENT_OF:
+        return getattr(record, PARENT_OF[kind.name]).owner_id
+    field = AUTHORS.get(kind.name)
+    return getattr(record, field) if field else None
+
+
+def can_purge(user: User, kind: Kind, record, event: HistoryEvent) -> bool:
+    """Who made the change, the record's author or owner, administrators (of an entry they
+    may read: the view checks that first)."""
+    if user.is_admin or (event.actor_id is not None and event.actor_id == user.id):
+        return True
+    author = record_author_id(kind, record)
+    return author is not None and author == user.id
+
+
+def purgeable_event_or_404(user: User, event_id: int) -> tuple[Kind, object, HistoryEvent]:
+    """An entry `user` may read something of and may erase the old values of."""
+    event = db.session.get(HistoryEvent, event_id)
+    kind = kinds().get(event.kind) if event else None
+    record = db.session.get(kind.model, event.record_id) if kind else None
+    if record is None or not can_view(user, kind, record):
+        abort(404)
+    if not visibility.seen(user, kind, record, [event])[event.id].anything:
+        abort(404)
+    if not can_purge(user, kind, record, event):
+        abort(404)
+    return kind, record, event
 
 
 # ----- restoring --------------------------------------------------------------------------------
@@ -131,8 +176,8 @@ def _initiative_rule(user: User):
     """Its author; for a shared one also admins, the carrying structure's référents and,
     when shared with a group, that group's formateurs. A private draft stays its author's."""
     others = [true() if user.is_admin else false()]
-    if user.role == "referent" and user.structure_id is not None:
-        others.append(Initiative.structure_id == user.structure_id)
+    if user.role == "referent":
+        others.append(Initiative.structure_id.in_(directory_access.referent_structure_ids(user)))
     if user.is_trainer:
         others.append(
             and_(

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from allervers.core import timeutil, vocab
 from allervers.core.templating import number_fr
+from allervers.history.models import is_purged
 from allervers.initiatives import models as initiatives
 from allervers.maps import models as maps
 
@@ -128,6 +129,11 @@ CODES = {
 STATUSES = {"link": maps.STATUSES, "initiative": initiatives.STATUSES}
 
 
+# In place of a value the reader may not see: the record was not visible to them then.
+MASKED = "masqué"
+PURGED = "valeur effacée"
+
+
 @dataclass(frozen=True)
 class Change:
     label: str
@@ -139,15 +145,30 @@ def field_label(kind: str, field: str) -> str:
     return KIND_LABELS.get((kind, field)) or LABELS.get(field, field)
 
 
-def changes(kind: str, recorded: dict, names: dict[str, dict[int, str]]) -> list[Change]:
-    """The recorded {field: [old, new]}, readable; `names` resolves the ids of references."""
+def changes(
+    kind: str,
+    recorded: dict,
+    names: dict[str, dict[int, str]],
+    before: bool = True,
+    after: bool = True,
+) -> list[Change]:
+    """The recorded {field: [old, new]}, readable; `names` resolves the ids of references.
+
+    `before`/`after`: whether the reader may see the old/new values (else they read MASKED).
+    """
     return [
-        Change(field_label(kind, field), *(_value(kind, field, v, names) for v in values))
-        for field, values in recorded.items()
+        Change(
+            field_label(kind, field),
+            _value(kind, field, old, names) if before else MASKED,
+            _value(kind, field, new, names) if after else MASKED,
+        )
+        for field, (old, new) in recorded.items()
     ]
 
 
 def _value(kind: str, field: str, value, names: dict) -> str:
+    if is_purged(value):
+        return PURGED
     if value is None or value in ("", []):
         return "—"
     for target, fields in REFERENCES.items():

@@ -22,6 +22,14 @@ ACTIONS = {
 }
 
 
+# What an erased value becomes in `changes`: no text can be mistaken for it.
+PURGED = {"purged": True}
+
+
+def is_purged(value) -> bool:
+    return value == PURGED
+
+
 class HistoryEvent(db.Model):
     """Written by allervers.history.recorder, never by hand; `changes` is {field: [old, new]}."""
 
@@ -36,8 +44,12 @@ class HistoryEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Old values erased (personal data typed by mistake): who did it and when, not what it was.
+    purged_at: Mapped[datetime | None]
+    purged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    actor: Mapped["User | None"] = relationship()
+    actor: Mapped["User | None"] = relationship(foreign_keys=[actor_id])
+    purged_by: Mapped["User | None"] = relationship(foreign_keys=[purged_by_id])
 
     @property
     def action_label(self) -> str:

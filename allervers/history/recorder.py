@@ -52,8 +52,11 @@ TEXT_MAX = 300
 
 def init_recorder(_app: Flask) -> None:
     """The session factory is shared by every app: listen once."""
+    from allervers.history import visibility
+
     if not event.contains(db.session, "after_flush", record_flush):
         event.listen(db.session, "after_flush", record_flush)
+    visibility.load_old_values()
 
 
 def record_flush(session: Session, _context) -> None:
@@ -78,6 +81,18 @@ def record_flush(session: Session, _context) -> None:
         for row in rows:
             row.update(actor_id=actor, created_at=now)
         session.connection().execute(insert(HistoryEvent.__table__), rows)
+        _remember_updates(rows)
+
+
+def _remember_updates(rows: list[dict]) -> None:
+    """The request's updates, for the offer to erase personal data a save took out (views)."""
+    if has_request_context() and rows[0]["actor_id"] is not None:
+        updates = g.setdefault("history_updates", [])
+        updates.extend(
+            (row["kind"], row["record_id"], row["actor_id"], row["created_at"])
+            for row in rows
+            if row["action"] == "update"
+        )
 
 
 def _event(kind: str, obj, action: str, changes: dict) -> dict:

@@ -11,6 +11,7 @@ from flask import abort
 from sqlalchemy import Select, and_, or_, select
 
 from allervers.auth.models import User
+from allervers.directory import access as directory_access
 from allervers.extensions import db
 from allervers.initiatives.models import Initiative, Presentation
 from allervers.training.access import group_ids_of
@@ -52,8 +53,7 @@ def can_edit(user: User, initiative: Initiative) -> bool:
         return False
     if user.is_admin:
         return True
-    is_referent = user.role == "referent" and user.structure_id is not None
-    return is_referent and user.structure_id == initiative.structure_id
+    return directory_access.is_referent_of(user, initiative.structure_id)
 
 
 def can_mark_reference(user: User, initiative: Initiative) -> bool:

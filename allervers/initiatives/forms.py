@@ -51,7 +51,16 @@ class InitiativeForm(PrivacyCheckedForm):
 
     model = Initiative
 
-    privacy_fields = ("summary", "communes", "rhythm", "staff", "vehicle", "budget", *SECTIONS)
+    privacy_fields = (
+        "title",
+        "summary",
+        "communes",
+        "rhythm",
+        "staff",
+        "vehicle",
+        "budget",
+        *SECTIONS,
+    )
 
     # 1. L'essentiel
     title = StringField(

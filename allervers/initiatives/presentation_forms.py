@@ -4,7 +4,6 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from allervers.core.forms import (
-    BaseForm,
     PrivacyCheckedForm,
     as_choices,
     coerce_optional_int,
@@ -18,8 +17,9 @@ NOTES_MAX = 5000
 CHOOSE_GROUP = "Choisissez le groupe à qui vous présenterez ces initiatives."
 
 
-class PresentationForm(BaseForm):
+class PresentationForm(PrivacyCheckedForm):
     model = Presentation
+    privacy_fields = ("title",)
     title = StringField(
         "Titre de la présentation",
         description="Par exemple : Trois maraudes en milieu rural – séance du 14 novembre.",

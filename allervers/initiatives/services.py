@@ -80,11 +80,17 @@ DRAFT_MAX = 20_000
 
 def save_draft(initiative: Initiative, form) -> None:
     """Autosave while typing: kept aside in `draft`, never shown to readers and never
-    published unchecked; the edit form restores it and a real save clears it."""
-    initiative.draft = {
-        name: str(form.get(name, ""))[:DRAFT_MAX] for name in DRAFT_FIELDS if name in form
-    }
-    initiative.draft_saved_at = utcnow()
+    published unchecked; the edit form restores it and a real save clears it.
+
+    Written beside the record, not as an edit of it: the version stays, or the form being
+    typed would be refused as a conflict with its own autosave.
+    """
+    draft = {name: str(form.get(name, ""))[:DRAFT_MAX] for name in DRAFT_FIELDS if name in form}
+    db.session.execute(
+        update(Initiative)
+        .where(Initiative.id == initiative.id)
+        .values(draft=draft, draft_saved_at=utcnow())
+    )
     db.session.commit()
 
 

@@ -3,7 +3,7 @@
 from wtforms import HiddenField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
-from allervers.core.forms import BaseForm, empty_to_none
+from allervers.core.forms import PrivacyCheckedForm, empty_to_none
 from allervers.initiatives.models import TechniqueNote
 
 NOTE_MAX = 5_000
@@ -25,8 +25,9 @@ def note_field(label: str, description: str) -> TextAreaField:
     )
 
 
-class TechniqueForm(BaseForm):
+class TechniqueForm(PrivacyCheckedForm):
     model = TechniqueNote
+    privacy_fields = ("description", "conditions", "vigilance")
     description = note_field(
         "Description",
         "Laissez vide pour garder la description du catalogue.",

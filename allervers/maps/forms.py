@@ -56,8 +56,9 @@ def rating_field(label: str) -> SelectField:
     return SelectField(label, choices=RATING_CHOICES, coerce=coerce_optional_int)
 
 
-class MapForm(BaseForm):
+class MapForm(PrivacyCheckedForm):
     model = CooperationMap
+    privacy_fields = ("title", "territory")
     title = StringField(
         "Titre de la carte",
         description="Par exemple : Mes partenaires – CCAS d'Orléans, octobre 2026.",

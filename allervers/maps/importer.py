@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from allervers.auth.models import User
 from allervers.core.forms import control_character_problem
+from allervers.core.privacy import import_problem
 from allervers.core.spreadsheet import safe_cell
 from allervers.directory import services as directory
 from allervers.directory.models import Structure, normalise
@@ -70,9 +71,35 @@ class ImportPlan:
         return not self.errors and bool(self.links)
 
 
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else the Windows encoding of older French spreadsheets."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _header(text: str) -> str:
+    return next((line for line in text.splitlines() if line.strip()), "")
+
+
 def _delimiter(text: str) -> str:
-    header = text.splitlines()[0] if text.strip() else ""
+    header = _header(text)
     return ";" if header.count(";") >= header.count(",") else ","
+
+
+def _file_problem(text: str) -> str | None:
+    """What makes the whole file unreadable, before any line is read."""
+    if len(text.encode()) > MAX_BYTES:
+        return "Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers."
+    if not text.strip():
+        return "Le fichier est vide."
+    if "\x00" in _header(text):  # UTF-16 ("Texte Unicode"), or not a text file at all
+        return (
+            "La première ligne du fichier contient des octets nuls : ce n'est pas un fichier "
+            "CSV. Dans le tableur, enregistrez-le au format « CSV UTF-8 », puis envoyez-le."
+        )
+    return None
 
 
 def _level(raw: str, line: int, label: str, errors: list[str]) -> int | None:
@@ -130,12 +157,16 @@ def _row_fields(row: dict, line: int, errors: list[str]) -> dict | None:
 def parse(text: str) -> ImportPlan:
     """Read the CSV and match its structures; every problem is reported with its line number."""
     plan = ImportPlan()
-    if len(text.encode()) > MAX_BYTES:
-        plan.errors.append("Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers.")
+    text = text.lstrip("\ufeff")  # saved twice, a file has two BOMs
+    problem = _file_problem(text)
+    if problem:
+        plan.errors.append(problem)
         return plan
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=_delimiter(text))
+    body = text.lstrip("\r\n")  # blank lines before the header still count in line numbers
+    header_line = 1 + len(text[: len(text) - len(body)].splitlines())
+    reader = csv.DictReader(io.StringIO(body), delimiter=_delimiter(body))
     try:
-        _read_rows(plan, reader)
+        _read_rows(plan, reader, header_line)
     except csv.Error:  # e.g. a line break alone (CR) inside an unquoted cell
         plan.errors.append(
             f"Le fichier CSV est mal formé (ligne {reader.line_num + 1}) : enregistrez-le de "
@@ -143,12 +174,15 @@ def parse(text: str) -> ImportPlan:
         )
         return plan
     if not plan.links and not plan.errors:
-        plan.errors.append("Le fichier ne contient aucun lien.")
+        plan.errors.append(
+            "Le fichier ne contient aucun lien : ajoutez une ligne par lien sous la ligne des "
+            "colonnes, puis envoyez-le de nouveau."
+        )
     _match_structures(plan)
     return plan
 
 
-def _read_rows(plan: ImportPlan, reader: csv.DictReader) -> None:
+def _read_rows(plan: ImportPlan, reader: csv.DictReader, header_line: int) -> None:
     columns = [normalise(name).replace(" ", "_") for name in reader.fieldnames or []]
     reader.fieldnames = columns
     missing = [name for name in REQUIRED if name not in columns]
@@ -156,8 +190,8 @@ def _read_rows(plan: ImportPlan, reader: csv.DictReader) -> None:
         plan.errors.append(f"Colonnes obligatoires absentes : {', '.join(missing)}.")
         return
     seen: set[tuple[str, str]] = set()
-    for line, row in enumerate(reader, start=2):
-        if line - 1 > MAX_ROWS:
+    for line, row in enumerate(reader, start=header_line + 1):
+        if line - header_line > MAX_ROWS:
             plan.errors.append(f"Le fichier dépasse {MAX_ROWS} lignes.")
             break
         _parse_row(plan, line, row, seen)
@@ -196,7 +230,9 @@ def _cells_problem(row: dict, source: str, target: str) -> str | None:
         return f"un nom de structure dépasse {NAME_MAX} caractères."
     if len((row.get("note") or "").strip()) > NOTE_MAX:
         return f"la note dépasse {NOTE_MAX} caractères."
-    return None
+    personal = import_problem(row.get("note"))
+    # The same note typed in the link's form can be confirmed there.
+    return f"la note {personal}." if personal else None
 
 
 def _match_structures(plan: ImportPlan) -> None:
@@ -210,6 +246,42 @@ def _match_structures(plan: ImportPlan) -> None:
             plan.to_create.append(name)
         else:
             plan.matched[name] = found
+    _refuse_same_ends(plan)
+
+
+def _refuse_same_ends(plan: ImportPlan) -> None:
+    """Two spellings of one structure (its name and its acronym) are one end: a row whose
+    two ends are the same structure, or a pair already given, is refused by its line."""
+    resolved = set(plan.matched) | set(plan.to_create)
+    seen: dict[frozenset, int] = {}
+    kept = []
+    for link in plan.links:
+        if not {link.source, link.target} <= resolved:
+            kept.append(link)  # a name matching several structures is reported already
+            continue
+        source, target = _end(plan, link.source), _end(plan, link.target)
+        if source == target:
+            same = plan.matched.get(link.source)
+            named = f" ({same.name})" if same else ""
+            plan.errors.append(
+                f"Ligne {link.line} : « {link.source} » et « {link.target} » désignent la même "
+                f"structure{named} : un lien relie deux structures différentes."
+            )
+        elif frozenset((source, target)) in seen:
+            plan.errors.append(
+                f"Ligne {link.line} : ce lien figure déjà plus haut dans le fichier "
+                f"(ligne {seen[frozenset((source, target))]})."
+            )
+        else:
+            seen[frozenset((source, target))] = link.line
+            kept.append(link)
+    plan.links = kept
+
+
+def _end(plan: ImportPlan, name: str) -> tuple[str, object]:
+    """What a name stands for: a directory structure, or the one the import creates."""
+    found = plan.matched.get(name)
+    return ("structure", found.id) if found else ("nouvelle", name_key(name))
 
 
 def match_structure(name: str) -> Structure | list[Structure] | None:

@@ -427,11 +427,7 @@ def _entry_fields(form: EntryForm) -> dict:
 def _import_text() -> str | None:
     upload = request.files.get("fichier")
     if upload and upload.filename:
-        raw = upload.read(importer.MAX_BYTES + 1)
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return raw.decode("cp1252", errors="replace")
+        return importer.decode(upload.read(importer.MAX_BYTES + 1))
     if request.form.get("csv_text"):
         return request.form["csv_text"]
     if request.form.get("lines", "").strip():

@@ -18,7 +18,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from allervers.core.forms import BaseForm, empty_to_none, strip_filter
+from allervers.core.forms import PrivacyCheckedForm, empty_to_none, strip_filter
 from allervers.training.models import MAX_DAYS, MAX_HOURS, Group, TrainingSession
 
 HOURS_PER_DAY = 7
@@ -34,8 +34,10 @@ def one_per_line(value):
     return "\n".join(value) if isinstance(value, list) else value
 
 
-class SessionForm(BaseForm):
+class SessionForm(PrivacyCheckedForm):
     model = TrainingSession
+    privacy_fields = ("title", "module", "sectors", "audience", "partnership", "context",
+                      "objectives", "prerequisites", "content")  # fmt: skip
     title = StringField(
         "Intitulé",
         filters=[strip_filter],
@@ -133,8 +135,10 @@ SESSION_FIELDS = (
 )
 
 
-class GroupForm(BaseForm):
+class GroupForm(PrivacyCheckedForm):
     model = Group
+    # Not the city and the place: where the training is held, an address by design.
+    privacy_fields = ("name",)
     name = StringField(
         "Nom du groupe",
         description="Par exemple : Groupe 1 Orléans.",

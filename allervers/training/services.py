@@ -7,9 +7,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from allervers.auth import throttle
 from allervers.auth.models import User
-from allervers.auth.passwords import hash_password
-from allervers.auth.services import AccountError, find_user_by_email, normalise_email
+from allervers.auth.passwords import hash_password, verify_password
+from allervers.auth.services import (
+    DISABLED_ACCOUNT,
+    AccountError,
+    find_user_by_email,
+    normalise_email,
+)
 from allervers.core.models import check_version
 from allervers.core.timeutil import utcnow
 from allervers.directory import services as directory
@@ -226,16 +232,45 @@ def join_group(user: User, typed_code: str) -> tuple[Group, bool]:
     return group, False
 
 
-def register_and_join(typed_code: str, account: NewAccount) -> tuple[Group, User]:
-    """Create a trainee's account and membership together: all of it or nothing."""
+# The same words whether or not the e-mail has an account (SECURITY.md, "/rejoindre").
+JOIN_REFUSED = (
+    "Adresse e-mail ou mot de passe incorrect. Si vous avez déjà un compte, saisissez son mot "
+    "de passe (ou connectez-vous, puis saisissez le code) ; sinon, vérifiez l'adresse e-mail."
+)
+
+
+def register_and_join(
+    typed_code: str, account: NewAccount, address: str
+) -> tuple[Group, User, bool]:
+    """Join the code's group with a new account, or with the existing account of that e-mail
+    when its password is typed; returns (group, user, was_created). All of it or nothing.
+
+    Either way it costs one password hash and counts under the sign-in limits, and a wrong
+    password gets the words of any refusal: the answer does not say that the e-mail has an
+    account. For an existing account, the name, function and structure typed are ignored.
+    """
     group = group_for_code(typed_code)
-    if find_user_by_email(account.email):
-        raise AccountError(
-            "Un compte existe déjà avec cette adresse : connectez-vous, "
-            "puis saisissez le code d'invitation."
-        )
     if group.is_full:
-        _add_trainee(group, None)  # raises the "group is full" message
+        _add_trainee(group, None)  # raises the "group is full" message, for every e-mail
+    attempt = throttle.begin(normalise_email(account.email), address)
+    if attempt.refusal:
+        raise AccountError(attempt.refusal)
+    user = find_user_by_email(account.email)
+    if user is None:
+        return group, _create_trainee(group, account), True
+    if not verify_password(user.password_hash, account.password):
+        throttle.failed(attempt)
+        raise AccountError(JOIN_REFUSED)
+    if not user.is_enabled:
+        raise AccountError(DISABLED_ACCOUNT)
+    throttle.succeeded(attempt)
+    if not any(m.user_id == user.id for m in group.memberships):
+        _add_trainee(group, user)
+        db.session.commit()
+    return group, user, False
+
+
+def _create_trainee(group: Group, account: NewAccount) -> User:
     existing = directory.get_live(account.structure_id)
     structure_id = existing.id if existing else None
     user = User(
@@ -257,4 +292,4 @@ def register_and_join(typed_code: str, account: NewAccount) -> tuple[Group, User
     user.structure_id = structure_id
     _add_trainee(group, user)
     db.session.commit()
-    return group, user
+    return user

@@ -47,7 +47,7 @@ def show_session(session_id: int):
         "training/session.html",
         training=training,
         access=access,
-        evidence=tracking.evidence(training.live_groups),
+        evidence=tracking.evidence(training.live_groups, current_user),
     )
 
 
@@ -105,7 +105,7 @@ def show_group(group_id: int):
         can_manage=access.can_manage_group(current_user, group),
         member_maps=member_maps(current_user, group),
         shared_initiatives=shared_with_group(current_user, group),
-        evidence=tracking.evidence([group], network),
+        evidence=tracking.evidence([group], current_user, network),
         group_presentations=db.session.scalars(
             visible_presentations(current_user, group.id).limit(10)
         ).all(),
@@ -114,7 +114,7 @@ def show_group(group_id: int):
 
 def _aggregate_network(group) -> dict | None:
     """The group aggregate's network figures when they are computed (else None)."""
-    result = aggregates.current(scopes.group_scope(group))
+    result = aggregates.current(scopes.group_scope(group), current_user)
     return result.payload["analysis"]["network"] if result.payload else None
 
 
@@ -240,7 +240,7 @@ def join():
 
 def _register(form: JoinForm):
     try:
-        group, user = services.register_and_join(
+        group, user, created = services.register_and_join(
             form.code.data,
             services.NewAccount(
                 name=form.name.data,
@@ -252,15 +252,18 @@ def _register(form: JoinForm):
                 new_structure_commune=form.new_structure_commune.data,
                 new_structure_postal_code=form.new_structure_postal_code.data,
             ),
+            client_address(),
         )
     except AccountError as error:
         db.session.rollback()
         form.email.errors.append(str(error))
         return invalid("training/join.html", form=form)
+    session.clear()  # a new session for the signed-in person, as at sign-in
     session[SESSION_TOKEN_KEY] = open_session(user, client_address())
     session.permanent = True
     login_user(user)
+    welcome = f"Bienvenue dans {group.name} !"
     return done(
-        f"Votre compte est créé. Bienvenue dans {group.name} !",
+        f"Votre compte est créé. {welcome}" if created else welcome,
         url_for(".show_group", group_id=group.id),
     )

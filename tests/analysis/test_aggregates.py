@@ -22,23 +22,27 @@ def key_figure(body: str, label: str) -> str:
 
 @pytest.fixture
 def second_trainee(world, make_user, make_structure):
-    """A second trainee of the group whose map reports the same link at another level."""
+    """Three more trainees of the group whose maps report the same link at other levels (2 in
+    the world's map, then 5, 3, 4: four maps, enough to be shown); Bob's also links the CAF
+    to the Tours mission, alone."""
     from allervers.training.models import Membership
 
-    person = make_user("stagiaire")
     group = world["group"]
-    group.memberships.append(
-        Membership(user=person, role="stagiaire", joined_at=world["map"].created_at)
-    )
-    own = maps.create_map(person, "Carte de Bob", "Orléans", world["structure"].id)
-    maps.add_entry(own, world["partner"], {})
-    maps.save_link(
-        own, world["structure"].id, world["partner"].id, {"level": 5, "status": "existant"}
-    )
+    ends = (world["structure"].id, world["partner"].id)
+    own = {}
+    for name, level in (("Bob", 5), ("Chloé", 3), ("David", 4)):
+        person = make_user("stagiaire", name=f"{name} Stagiaire")
+        group.memberships.append(
+            Membership(user=person, role="stagiaire", joined_at=world["map"].created_at)
+        )
+        own[name] = maps.create_map(person, f"Carte de {name}", "Orléans", world["structure"].id)
+        maps.add_entry(own[name], world["partner"], {})
+        maps.save_link(own[name], *ends, {"level": level, "status": "existant"})
     mission = make_structure(name="Mission locale de Tours", commune="Tours", postal_code="37000")
-    maps.add_entry(own, mission, {})
-    maps.save_link(own, world["partner"].id, mission.id, {"level": 1, "status": "existant"})
-    return {"user": person, "map": own, "mission": mission}
+    maps.add_entry(own["Bob"], mission, {})
+    maps.save_link(own["Bob"], world["partner"].id, mission.id, {"level": 1, "status": "existant"})
+    bob = own["Bob"].owner
+    return {"user": bob, "map": own["Bob"], "mission": mission}
 
 
 def test_group_aggregate_merges_members_maps_with_perception_gaps(client_as, world, second_trainee):
@@ -47,20 +51,20 @@ def test_group_aggregate_merges_members_maps_with_perception_gaps(client_as, wor
     page = text(response)
     assert "Écarts de perception" in page
     assert "CAF du Loiret – CCAS d'Orléans" in page
-    assert "2, 5" in page  # the two levels given by the two maps
+    assert "2, 3, 4, 5" in page  # the levels given by the four maps
     stored = cache.load(f"groupe-{world['group'].id}").payload
     analysis = stored["analysis"]
     assert analysis["network"]["nodes"] == 3
     assert analysis["network"]["links"] == 2
-    assert stored["maps"] == 3  # two personal maps and the (empty) group map
+    assert stored["maps"] == 5  # four personal maps and the (empty) group map
     edges = {
         (edge["data"]["source"], edge["data"]["target"]): edge["data"]
         for edge in stored["graph"]["elements"]["edges"]
     }
     pair = tuple(sorted((str(world["structure"].id), str(world["partner"].id))))
     shared = edges.get(pair) or edges[pair[::-1]]
-    assert shared["reports"] == 2
-    assert shared["level"] == 3  # the median of 2 and 5, rounded down
+    assert shared["reports"] == 4
+    assert shared["level"] == 3  # the median of 2, 3, 4 and 5, rounded down
     assert stored["graph"]["preset"] is False  # small: the browser lays it out
 
 
@@ -73,9 +77,9 @@ def test_group_page_shows_the_aggregate_summary(client_as, world, second_trainee
     )
     body = text(summary)
     assert "<html" not in body
-    assert "3 cartes réunies" in body
+    assert "5 cartes réunies" in body
     assert "3 structures, 2 liens existants" in body
-    assert "niveaux 2, 5" in body
+    assert "niveaux 2, 3, 4, 5" in body
 
 
 def test_other_group_trainee_never_sees_the_aggregate(client_as, world, second_trainee):
@@ -186,11 +190,12 @@ def test_aggregate_exports_parse_back(client_as, world, second_trainee):
     assert names == {"CCAS d'Orléans", "CAF du Loiret", "Mission locale de Tours"}
     data = json.loads(client.get(f"{base}/analyse.json").data)
     assert set(data) == {"analysis", "perception_gaps"}
-    assert data["perception_gaps"][0]["levels"] == [2, 5]
+    assert data["perception_gaps"][0]["levels"] == [2, 3, 4, 5]
     links = client.get(f"{base}/liens.csv").data.decode("utf-8-sig").splitlines()
     assert links[0] == "Structure A;Structure B;Statut;Niveau;Cartes qui le citent"
     assert len(links) == 3
-    assert any(line.endswith(";3;2") for line in links)
+    assert any(line.endswith(";3;4") for line in links)
+    assert any(line.endswith(";1;moins de 3") for line in links)  # Bob's link, his alone
     rows = client.get(f"{base}/structures.csv").data.decode("utf-8-sig").splitlines()
     assert rows[0].startswith("Structure;Secteur;Liens;Passeur")
     assert len(rows) == 4
@@ -207,7 +212,7 @@ def test_aggregate_node_card(client_as, world, second_trainee):
     body = text(card)
     assert card.status_code == 200
     assert "CAF du Loiret" in body
-    assert "cité par 2 cartes" in body
+    assert "cité par 4 cartes" in body
     missing = client.get(f"/agregats/groupe/{world['group'].id}/noeud/999999")
     assert missing.status_code == 404
 
@@ -230,13 +235,15 @@ def test_territory_keeps_an_area_and_its_partners(client_as, world, second_train
     client = client_as("admin")
     response = client.get("/territoire?departement=37")
     assert response.status_code == 200
-    payload = aggregates.current(scopes.territory_scope(world["admin"], "37", "")).payload
+    admin = world["admin"]
+    payload = aggregates.current(scopes.territory_scope(admin, "37", ""), admin).payload
     names = {row["name"] for row in payload["analysis"]["structures"]}
     # the Tours mission is in 37; the CAF, its partner, comes with it; the CCAS does not
     assert names == {"Mission locale de Tours", "CAF du Loiret"}
     # "orleans" finds Orléans (accents and case aside): the CCAS and the CAF, plus the
     # CAF's partner in Tours
-    by_commune = aggregates.current(scopes.territory_scope(world["admin"], "", "orleans")).payload
+    orleans = scopes.territory_scope(world["admin"], "", "orleans")
+    by_commune = aggregates.current(orleans, admin).payload
     assert {row["name"] for row in by_commune["analysis"]["structures"]} == {
         "CCAS d'Orléans",
         "CAF du Loiret",
@@ -247,10 +254,12 @@ def test_territory_keeps_an_area_and_its_partners(client_as, world, second_train
 
 def test_territory_holds_only_the_maps_the_viewer_may_see(client_as, world, second_trainee):
     client_as("formateur_autre").get("/territoire")
-    payload = aggregates.current(scopes.territory_scope(world["formateur_autre"], "", "")).payload
+    other = world["formateur_autre"]
+    payload = aggregates.current(scopes.territory_scope(other, "", ""), other).payload
     assert payload["maps"] == 0  # the other group's trainer sees none of group 1's maps
-    mine = aggregates.current(scopes.territory_scope(world["formateur"], "", "")).payload
-    assert mine["maps"] == 3
+    trainer = world["formateur"]
+    mine = aggregates.current(scopes.territory_scope(trainer, "", ""), trainer).payload
+    assert mine["maps"] == 5
 
 
 def test_territory_refuses_an_unknown_departement(client_as, world):
@@ -306,7 +315,7 @@ def test_map_beside_its_group_aggregate(client_as, world, second_trainee):
     body = text(response)
     assert response.status_code == 200
     assert "Ma carte et le Groupe 1 Orléans" in body
-    assert "Agrégat du groupe (3 cartes)" in body
+    assert "Agrégat du groupe (5 cartes)" in body
     assert "Mission locale de Tours" in body  # cited by the group, missing from this map
     analysis_page = text(client.get(f"/cartes/{world['map'].id}/analyse"))
     assert f"/cartes/{world['map'].id}/analyse/groupe" in analysis_page
@@ -355,7 +364,8 @@ def test_territory_includes_the_partnerships_of_visible_initiatives(
     initiative("base", epicerie)
     initiative("privee", mairie)
     client_as("formateur_autre").get("/territoire")
-    payload = aggregates.current(scopes.territory_scope(world["formateur_autre"], "", "")).payload
+    other = world["formateur_autre"]
+    payload = aggregates.current(scopes.territory_scope(other, "", ""), other).payload
     names = {row["name"] for row in payload["analysis"]["structures"]}
     assert "Épicerie solidaire de Gien" in names  # a shared initiative's partner
     assert "Mairie de Briare" not in names  # a private one stays private

@@ -1,5 +1,7 @@
 """Sign-in, sign-out, replayed cookies, timeouts, inactive accounts and the rate limits."""
 
+import statistics
+import time
 from datetime import timedelta
 
 import pytest
@@ -8,7 +10,7 @@ from sqlalchemy import select
 from allervers.auth.models import User, UserSession
 from allervers.core.timeutil import utcnow
 from allervers.extensions import db
-from tests.helpers import TEST_PASSWORD, csrf_token, post_form, sign_in, text
+from tests.helpers import TEST_PASSWORD, TIMING_HASH_METHOD, csrf_token, post_form, sign_in, text
 
 
 def test_sign_in_page_is_french_and_public(client):
@@ -43,6 +45,33 @@ def test_failed_sign_in_says_nothing_about_the_email(client, make_user, email_ex
     assert response.status_code == 422
     assert "Adresse e-mail ou mot de passe incorrect." in text(response)
     assert client.get("/").status_code == 302
+
+
+def timed_failed_sign_in(client, token: str, email: str) -> float:
+    # The CPU time of the thread that serves the request (the test client runs it in this
+    # thread): what the server spends, undisturbed by whatever else the machine is running.
+    start = time.thread_time()
+    response = client.post(
+        "/connexion", data={"csrf_token": token, "email": email, "password": "mauvais-mot"}
+    )
+    elapsed = time.thread_time() - start
+    assert response.status_code == 422
+    return elapsed
+
+
+def test_failed_sign_in_takes_as_long_for_an_unknown_email(app, client, make_user):
+    """Measured, not read from the message: the time of a refusal must not tell which
+    e-mails have an account."""
+    app.config["PASSWORD_HASH_METHOD"] = TIMING_HASH_METHOD
+    app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] = 100  # this test measures hashing, not limits
+    known = make_user().email
+    token = csrf_token(client)
+    timings = {known: [], "personne@exemple.fr": []}
+    for attempt in range(8):  # alternated, so a busy machine slows both sides alike
+        for email in list(timings)[:: 1 if attempt % 2 else -1]:
+            timings[email].append(timed_failed_sign_in(client, token, email))
+    known_time, unknown_time = (statistics.median(t[1:]) for t in timings.values())
+    assert max(known_time, unknown_time) / min(known_time, unknown_time) <= 1.2, timings
 
 
 def test_empty_form_gets_french_messages(client):
@@ -226,11 +255,14 @@ def test_success_resets_the_account_counter(client, make_user):
 
 
 def test_address_is_limited_across_accounts(app, client, make_user):
-    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 6
+    """Past the address's budget (here 6 accounts), one try per back-off period."""
+    app.config["LOGIN_ADDRESS_MAX_ACCOUNTS"] = 6
     user = make_user()
-    for number in range(6):
-        sign_in(client, f"essai{number}@exemple.fr", "mauvais-mot-de-passe")
-    assert "Trop de tentatives" in text(sign_in(client, user.email))
+    for number in range(7):  # the 7th is the back-off's first try
+        assert sign_in(client, f"essai{number}@exemple.fr", "mauvais-mot").status_code == 422
+    response = sign_in(client, user.email)
+    assert response.status_code == 422
+    assert "depuis votre réseau. Réessayez dans 30 secondes." in text(response)
 
 
 def test_a_training_room_of_twenty_signs_in_from_one_address(app, make_user):

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from allervers.auth.models import User
 from allervers.auth.passwords import hash_password
 from allervers.core import vocab
-from allervers.directory.models import Structure, StructurePublic
+from allervers.directory.models import ReferentAttachment, Structure, StructurePublic
 from allervers.extensions import db
 from allervers.followup.assessment import DEFAULT_STATEMENTS
 from allervers.followup.models import (
@@ -309,6 +309,15 @@ def make_users(rng: random.Random, structure_ids: list[int]) -> dict[str, list[i
     by_role = defaultdict(list)
     for user_id, role in zip(ids, roles, strict=True):
         by_role[role].append(user_id)
+    # référents are granted their structure, as an administrator would (their rights read it)
+    granted = {"status": "approved", "requested_at": datetime(2026, 9, 1)}
+    granted["decided_at"] = granted["requested_at"]
+    attachments = [
+        {"user_id": user_id, "structure_id": row["structure_id"], **granted}
+        for user_id, row in zip(ids, rows, strict=True)
+        if row["role"] == "referent"
+    ]
+    bulk_plain(ReferentAttachment, attachments)
     return dict(by_role)
 
 

@@ -19,4 +19,10 @@ DIRECTORY_PAGES: dict = {
     ),
     "directory.merge_structure": (lambda w: f"/annuaire/{w['structure'].id}/fusionner", STAFF),
     "directory.import_structures": (lambda w: "/annuaire/import", STAFF),
+    # administrators decide every request; the world's référent (granted world["structure"])
+    # those on their structure; anyone else gets 404.
+    "directory.referent_requests": (
+        lambda w: "/annuaire/demandes-referents",
+        {"admin", "referent"},
+    ),
 }

@@ -9,6 +9,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from allervers.core.timeutil import utcnow
+from allervers.directory import importer
 from allervers.directory.models import Structure
 from allervers.extensions import db
 from tests.helpers import csrf_token, post_form, text, visible_text
@@ -162,10 +163,10 @@ def test_unreadable_files_are_refused_in_french(client_as, world, content, messa
 def test_import_form_page_and_fragment(client_as, world):
     client = client_as("admin")
     assert 'enctype="multipart/form-data"' in text(client.get("/annuaire/import"))
-    response = upload(client, "nom\n", headers={"HX-Request": "true"})
+    response = upload(client, "nom;commune\nÉpicerie;Gien\n", headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "<html" not in text(response)
-    assert "0 ligne lue" in text(response)
+    assert "1 ligne lue" in text(response)
 
 
 @pytest.mark.parametrize("role", ["stagiaire", "referent"])
@@ -215,3 +216,18 @@ def test_export_reads_back_as_an_import(client_as, world):
     body = client.get("/annuaire/export.csv").get_data(as_text=True)
     page = visible_text(upload(client, body))
     assert "0 à créer , 2 déjà dans l'annuaire, 0 erreur." in page
+
+
+def test_a_description_naming_a_person_is_refused(app):
+    # Was: imported as is, where the structure's form asks to confirm. A structure's own
+    # address and phone are welcome, as in the form.
+    result = importer.preview(
+        "nom;commune;description\n"
+        "CCAS de Gien;Gien;Accueil 2 place du Château, 02 38 00 00 00\n"
+        "Épicerie;Gien;Tenue par Mme Martine Dupont, née le 3 mars 1961\n"
+    )
+    assert [row.line for row in result.to_create] == [2]
+    assert result.errors == [
+        "Ligne 3 : la description semble contenir le nom d'une personne, une date de naissance"
+        " : retirez ces données du fichier"
+    ]

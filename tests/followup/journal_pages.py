@@ -1,9 +1,9 @@
 """Expected answers of the action plan and journal pages, per role (used by tests/test_pages.py).
 
 endpoint → (path built from the `world` fixture, roles that get the page[, status, mimetype]).
-The action is the trainee's own: she, her group's formateur and admins see it; she and admins
-edit it. A journal note is its author's alone; her group's formateur and admins read the notes
-she shares on the group's page.
+The action is the trainee's own: she, her group's formateur and admins see it; she alone edits
+it (not even an admin, as for a journal note). A journal note is its author's alone; her group's
+formateur and admins read the notes she shares on the group's page.
 """
 
 from allervers.followup import plans
@@ -35,7 +35,7 @@ JOURNAL_PAGES: dict = {
     "followup.list_actions": (lambda w: "/plan-d-action", SIGNED_IN),
     "followup.create_action": (lambda w: "/plan-d-action/nouvelle", SIGNED_IN),
     "followup.show_action": (_action, {"stagiaire", "formateur", "admin"}),
-    "followup.edit_action": (lambda w: _action(w, "/modifier"), {"stagiaire", "admin"}),
+    "followup.edit_action": (lambda w: _action(w, "/modifier"), {"stagiaire"}),
     "followup.list_notes": (lambda w: "/journal", SIGNED_IN),
     "followup.create_note": (lambda w: "/journal/nouvelle", SIGNED_IN),
     "followup.edit_note": (_note, {"stagiaire"}),

@@ -193,7 +193,7 @@ def test_a_group_action_belongs_to_the_group(client_as, world):
     [
         ("stagiaire", 200, 200),
         ("formateur", 200, 404),
-        ("admin", 200, 200),
+        ("admin", 200, 404),
         *((role, 404, 404) for role in OTHERS),
     ],
 )
@@ -204,6 +204,34 @@ def test_personal_action_visibility(client_as, world, role, show, edit):
     assert client.get(f"/plan-d-action/{action.id}/modifier").status_code == edit
     response = post_form(client, f"/plan-d-action/{action.id}/statut", {"status": "faite"})
     assert response.status_code == (303 if edit == 200 else 404)
+
+
+def test_admins_may_not_change_a_personal_action(client_as, world):
+    """A trainee's own commitment is hers alone, as her journal is: an admin reads it, never
+    edits, closes, deletes or restores it."""
+    action = personal_action(world)
+    admin = client_as("admin")
+    page = text(admin.get(f"/plan-d-action/{action.id}"))
+    assert "Atteindre le niveau 4 avec CAF du Loiret" in page
+    assert f"/plan-d-action/{action.id}/modifier" not in page
+    assert f"/plan-d-action/{action.id}/supprimer" not in page
+    data = action_data(world, description="Réécrite par l'admin", version=action.version)
+    for path, form in (
+        (f"/plan-d-action/{action.id}/modifier", data),
+        (f"/plan-d-action/{action.id}/statut", {"status": "abandonnee"}),
+        (f"/plan-d-action/{action.id}/supprimer", {}),
+    ):
+        assert post_form(admin, path, form).status_code == 404, path
+    db.session.refresh(action)
+    assert (action.description, action.status, action.deleted_at) == (
+        "Atteindre le niveau 4 avec CAF du Loiret",
+        "prevue",
+        None,
+    )
+    plans.remove_action(action)
+    assert post_form(admin, f"/plan-d-action/{action.id}/restaurer").status_code == 404
+    db.session.refresh(action)
+    assert action.is_deleted
 
 
 @pytest.mark.parametrize(

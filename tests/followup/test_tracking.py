@@ -13,7 +13,7 @@ from allervers.followup.models import Answer, AnswerSet, AssessmentStatement
 from allervers.initiatives import presentations
 from allervers.initiatives import services as initiatives
 from allervers.maps import services as maps
-from tests.helpers import post_form, text, visible_text
+from tests.helpers import post_form, sign_in, text, visible_text
 
 
 def attendance_path(world) -> str:
@@ -87,9 +87,9 @@ def dashboard_row(page: str, name: str) -> list[str]:
 def test_dashboard_figures_per_trainee(client_as, world, progress):
     page = text(client_as("formateur").get(f"/groupes/{world['group'].id}/tableau-de-bord"))
     cells = dashboard_row(page, world["stagiaire"].name)
-    # joined, map, structures, links, wished, snapshots, initiatives (shared), effects
+    # joined, map, structures, links, wished, snapshots, shared initiatives, effects
     assert cells[1] == "commencée"
-    assert cells[2:8] == ["3", "1", "1", "1", "2 (1)", "2"]
+    assert cells[2:8] == ["3", "1", "1", "1", "1", "2"]
     assert "C'est votre première visite" in page
 
 
@@ -107,8 +107,100 @@ def test_dashboard_says_what_changed_since_the_last_visit(client_as, world):
     assert client_as("formateur_autre").get(path).status_code == 404
 
 
+@pytest.fixture
+def unseen_work(world, progress):
+    """What the group's formateur may not open: the trainee's private draft, and an initiative
+    she shares with her other group (Tours), each with an effect."""
+    from allervers.initiatives.models import Initiative
+    from allervers.training.models import Membership
+
+    trainee = world["stagiaire"]
+    world["other_group"].memberships.append(
+        Membership(user=trainee, role="stagiaire", joined_at=utcnow())
+    )
+    db.session.commit()
+    draft = db.session.scalars(db.select(Initiative).filter_by(title="Brouillon")).one()
+    tours = initiatives.create_initiative(
+        trainee,
+        {"title": "Atelier de Tours", "visibility": "groupe", "group_id": world["other_group"].id},
+    )
+    effect = {"dimension": "personnes", "indicator_code": "rencontrees", "value": 3.0}
+    for initiative in (draft, tours):
+        initiatives.add_effect(
+            initiative, {**effect, "observed_on": date(2026, 10, 5)}, world["stagiaire"]
+        )
+    return {"draft": draft, "tours": tours}
+
+
+@pytest.mark.parametrize(
+    ("role", "shared", "effects"), [("formateur", "1", "2"), ("admin", "2", "3")]
+)
+def test_dashboard_counts_only_what_the_viewer_may_open(
+    client_as, world, unseen_work, role, shared, effects
+):
+    """Before: « 3 (2) » initiatives and 4 effects, the private draft and the initiative shared
+    with another group counted for a formateur who may open neither (admins see group-shared
+    initiatives, never a private draft)."""
+    page = text(client_as(role).get(f"/groupes/{world['group'].id}/tableau-de-bord"))
+    cells = dashboard_row(page, world["stagiaire"].name)
+    assert cells[6:8] == [shared, effects]
+    assert "Initiatives partagées" in page
+
+
+def test_dashboard_changes_leave_out_what_the_viewer_may_not_open(client_as, world, unseen_work):
+    client = client_as("formateur")
+    path = f"/groupes/{world['group'].id}/tableau-de-bord"
+    client.get(path)
+    effect = {"dimension": "personnes", "indicator_code": "rencontrees", "value": 1.0}
+    for initiative in unseen_work.values():
+        initiative.summary = "Mise à jour"
+        db.session.commit()
+        initiatives.add_effect(
+            initiative, {**effect, "observed_on": date(2026, 10, 9)}, world["stagiaire"]
+        )
+    page = visible_text(client.get(path))
+    assert "0 initiative partagée ou mise à jour" in page
+    assert "Atelier de Tours" not in page
+    assert "0 effet noté" in page
+
+
+def test_the_report_lists_only_what_the_viewer_may_open(client_as, world, unseen_work):
+    page = visible_text(client_as("formateur").get(f"/groupes/{world['group'].id}/rapport"))
+    assert "Maraude du mardi" in page
+    assert "Atelier de Tours" not in page
+    assert "Brouillon" not in page
+    assert "1 initiative partagée" in page
+    assert "2 effets notés" in page
+    admin_page = visible_text(client_as("admin").get(f"/groupes/{world['group'].id}/rapport"))
+    assert "Atelier de Tours" in admin_page
+    assert "Brouillon" not in admin_page
+
+
+def test_group_page_counts_only_the_viewers_share_of_private_work(
+    client_as, world, progress, make_user
+):
+    """Another trainee of the group sees the group's shared work counted, never the trainee's
+    own map, wished links and personal actions (before: « 1 carte · 1 lien souhaité · 1
+    action »)."""
+    from allervers.training.models import Membership
+    from tests.followup.journal_pages import personal_action
+
+    personal_action(world)
+    bob = make_user("stagiaire", name="Bob Stagiaire")
+    world["group"].memberships.append(Membership(user=bob, role="stagiaire", joined_at=utcnow()))
+    db.session.commit()
+    path = f"/groupes/{world['group'].id}"
+    bobs = client_as("anonyme")
+    assert sign_in(bobs, bob.email).status_code == 303
+    seen_by_bob = visible_text(bobs.get(path))
+    assert "0 carte · 0 lien souhaité · 0 action au plan" in seen_by_bob
+    assert "1 initiative partagée" in seen_by_bob  # shared with the group: his to see
+    seen_by_trainer = visible_text(client_as("formateur").get(path))
+    assert "1 carte · 1 lien souhaité · 1 action au plan" in seen_by_trainer
+
+
 def test_objectives_evidence_counts(app, world, progress):
-    found = tracking.evidence([world["group"]])
+    found = tracking.evidence([world["group"]], world["formateur"])
     assert found.shared_initiatives == 1  # the draft stays private
     assert found.presented_initiatives == 1
     assert found.techniques == ["binome", "maraude"]

@@ -7,14 +7,17 @@ import pytest
 from sqlalchemy import bindparam, event, select, text, update
 
 from allervers import create_app
-from allervers.directory import importer
+from allervers.auth import services as accounts
+from allervers.directory import importer, referents
 from allervers.directory import services as directory
 from allervers.extensions import db
 from allervers.followup import assessment, plans
+from allervers.history.models import HistoryEvent
 from allervers.initiatives import presentations
 from allervers.initiatives import services as initiatives
 from allervers.maps import services as maps
 from tests.conftest import TEMPLATE_CACHE, IsolatedClient, _empty_tables, config_for_tests
+from tests.helpers import TEST_PASSWORD
 from tests.initiatives.conftest import make_effect, make_initiative  # noqa: F401 - fixtures
 
 
@@ -153,7 +156,12 @@ def _map_records(world, make_structure) -> dict:
     maps.remove_entry(entry)
     removed = maps.create_map(world["stagiaire"], "Ancienne carte", "Tours", None)
     maps.remove_map(removed)
+    kept = world["link"]
+    for note in ("Appeler le 06 12 34 56 78", "Corrigée"):  # an old value to erase
+        maps.save_link(own, kept.source_id, kept.target_id, {"level": 2, "note": note})
+    corrected = select(HistoryEvent.id).where(HistoryEvent.kind == "link")
     return {
+        "history_event": db.session.scalars(corrected.order_by(HistoryEvent.id)).all()[-1],
         "deleted_entry": entry.id,
         "deleted_link": link.id,
         "deleted_map": removed.id,
@@ -162,13 +170,23 @@ def _map_records(world, make_structure) -> dict:
 
 
 def _directory_records(world, make_structure) -> dict:
-    """A deleted structure, and a merge the admin may undo."""
+    """A deleted structure, a merge the admin may undo, a référent's pending request."""
     deleted = make_structure(name="Épicerie solidaire", commune="Blois", typology="ASSO")
     directory.delete_structure(deleted)
     kept = make_structure(name="CIAS du Giennois", commune="Gien", typology="CIAS")
     twin = make_structure(name="CIAS Giennois", commune="Gien", typology="CIAS")
     merge = directory.merge_structures(directory.plan_merge(kept, twin), world["admin"])
-    return {"deleted_structure": deleted.id, "merge": merge.id, "merge_kept": kept.id}
+    applicant = accounts.create_user(
+        "demandeuse@exemple.fr", TEST_PASSWORD, "referent", "Demandeuse", structure_id=None
+    )
+    applicant.structure_id = world["structure"].id
+    request = referents.request_attachment(applicant)
+    return {
+        "deleted_structure": deleted.id,
+        "merge": merge.id,
+        "merge_kept": kept.id,
+        "referent_request": request.id,
+    }
 
 
 def _initiative_records(world, new_initiative, new_effect) -> dict:

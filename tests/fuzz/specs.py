@@ -47,6 +47,8 @@ ARGS = {
     "code": "technique",
     "slug": "map_slug",  # the trash's routes: a deleted map by default
     "record_id": "deleted_map",
+    "event_id": "history_event",  # a change to the trainee's map whose old value may be erased
+    "attachment_id": "referent_request",
 }
 
 
@@ -484,6 +486,7 @@ SPECS: dict[str, Spec] = {
         OWNER, lambda ids: {"password": text()}, changes_on_refusal=frozenset({"rate_counters"})
     ),
     "history.restore": Spec(OWNER, lambda ids: {"next": text()}),
+    "history.purge": Spec(OWNER),
     "training.delete_session": Spec("admin"),
     "training.delete_group": Spec("formateur"),
     # sessions and groups
@@ -502,6 +505,10 @@ SPECS: dict[str, Spec] = {
     "directory.merge_structure": Spec("admin", merge_fields),
     "directory.undo_merge": Spec("admin"),
     "directory.import_structures": Spec("admin", files=structure_import_files),
+    "directory.approve_referent": Spec(("admin", "referent"), pages=lambda ids: ["/compte"]),
+    "directory.refuse_referent": Spec(("admin", "referent")),
+    "directory.request_referent": Spec("referent", pages=lambda ids: ["/compte"]),
+    "directory.withdraw_referent": Spec("referent", pages=lambda ids: ["/compte"]),
     "directory.confirm_import": Spec(
         "admin", confirm_import_fields, pages=lambda ids: ["/annuaire?tri=recent"]
     ),

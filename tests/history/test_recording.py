@@ -106,7 +106,9 @@ def test_an_initiative_and_its_effects(client_as, world, recorded):
     initiative = newest(Initiative)
     path = f"/initiatives/{initiative.id}"
     post(client, f"{path}/brouillon", {"title": "Texte en cours"}, htmx=True)  # not history
-    edited = initiative_form(world, title="Permanence du samedi", techniques=["lieux-de-vie"])
+    edited = initiative_form(
+        world, title="Permanence du samedi", techniques=["lieux-de-vie"], version="1"
+    )
     assert post(client, f"{path}/modifier", edited).status_code == 303
     effect_data = {"observed_on": "2026-10-03", "dimension": "personnes",
                    "indicator_code": "rencontrees", "value": "15"}  # fmt: skip

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -122,7 +123,8 @@ def test_edit_keeps_versions_and_reports_conflicts(client_as, world, make_initia
     client = client_as("stagiaire")
     path = f"/initiatives/{initiative.id}/modifier"
     stale = form_data(world, title="Ancien titre", version=initiative.version)
-    fresh = post_form(client, path, form_data(world, title="Nouveau titre"), token_from=path)
+    fresh_data = form_data(world, title="Nouveau titre", version=initiative.version)
+    fresh = post_form(client, path, fresh_data, token_from=path)
     assert fresh.status_code == 303
     conflict = post_form(client, path, stale, token_from=path)
     assert conflict.status_code == 409
@@ -151,13 +153,32 @@ def test_the_draft_is_kept_aside_until_saved(client_as, world, make_initiative):
     saved = post_form(
         client,
         f"{path}/modifier",
-        form_data(world, lessons="Texte final"),
+        form_data(world, lessons="Texte final", version=initiative.version),
         token_from=f"{path}/modifier",
     )
     assert saved.status_code == 303
     db.session.refresh(initiative)
     assert initiative.draft is None
     assert initiative.lessons == "Texte final"
+
+
+def test_an_autosaved_draft_does_not_make_the_open_form_stale(client_as, world, make_initiative):
+    initiative = make_initiative()
+    client = client_as("stagiaire")
+    path = f"/initiatives/{initiative.id}"
+    page = text(client.get(f"{path}/modifier"))
+    opened = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    draft = {"title": initiative.title, "lessons": "En cours de frappe"}
+    post_form(client, f"{path}/brouillon", draft, token_from=f"{path}/modifier", htmx=True)
+    saved = post_form(
+        client,
+        f"{path}/modifier",
+        form_data(world, lessons="Texte final", version=opened),
+        token_from=f"{path}/modifier",
+    )
+    assert saved.status_code == 303
+    db.session.refresh(initiative)
+    assert (initiative.lessons, initiative.draft) == ("Texte final", None)
 
 
 # ----- who sees what --------------------------------------------------------------------------

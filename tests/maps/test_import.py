@@ -181,3 +181,38 @@ def test_cli_import_map_refuses_bad_files(app, world, tmp_path):
         args=["import-map", str(csv_file), "--owner", "personne@exemple.fr", "--title", "X"]
     )
     assert "Aucun compte" in unknown.output
+
+
+def test_a_note_with_personal_data_is_refused(app):
+    # Was: the import saved a link note the link's form would have asked to confirm.
+    plan = importer.parse(
+        "source;cible;niveau;statut;note\n"
+        "A;B;1;existant;Orienter Mme Martine Dupont\n"
+        "B;C;1;existant;Réunion avec M. le maire\n"
+    )
+    assert plan.errors == [
+        "Ligne 2 : la note semble contenir le nom d'une personne : retirez ces données du fichier."
+    ]
+    assert [link.line for link in plan.links] == [3]
+
+
+def test_a_name_and_its_acronym_are_one_structure(client_as, world):
+    """The world's partner is « CAF du Loiret », acronym « CAF »: names differ, ends do not."""
+    client, path = client_as("stagiaire"), f"/cartes/{world['map'].id}/import"
+    same_ends = "source;cible;niveau;statut\nCCAS d'Orléans;Mission locale;2;existant\n"
+    same_ends += "CAF du Loiret;caf;3;existant\n"
+    before = counts()
+    for data in ({"step": "confirmer", "csv_text": same_ends}, {"csv_text": same_ends}):
+        response = post_form(client, path, data, token_from="/")
+        assert response.status_code == 422
+        assert (
+            "Ligne 3 : « CAF du Loiret » et « caf » désignent la même structure (CAF du Loiret)"
+            " : un lien relie deux structures différentes." in text(response)
+        )
+        assert "Confirmer l'import" not in text(response)
+    assert counts() == before
+    twice = "source;cible;niveau;statut\nCCAS d'Orléans;CAF du Loiret;2;existant\n"
+    twice += "CAF;CCAS Orléans;4;existant\n"
+    plan = importer.parse(twice)
+    assert plan.errors == ["Ligne 3 : ce lien figure déjà plus haut dans le fichier (ligne 2)."]
+    assert not plan.is_valid

@@ -1,12 +1,24 @@
 """Joining a group with an invitation code: valid, unknown, revoked, full, already a member."""
 
+import statistics
+import time
+
 from sqlalchemy import func, select
 
+from allervers.auth import ratelimit
 from allervers.auth.models import User
 from allervers.directory.models import Structure
 from allervers.extensions import db
 from allervers.training.models import Membership
-from tests.helpers import post_form, text
+from allervers.training.services import JOIN_REFUSED
+from tests.helpers import (
+    TEST_PASSWORD,
+    TIMING_HASH_METHOD,
+    csrf_token,
+    post_form,
+    sign_in,
+    text,
+)
 
 NEW_TRAINEE = {
     "name": "Dominique Nouvelle",
@@ -112,13 +124,88 @@ def test_full_group_refuses_a_new_trainee(client, world):
     assert counts() == before
 
 
-def test_existing_email_is_sent_to_sign_in(client, world):
-    data = {**NEW_TRAINEE, "email": world["stagiaire_autre"].email, "code": "ORLAAA111"}
+def test_existing_email_with_a_wrong_password_says_nothing_about_the_account(client, world):
+    """The refusal does not say that the e-mail has an account, and it counts as a failed
+    sign-in of that e-mail and of the address."""
+    email = world["stagiaire_autre"].email
+    before = counts()
+    response = post_form(client, "/rejoindre", {**NEW_TRAINEE, "email": email, "code": "ORLAAA111"})
+    assert response.status_code == 422
+    page = text(response)
+    assert JOIN_REFUSED in page
+    assert "existe" not in page
+    assert 'value="Dominique Nouvelle"' in page  # what was typed is kept
+    assert counts() == before
+    assert ratelimit.count(f"login:account:{email}") == 1
+    assert ratelimit.count("login:address:127.0.0.1:failures") == 1
+
+
+def test_wrong_passwords_on_join_lock_the_account_as_at_sign_in(app, client, world):
+    email = world["stagiaire_autre"].email
+    for _ in range(5):
+        post_form(client, "/rejoindre", {**NEW_TRAINEE, "email": email, "code": "ORLAAA111"})
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    response = sign_in(elsewhere, email)
+    assert response.status_code == 422
+    assert "Trop de tentatives" in text(response)
+    right = {"password": TEST_PASSWORD, "confirm": TEST_PASSWORD}
+    refused = post_form(
+        client, "/rejoindre", {**NEW_TRAINEE, **right, "email": email, "code": "ORLAAA111"}
+    )
+    assert "Trop de tentatives" in text(refused)
+
+
+def test_an_existing_account_with_its_password_joins_and_is_signed_in(client, world):
+    person = world["stagiaire_autre"]
+    name, structure_id = person.name, person.structure_id
+    data = {**NEW_TRAINEE, "email": person.email.upper(), "code": "ORLAAA111",
+            "password": TEST_PASSWORD, "confirm": TEST_PASSWORD,
+            "structure_id": world["structure"].id}  # fmt: skip
     before = counts()
     response = post_form(client, "/rejoindre", data)
-    assert response.status_code == 422
-    assert "Un compte existe déjà" in text(response)
-    assert counts() == before
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/groupes/{world['group'].id}"
+    page = text(client.get(response.headers["Location"]))
+    assert "Bienvenue dans Groupe 1 Orléans !" in page
+    assert "Votre compte est créé" not in page
+    assert counts() == (before[0], before[1] + 1, before[2])  # one membership, no account
+    db.session.refresh(person)
+    assert person in world["group"].trainees
+    assert (person.name, person.structure_id) == (name, structure_id)  # typed fields ignored
+
+
+def test_a_full_group_says_so_whatever_the_email(client, world):
+    world["group"].capacity = 1
+    db.session.commit()
+    for email in (world["stagiaire_autre"].email, NEW_TRAINEE["email"]):
+        response = post_form(
+            client, "/rejoindre", {**NEW_TRAINEE, "email": email, "code": "ORLAAA111"}
+        )
+        assert response.status_code == 422
+        assert "Ce groupe est complet" in text(response)
+
+
+def test_joining_takes_as_long_with_an_existing_email(app, world, make_user):
+    """Measured: a refused existing e-mail costs the hash a new account costs."""
+    app.config["PASSWORD_HASH_METHOD"] = TIMING_HASH_METHOD
+    app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] = 100  # this test measures hashing, not limits
+    world["group"].capacity = None
+    db.session.commit()
+    existing = make_user().email
+    timings: dict[str, list[float]] = {"existing": [], "new": []}
+    for attempt in range(10):  # alternated, so a busy machine slows both sides alike
+        for kind in list(timings)[:: 1 if attempt % 2 else -1]:
+            email = existing if kind == "existing" else f"nouveau{attempt}@exemple.fr"
+            client = app.test_client()
+            data = {**NEW_TRAINEE, "email": email, "code": "ORLAAA111",
+                    "csrf_token": csrf_token(client)}  # fmt: skip
+            start = time.thread_time()  # the server's CPU time (see test_sign_in.py)
+            response = client.post("/rejoindre", data=data)
+            timings[kind].append(time.thread_time() - start)
+            assert response.status_code == (422 if kind == "existing" else 303)
+    existing_time, new_time = (statistics.median(t[1:]) for t in timings.values())
+    assert max(existing_time, new_time) / min(existing_time, new_time) <= 1.2, timings
 
 
 def test_form_errors_are_french_and_change_nothing(client, world):
