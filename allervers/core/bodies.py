@@ -12,6 +12,9 @@ from werkzeug.formparser import FormDataParser
 from werkzeug.utils import cached_property
 
 READ_SIZE = 64 * 1024
+# Past the limit, a chunked body is still read (and dropped) up to this much more: a server
+# that closes a connection with unread data resets it, and the sender never sees the 413 page.
+DRAIN_LIMIT = 16 * 1024 * 1024
 FORM_NOT_UTF8 = (
     "Le formulaire contient des caractères illisibles (encodage non UTF-8) : rien n'a été "
     "enregistré. Retapez le texte, ou recollez-le depuis un document enregistré en UTF-8, "
@@ -54,6 +57,12 @@ class FormParser(FormDataParser):
         return super()._parse_urlencoded(io.BytesIO(body), mimetype, content_length, options)
 
 
+def _drain(stream: IO[bytes]) -> None:
+    drained = 0
+    while drained < DRAIN_LIMIT and (chunk := stream.read(READ_SIZE)):
+        drained += len(chunk)
+
+
 class Request(FlaskRequest):
     """A chunked body (Transfer-Encoding: chunked, no Content-Length) is read up to the
     route's limit (`max_content_length`, raised by a few routes when their URL is matched),
@@ -82,6 +91,7 @@ class Request(FlaskRequest):
             chunks.append(chunk)
             size += len(chunk)
         if limit is not None and size > limit:
+            _drain(stream)
             raise RequestEntityTooLarge()
         return b"".join(chunks)
 

@@ -44,7 +44,8 @@ def test_a_page_read_begins_deferred_and_a_form_sent_begins_immediate(client_as,
         assert client.get(f"/cartes/{world['map'].id}").status_code == 200
     assert begins(seen) == {"DEFERRED"}
     path = f"/cartes/{world['map'].id}/modifier"
-    data = {"csrf_token": csrf_token(client, path), "title": "Carte renommée"}
+    data = {"csrf_token": csrf_token(client, path), "title": "Carte renommée",
+            "version": str(world["map"].version)}  # fmt: skip
     with statements() as seen:
         assert client.post(path, data=data).status_code in (303, 422)
     assert begins(seen) == {"IMMEDIATE"}
