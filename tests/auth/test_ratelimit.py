@@ -3,8 +3,6 @@
 import uuid
 from datetime import timedelta
 
-import pytest
-
 from allervers.auth import ratelimit, throttle
 from allervers.auth.models import RateCounter
 from allervers.core.redis_client import redis_client
@@ -63,14 +61,6 @@ def test_counters_fall_back_to_the_database_when_redis_is_down(app):
     assert db.session.get(RateCounter, "k").count == 3
     ratelimit.reset("k")
     assert ratelimit.count("k") == 0
-
-
-@pytest.fixture(params=["database", "redis"])
-def store(request, app):
-    if request.param == "redis":
-        redis_or_skip()
-        app.config["REDIS_URL"] = REDIS_URL
-    return request.param
 
 
 def test_hit_until_moves_the_end_and_subtract_stops_at_zero(app, store):

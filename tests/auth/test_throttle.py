@@ -19,14 +19,6 @@ TYPOS = 3
 QUARTER = timedelta(minutes=15)
 
 
-@pytest.fixture(params=["database", "redis"])
-def store(request, app):
-    if request.param == "redis":
-        redis_or_skip()
-        app.config["REDIS_URL"] = REDIS_URL
-    return request.param
-
-
 @pytest.fixture
 def address() -> str:
     """Unique per test: Redis keeps its counts between runs and between xdist workers."""
