@@ -48,6 +48,10 @@ def test_graph_renders_filters_opens_cards_and_follows_edits(
     page.locator("#entry-form").get_by_role("button", name="Ajouter à la carte").click()
     expect(page.locator("#entries")).to_contain_text("Mission locale")
     form = page.locator("#link-form")
+    # The link form is swapped for one that lists the new structure: choosing before the swap
+    # fills the old form and the new one is sent empty (seen under load in CI).
+    new_option = form.get_by_label("Structure B").locator("option", has_text="Mission locale")
+    expect(new_option).not_to_have_count(0)
     form.get_by_label("Structure A").select_option(label="CCAS d'Orléans")
     form.get_by_label("Structure B").select_option(label="Mission locale")
     form.get_by_label("Niveau de coopération actuel").select_option("3")

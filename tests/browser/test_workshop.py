@@ -46,6 +46,11 @@ def add_link(
     keyboard: bool = False,
 ) -> None:
     form = page.locator("#link-form")
+    # Wait for the form that lists both ends (it is swapped after each structure added).
+    for name in (first, second):
+        expect(form.get_by_label("Structure B").locator("option", has_text=name)).not_to_have_count(
+            0
+        )
     form.get_by_label("Structure A").select_option(label=first)
     form.get_by_label("Structure B").select_option(label=second)
     form.get_by_role("radio", name=re.compile(f"^{status}")).check()
