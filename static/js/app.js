@@ -50,6 +50,20 @@
     showMessage("Le serveur ne répond pas : vérifiez la connexion au réseau, puis réessayez.");
   });
 
+  // A swap that replaced the focused element (a button in a list that is redrawn) would
+  // leave the keyboard focus on <body>, far from the next action: put it on the redrawn
+  // region's heading, or on the region itself. Out-of-band swaps (messages) do not count.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var focused = document.activeElement;
+    if (focused && focused !== document.body && focused.isConnected) { return; }
+    var region = event.target;
+    var target = event.detail.target;
+    if (!region.id || !target || target.id !== region.id || !region.isConnected) { return; }
+    var landing = region.querySelector("h1, h2, h3") || region;
+    if (!landing.hasAttribute("tabindex")) { landing.setAttribute("tabindex", "-1"); }
+    landing.focus({ preventScroll: true });
+  });
+
   // Printable pages: a button instead of an inline onclick (strict CSP).
   document.body.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) { window.print(); }

@@ -29,6 +29,8 @@ def test_a_request_is_sent_then_approved_without_reloading(page: Page, world, ma
     page.evaluate("() => { window.sansRechargement = true; }")
     requests.get_by_role("button", name="Valider la demande de Nina Nouvelle").click()
     expect(requests.get_by_text("Aucune demande en attente.")).to_be_visible()
+    # the button is gone with the redrawn list: the keyboard starts again from its heading
+    expect(requests.get_by_role("heading", name="En attente de validation")).to_be_focused()
     expect(page.get_by_text("Nina Nouvelle est désormais référent")).to_be_visible()
     assert page.evaluate("() => window.sansRechargement") is True
     axe_check(page)
