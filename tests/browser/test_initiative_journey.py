@@ -1,6 +1,8 @@
 """The initiatives end to end: a trainee writes one, records two effects and shares it with her
 group; the formateur finds it by searching, adds it to a presentation and projects it."""
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from allervers.initiatives import presentations
@@ -75,6 +77,9 @@ def test_write_share_find_present(page: Page, world, axe_check):
 
     # The slideshow, with the keyboard only.
     page.get_by_role("button", name="Lancer le diaporama").click()
+    # The counter is in the HTML before slides.js runs: wait for the script, not the text,
+    # or the first key press can land before its listener exists.
+    expect(page.locator("html")).to_have_class(re.compile(r"\bslides-js\b"))
     counter = page.locator("[data-slides-counter]")
     expect(counter).to_have_text("1 / 2")
     page.keyboard.press("ArrowRight")

@@ -63,6 +63,11 @@ def presentation(world):
     return made
 
 
+def wait_for_slides_script(page: Page) -> None:
+    """The counter is in the HTML before slides.js runs: a key pressed earlier is lost."""
+    expect(page.locator("html")).to_have_class(re.compile(r"\bslides-js\b"))
+
+
 def counter(page: Page):
     return page.locator("[data-slides-counter]")
 
@@ -105,6 +110,7 @@ def test_formateur_orders_and_projects_a_presentation(page: Page, world, present
     # The slideshow: a title slide, then one slide per initiative.
     page.get_by_role("button", name="Lancer le diaporama").click()
     expect(page).to_have_url(re.compile(rf"/presentations/{presentation.id}/diaporama"))
+    wait_for_slides_script(page)
     expect(counter(page)).to_have_text("1 / 3")
     expect(current_slide(page)).to_have_count(1)
     expect(current_slide(page).get_by_role("heading", level=1)).to_have_text(
@@ -152,10 +158,12 @@ def test_speaker_view_follows_and_drives_the_slideshow(page: Page, world, presen
     sign_in(page, world["formateur"].email)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
     page.goto(f"/presentations/{presentation.id}/diaporama")
+    wait_for_slides_script(page)
     expect(counter(page)).to_have_text("1 / 3")
 
     speaker = page.context.new_page()
     speaker.goto(f"/presentations/{presentation.id}/orateur")
+    wait_for_slides_script(speaker)
     expect(counter(speaker)).to_have_text("1 / 3")
     expect(speaker.locator("[data-speaker-next]")).to_have_text(
         "Maraude en camping-car dans le Giennois"
