@@ -161,9 +161,9 @@
   // Rendered box of a label of `lines` under a node at rendered position p, radius r.
   function labelBox(p, r, lines, bold) {
     var width = Math.max.apply(null, lines.map(function (line) { return textWidth(line, bold); }));
-    var top = p.y + r + 2;
-    return { x1: p.x - width / 2 - GAP_PX, x2: p.x + width / 2 + GAP_PX,
-      y1: top - GAP_PX, y2: top + lines.length * LINE_PX + GAP_PX };
+    var top = p.y + r;
+    return { x1: p.x - width / 2 - GAP_PX - 4, x2: p.x + width / 2 + GAP_PX + 4,
+      y1: top - GAP_PX, y2: top + lines.length * LINE_PX + 6 + GAP_PX };
   }
 
   // Greedy placement: the full names first (focus, selection, hover), then the structures
@@ -206,7 +206,22 @@
         if (data.text !== text || (text && data.fs !== fs)) { changes.push(node); node.data({ text: text, fs: fs, tw: tw, tm: tm }); }
       });
     });
+    dropClashes(cy, candidates.filter(function (c) { return wanted[c.node.id()]; }));
     return changes.length;
+  }
+
+  var LABEL_ONLY = { includeLabels: true, includeNodes: false, includeEdges: false,
+    includeOverlays: false, includeUnderlays: false };
+
+  // The estimate above is close, not exact (fonts, padding): Cytoscape's own label boxes have
+  // the last word, in the same order, so that no two labels it draws ever touch.
+  function dropClashes(cy, placed) {
+    var kept = [], dropped = [];
+    placed.forEach(function (c) {
+      var box = c.node.renderedBoundingBox(LABEL_ONLY);
+      if (kept.some(function (other) { return intersects(box, other); })) { dropped.push(c.node); } else { kept.push(box); }
+    });
+    if (dropped.length) { cy.batch(function () { dropped.forEach(function (node) { node.data("text", ""); }); }); }
   }
 
   function scheduleLabels(state, delay) {

@@ -27,11 +27,12 @@ def test_graph_data_carries_declared_influence(client_as, world):
     entry = db.session.scalar(
         db.select(MapEntry).filter_by(map_id=world["map"].id, structure_id=world["partner"].id)
     )
-    entry.influence = 4
+    entry.influence = 1
     db.session.commit()
     data = client_as("formateur").get(f"/cartes/{world['map'].id}/graphe.json").get_json()
     nodes = {node["data"]["label"]: node["data"] for node in data["elements"]["nodes"]}
-    assert nodes["CAF du Loiret"]["influence"] == 4
+    assert nodes["CAF du Loiret"]["influence"] == 1
+    assert nodes["CCAS d'Orléans"]["influence"] is None
 
 
 def test_dragged_positions_are_kept(client_as, world):
