@@ -315,7 +315,9 @@
         applyFilters(cy, form);
         if (state.focused && cy.$id(state.focused).length) { cy.$id(state.focused).addClass("graph-focus graph-full"); } else { state.focused = null; }
         if (state.selected && cy.$id(state.selected).length) { cy.$id(state.selected).addClass("graph-selected graph-full"); } else { state.selected = null; }
+        // Named before the first frame, once: a territory's 10,000 links take a while to draw.
         placeLabels(state);
+        clearTimeout(state.labelTimer);
         legend(box, cy, form);
         box.dataset.ready = "true";
       });
@@ -478,7 +480,7 @@
   }
 
   function watchSize(state) {
-    var last = null;
+    var last = state.box.clientWidth + "x" + state.box.clientHeight;  // drawn at this size
     if (window.ResizeObserver) {
       new ResizeObserver(function () {
         var size = state.box.clientWidth + "x" + state.box.clientHeight;

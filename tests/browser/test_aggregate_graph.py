@@ -12,7 +12,7 @@ from allervers.extensions import db
 from allervers.maps import services as maps
 from allervers.maps.models import CooperationLink, CooperationMap, MapEntry
 from tests.browser.conftest import sign_in
-from tests.browser.test_graph import crowded_map, no_label_overlaps
+from tests.browser.test_graph import crowded_map, no_label_overlaps, zoom_by
 
 SCREENSHOT = "/tmp/territory-graph.png"
 LONELIEST_NODE = """() => {
@@ -211,8 +211,7 @@ def test_a_2000_structure_territory_is_drawn_from_server_positions(page: Page, w
     # labels: a few apart at the overview, more once zoomed in, never overlapping; placing
     # them costs little next to the 3 s budget
     no_label_overlaps(page)
-    page.evaluate("""() => { const cy = document.getElementById('graph').cy;
-      cy.zoom({level: cy.zoom() * 8, renderedPosition: {x: cy.width() / 2, y: cy.height() / 2}}); }""")
+    zoom_by(page, 8)
     page.wait_for_timeout(400)
     assert no_label_overlaps(page) >= 5
     spent = page.evaluate("""() => { const box = document.getElementById('graph');

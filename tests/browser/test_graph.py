@@ -116,6 +116,15 @@ LABEL_OVERLAPS = """() => {
 }"""
 
 
+def zoom_by(page: Page, factor: float) -> None:
+    """Zoom about the graph's centre, as the mouse wheel would."""
+    page.evaluate(
+        "factor => { const cy = document.getElementById('graph').cy; cy.zoom({level: cy.zoom()"
+        " * factor, renderedPosition: {x: cy.width() / 2, y: cy.height() / 2}}); }",
+        factor,
+    )
+
+
 def no_label_overlaps(page: Page) -> int:
     """Asserts that no two visible labels intersect; returns how many are shown."""
     page.wait_for_timeout(300)  # labels are placed again shortly after a zoom or a resize
@@ -153,12 +162,10 @@ def test_labels_never_overlap_on_a_map_at_any_zoom_or_width(page: Page, world, m
     shown = no_label_overlaps(page)
     assert shown >= 6  # most structures are named, not one label for the map
     # closer: more room, more names, still apart
-    page.evaluate("""() => { const cy = document.getElementById('graph').cy;
-      cy.zoom({level: cy.zoom() * 2.5, renderedPosition: {x: cy.width() / 2, y: cy.height() / 2}}); }""")
+    zoom_by(page, 2.5)
     no_label_overlaps(page)
     # farther: fewer names
-    page.evaluate("""() => { const cy = document.getElementById('graph').cy;
-      cy.zoom({level: cy.zoom() / 6, renderedPosition: {x: cy.width() / 2, y: cy.height() / 2}}); }""")
+    zoom_by(page, 1 / 6)
     no_label_overlaps(page)
     # a phone: the view refits to the narrower graph (ResizeObserver), labels still apart
     page.set_viewport_size({"width": 390, "height": 800})
@@ -222,11 +229,13 @@ def test_colour_by_community_and_size_names_follow_the_choice(page: Page, world,
     communities = page.evaluate(
         "[...new Set(document.getElementById('graph').cy.nodes().map(n => n.data('community')))]"
     )
-    assert len(communities) >= 2 and len(colours) >= 2
+    assert len(communities) >= 2
+    assert len(colours) >= 2
     size.select_option("influence")
     expect(legend).to_contain_text("Taille : influence déclarée (Net-Map 0 à 5)")
     sizes = page.evaluate(
-        "document.getElementById('graph').cy.nodes().map(n => [n.data('influence'), n.data('size')])"
+        "document.getElementById('graph').cy.nodes()"
+        ".map(n => [n.data('influence'), n.data('size')])"
     )
     top = max(s for i, s in sizes if i == 5)
     assert all(s < top for i, s in sizes if i is not None and i < 5)
@@ -234,7 +243,9 @@ def test_colour_by_community_and_size_names_follow_the_choice(page: Page, world,
     expect(legend.locator("[data-community]")).to_have_count(0)
 
 
-def test_keyboard_moves_opens_cards_and_chooses_a_pair_for_a_link(page: Page, world, make_structure):
+def test_keyboard_moves_opens_cards_and_chooses_a_pair_for_a_link(
+    page: Page, world, make_structure
+):
     crowded_map(world, make_structure)
     sign_in(page, world["stagiaire"].email)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
@@ -300,7 +311,10 @@ def test_two_clicks_on_structures_open_the_link_form_for_that_pair(page: Page, w
     with page.expect_request(lambda r: "/liens/formulaire?" in r.url) as request:
         click(world["partner"].id)
     sent = parse_qs(urlsplit(request.value.url).query)
-    assert sent == {"source_id": [str(world["structure"].id)], "target_id": [str(world["partner"].id)]}
+    assert sent == {
+        "source_id": [str(world["structure"].id)],
+        "target_id": [str(world["partner"].id)],
+    }
 
 
 def test_a_reader_gets_no_link_form_from_the_graph(page: Page, world):
