@@ -187,6 +187,7 @@
       var name = c.node.data("label") || "";
       var lines = c.full ? wrapName(name, true) : [shortName(name)];
       var box = labelBox(c.p, (c.node.data("size") || 18) * zoom / 2, lines, c.full);
+      if (!c.full && (box.x1 < 0 || box.x2 > width || box.y1 < 0 || box.y2 > height)) { return; }  // cut by the edge
       var keys = [];
       for (var gx = Math.floor(box.x1 / cell); gx <= Math.floor(box.x2 / cell); gx++) {
         for (var gy = Math.floor(box.y1 / cell); gy <= Math.floor(box.y2 / cell); gy++) { keys.push(gx + ":" + gy); }
