@@ -112,8 +112,9 @@ def unseen_personal_maps(scope: Scope, viewer: User) -> int:
 
 
 # Part of every version: changing what a result holds (its shape or its rules) makes every
-# stored result stale, so each is computed again (2: counts below 3 maps withheld).
-PAYLOAD_FORMAT = 2
+# stored result stale, so each is computed again (2: counts below 3 maps withheld; 3: graph
+# nodes carry their community).
+PAYLOAD_FORMAT = 3
 
 
 def version(scope: Scope) -> str:

@@ -384,6 +384,7 @@ def node_data(row, focal: bool, colours: dict | None = None) -> dict:
         "degree": row.degree,
         "betweenness": round(row.betweenness, 4),
         "eigenvector": round(row.eigenvector, 4),
+        "community": row.community,  # Louvain group, 1 = the largest (a lone structure: its own)
         "focal": focal,
     }
 
@@ -393,9 +394,11 @@ def graph_data(cooperation_map: CooperationMap) -> dict:
     analysis = analyse_map(cooperation_map)
     colours = {code: colour for code, _label, colour in sector_colours()}
     positions = cooperation_map.positions or {}
+    declared = {entry.structure_id: entry.influence for entry in cooperation_map.live_entries}
     nodes = []
     for row in analysis.structures:
         node = {"data": node_data(row, row.id == cooperation_map.focal_structure_id, colours)}
+        node["data"]["influence"] = declared.get(row.id)  # Net-Map 0–5, None when not given
         if str(row.id) in positions:
             x, y = positions[str(row.id)]
             node["position"] = {"x": x, "y": y}

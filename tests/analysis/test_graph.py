@@ -15,6 +15,24 @@ def test_graph_data_has_nodes_and_edges_with_styles(client_as, world):
     (edge,) = data["elements"]["edges"]
     assert (edge["data"]["status"], edge["data"]["level"]) == ("existant", 2)
     assert data["preset"] is False  # nobody has arranged it yet
+    # the two linked structures form one community, numbered from 1
+    assert {node["community"] for node in nodes.values()} == {1}
+    # declared influence (Net-Map 0–5) comes from the map's entries, None when not given
+    assert all("influence" in node for node in nodes.values())
+
+
+def test_graph_data_carries_declared_influence(client_as, world):
+    from allervers.maps.models import MapEntry
+
+    entry = db.session.scalar(
+        db.select(MapEntry).filter_by(map_id=world["map"].id, structure_id=world["partner"].id)
+    )
+    entry.influence = 1
+    db.session.commit()
+    data = client_as("formateur").get(f"/cartes/{world['map'].id}/graphe.json").get_json()
+    nodes = {node["data"]["label"]: node["data"] for node in data["elements"]["nodes"]}
+    assert nodes["CAF du Loiret"]["influence"] == 1
+    assert nodes["CCAS d'Orléans"]["influence"] is None
 
 
 def test_dragged_positions_are_kept(client_as, world):

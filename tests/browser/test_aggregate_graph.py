@@ -4,7 +4,7 @@ measured by `make bench`, not here: a timed test would fail on a busy machine.""
 
 import random
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import insert
 
 from allervers.directory.models import Structure
@@ -12,6 +12,7 @@ from allervers.extensions import db
 from allervers.maps import services as maps
 from allervers.maps.models import CooperationLink, CooperationMap, MapEntry
 from tests.browser.conftest import sign_in
+from tests.browser.test_graph import crowded_map, no_label_overlaps, zoom_by
 
 SCREENSHOT = "/tmp/territory-graph.png"
 LONELIEST_NODE = """() => {
@@ -68,6 +69,77 @@ def test_group_aggregate_graph_and_summary(page: Page, world, make_structure, ax
     click_node(page, mission.id)
     expect(page.locator("#node-card")).to_contain_text("Mission locale d'Orléans")
     axe_check(page)
+
+
+def test_group_aggregate_labels_apart_and_coloured_by_community(page: Page, world, make_structure):
+    crowded_map(world, make_structure)  # the trainee's map is one of the group's
+    sign_in(page, world["formateur"].email)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
+    page.goto(f"/groupes/{world['group'].id}/analyse")
+    expect(page.locator("#graph")).to_have_attribute("data-ready", "true")
+    assert graph_count(page, "nodes") == 16
+    assert no_label_overlaps(page) >= 6
+    # declared influence is a map author's answer: an aggregate has none to offer
+    options = page.get_by_label("Taille des structures selon").locator("option")
+    expect(options).to_have_text(
+        [
+            "Nombre de liens",
+            "Rôle de passeur (intermédiarité)",
+            "Influence dans le réseau (vecteur propre)",
+        ]
+    )
+    page.get_by_label("Couleur des structures selon").select_option("community")
+    expect(page.locator("[data-graph-legend]")).to_contain_text("Communauté 1")
+    communities = page.evaluate(
+        "document.getElementById('graph').cy.nodes().map(n => n.data('community'))"
+    )
+    assert all(isinstance(number, int) and number >= 1 for number in communities)
+    page.set_viewport_size({"width": 820, "height": 900})
+    no_label_overlaps(page)
+
+
+def test_no_console_error_nor_csp_violation_on_graph_pages(browser: Browser, live_server, world):
+    """Without bypass_csp, unlike the other tests: the app's own CSP applies. The aggregate's
+    result is swapped in again as its poll does: htmx once copied the style attribute that
+    Cytoscape sets on its container onto the new #graph, which the CSP blocked."""
+    context = browser.new_context(base_url=live_server, locale="fr-FR")
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => "
+        "console.error('CSP: ' + e.violatedDirective + ' ' + e.sourceFile))"
+    )
+    try:
+        sign_in(page, world["admin"].email)
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
+        for path in (
+            f"/cartes/{world['map'].id}",
+            f"/groupes/{world['group'].id}/analyse",
+            "/territoire",
+        ):
+            page.goto(path)
+            expect(page.locator("#graph")).to_have_attribute("data-ready", "true")
+            page.locator("#graph").hover()  # labels change under the mouse
+            page.wait_for_timeout(200)
+            if "analyse" in path:
+                page.evaluate(
+                    "htmx.ajax('GET', location.href, {target: '#aggregate-result',"
+                    " swap: 'outerHTML', select: '#aggregate-result'})"
+                )
+                expect(page.locator("#graph")).to_have_attribute("data-ready", "true")
+                page.wait_for_timeout(200)
+        # and leaving a graph for another through hx-boost
+        page.goto(f"/cartes/{world['map'].id}")
+        expect(page.locator("#graph")).to_have_attribute("data-ready", "true")
+        page.get_by_role("link", name="Territoire").first.click()
+        expect(page).to_have_url("/territoire")
+        expect(page.locator("#graph")).to_have_attribute("data-ready", "true")
+        page.wait_for_timeout(200)
+        assert problems == []
+    finally:
+        context.close()
 
 
 def build_territory(owner_id: int, structures: int = 2000, links: int = 10000) -> None:
@@ -136,6 +208,15 @@ def test_a_2000_structure_territory_is_drawn_from_server_positions(page: Page, w
     expect(page.locator("#node-card")).to_contain_text(loneliest["label"])
     assert graph_count(page, "nodes") >= 2000
     assert graph_count(page, "edges") >= 9000
+    # labels: a few apart at the overview, more once zoomed in, never overlapping; placing
+    # them costs little next to the 3 s budget
+    no_label_overlaps(page)
+    zoom_by(page, 8)
+    page.wait_for_timeout(400)
+    assert no_label_overlaps(page) >= 5
+    spent = page.evaluate("""() => { const box = document.getElementById('graph');
+      const start = performance.now(); box.graphLabels(); return performance.now() - start; }""")
+    assert spent < 500, f"{spent:.0f} ms to place the labels"
     # positions come from the server: the same on every visit
     first = page.evaluate("document.getElementById('graph').cy.nodes()[0].position()")
     page.reload()
