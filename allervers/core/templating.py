@@ -4,6 +4,8 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 
 from allervers.core import timeutil, vocab
+from allervers.core.numbers import number_fr
+from allervers.core.plural import plural, plural_word
 
 
 def navigation() -> list[tuple[str, str]]:
@@ -30,15 +32,6 @@ def navigation() -> list[tuple[str, str]]:
         items.append(("admin.list_users", "Utilisateurs"))
     known = current_app.view_functions
     return [(endpoint, label) for endpoint, label in items if endpoint in known]
-
-
-def number_fr(value: float | None) -> str:
-    """12.0 → « 12 », 2.5 → « 2,5 », 1500 → « 1 500 »: how a French reader reads a figure."""
-    if value is None:
-        return ""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", "\N{NARROW NO-BREAK SPACE}")
-    return f"{value:.2f}".rstrip("0").replace(".", ",")
 
 
 def initiative_vocabularies() -> dict:
@@ -75,6 +68,9 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["vocab_label"] = vocab.label
     app.jinja_env.globals["vocab_choices"] = vocab.choices
     app.jinja_env.filters["number_fr"] = number_fr
+    # {{ n | plural("structure ajoutée", "structures ajoutées") }} → « 1 structure ajoutée »
+    app.jinja_env.filters["plural"] = plural
+    app.jinja_env.filters["plural_word"] = plural_word
     app.jinja_env.globals.update(initiative_vocabularies())
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals.update(map_vocabularies())
