@@ -28,7 +28,8 @@ def test_write_share_find_present(page: Page, world, axe_check):
     # The trainee writes her initiative, in steps.
     sign_in(page, world["stagiaire"].email)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
-    page.get_by_role("link", name="Initiatives").click()
+    page.locator(".nav-wide").get_by_text("Initiatives", exact=True).click()  # the menu group
+    page.get_by_role("link", name="Base des initiatives").click()
     axe_check(page)
     page.get_by_role("button", name="Décrire une initiative").click()
     page.get_by_label("Titre *").fill("Un café-rencontre au marché de l'Argonne")
