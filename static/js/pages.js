@@ -1,4 +1,5 @@
-// Aller-vers: the header menu's disclosures (<details>) close as a menu bar's do: opening one
+// Aller-vers: small helpers of the pages of issue #15 (no inline script: strict CSP).
+// The header menu's disclosures (<details>) close as a menu bar's do: opening one
 // closes the others, Escape closes it and gives the focus back to its summary, a click
 // elsewhere closes it. Without this script each still opens and closes on its own.
 (function () {
@@ -28,5 +29,15 @@
     openMenus().forEach(function (menu) {
       if (!menu.contains(event.target)) { menu.open = false; }
     });
+  });
+
+  // A « Imprimer » button (the self-assessment summary): shown only when this script runs.
+  function revealPrint(root) {
+    root.querySelectorAll("[data-print]").forEach(function (button) { button.hidden = false; });
+  }
+  revealPrint(document);
+  document.addEventListener("htmx:load", function (event) { revealPrint(event.detail.elt); });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
   });
 })();
