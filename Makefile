@@ -54,13 +54,17 @@ node_modules/.installed: package.json package-lock.json
 
 # What the pages load, copied from npm (nothing comes from a CDN: this is an intranet).
 $(VENDOR)/.copied: node_modules/.installed Makefile
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/htmx $(VENDOR)/pico $(VENDOR)/axe $(VENDOR)/cytoscape
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/htmx $(VENDOR)/pico $(VENDOR)/axe $(VENDOR)/cytoscape \
+	   $(VENDOR)/chartjs
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico/
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe/
 	cp node_modules/cytoscape/dist/cytoscape.min.js node_modules/layout-base/layout-base.js \
 	   node_modules/cose-base/cose-base.js node_modules/cytoscape-fcose/cytoscape-fcose.js \
 	   $(VENDOR)/cytoscape/
+	cp node_modules/chart.js/dist/chart.umd.min.js \
+	   node_modules/chartjs-adapter-date-fns/dist/chartjs-adapter-date-fns.bundle.min.js \
+	   $(VENDOR)/chartjs/
 	@touch $@
 
 clean:

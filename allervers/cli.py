@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from allervers.auth import services as accounts
 from allervers.auth.models import ROLES
 from allervers.auth.passwords import password_problem
+from allervers.core.plural import plural
 
 
 @click.command("create-user")
@@ -40,8 +41,8 @@ def demo_command(if_empty: bool) -> None:
     else:
         summary = load_demo()
         click.echo(
-            f"Démonstration chargée : {summary.structures} structures, "
-            f"{summary.users} comptes, {summary.groups} groupes."
+            f"Démonstration chargée : {plural(summary.structures, 'structure')}, "
+            f"{plural(summary.users, 'compte')}, {plural(summary.groups, 'groupe')}."
         )
     for line in login_lines():
         click.echo(line)
@@ -65,7 +66,10 @@ def import_map_command(file: str, owner: str, title: str) -> None:
         raise click.ClickException("\n".join(["Import refusé :", *plan.errors]))
     cooperation_map = maps.create_map(user, title, None, user.structure_id)
     created, links = importer.apply(plan, cooperation_map, user)
-    click.echo(f"{links} liens importés, {created} structures créées dans l'annuaire.")
+    click.echo(
+        f"{plural(links, 'lien importé', 'liens importés')}, "
+        f"{plural(created, 'structure créée', 'structures créées')} dans l'annuaire."
+    )
     click.echo(f"/cartes/{cooperation_map.id}")
 
 

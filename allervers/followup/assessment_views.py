@@ -212,6 +212,8 @@ def answer(group_id: int, moment: str):
     context = {"group": group, "moment": moment, "moment_labels": MOMENTS}
     context["objectives"] = services.by_objective(statements)
     context["is_open"] = services.is_open(group, moment)
+    if request.method == "GET" and answer_set and "modifier" not in request.args:
+        return _answered(answer_set, context)
     form = _answer_form(statements, answer_set)
     if request.method == "GET":
         return render(ANSWER, "followup/assessment/_answer_form.html", form=form, **context)
@@ -232,7 +234,19 @@ def answer(group_id: int, moment: str):
         return invalid(ANSWER, "followup/assessment/_answer_form.html", form=form, **context)
     return done(
         f"Vos réponses « {MOMENTS[moment]} » sont enregistrées.",
-        url_for(".assessment", group_id=group.id),
+        url_for(".answer", group_id=group.id, moment=moment),
+    )
+
+
+def _answered(answer_set, context: dict):
+    """Once submitted, the answers read as a summary (printable); revising is one link away."""
+    return render(
+        "followup/assessment/answered.html",
+        "followup/assessment/_answered.html",
+        answer_set=answer_set,
+        ratings=services.ratings_of(answer_set),
+        scale=SCALE,
+        **context,
     )
 
 

@@ -1,9 +1,11 @@
-"""The effect follow-up, drawn: a timeline per dimension and a small SVG chart per indicator.
+"""The effect follow-up, drawn: a timeline per dimension and a chart per indicator.
 
-The charts are plain SVG computed here (no chart library, no script): they print, they need
-no network, and each comes with the same figures as a table for screen readers.
+Each chart's values go to the page as JSON for Chart.js (static/js/charts.js draws a dated
+time axis and a value axis) and, always, as a table: without JavaScript, on paper and for
+screen readers the table is the chart.
 """
 
+import json
 from dataclasses import dataclass
 
 from allervers.core import vocab
@@ -38,6 +40,14 @@ class Chart:
     unit: str
     dimension: str
     points: list[tuple[str, float, float, float]]  # (date in French, value, x, y)
+    iso_dates: list[str]
+
+    @property
+    def data_json(self) -> str:
+        """What charts.js draws: ISO dates and values, the indicator and its unit."""
+        values = [value for _date, value, _x, _y in self.points]
+        series = [{"x": day, "y": value} for day, value in zip(self.iso_dates, values, strict=True)]
+        return json.dumps({"label": self.label, "unit": self.unit, "points": series})
 
     @property
     def polyline(self) -> str:
@@ -58,7 +68,9 @@ def indicator_charts(effects: list[Effect]) -> list[Chart]:
     charts = []
     for (dimension, code, label), items in sorted(series.items()):
         items.sort(key=lambda e: (e.observed_on, e.id))
-        charts.append(Chart(label, indicator_unit(code), DIMENSIONS[dimension], _placed(items)))
+        iso = [effect.observed_on.isoformat() for effect in items]
+        unit = indicator_unit(code)
+        charts.append(Chart(label, unit, DIMENSIONS[dimension], _placed(items), iso))
     return charts
 
 

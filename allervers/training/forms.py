@@ -19,6 +19,7 @@ from wtforms.validators import (
 )
 
 from allervers.core.forms import PrivacyCheckedForm, empty_to_none, strip_filter
+from allervers.core.plural import plural
 from allervers.training.models import MAX_DAYS, MAX_HOURS, Group, TrainingSession
 
 HOURS_PER_DAY = 7
@@ -110,7 +111,8 @@ class SessionForm(PrivacyCheckedForm):
             return  # the range checks already said what is wrong
         if field.data and field.data > days * HOURS_PER_DAY:
             raise ValidationError(
-                f"Sur {days} jour(s), la durée ne peut dépasser {days * HOURS_PER_DAY} heures."
+                f"Sur {plural(days, 'jour')}, la durée ne peut dépasser "
+                f"{plural(days * HOURS_PER_DAY, 'heure')}."
             )
 
     def model_fields(self) -> dict:

@@ -27,7 +27,7 @@ from allervers.followup import tracking
 from allervers.initiatives.access import visible_initiatives
 from allervers.initiatives.models import Initiative
 from allervers.initiatives.presentations import visible_presentations
-from allervers.maps.services import member_maps
+from allervers.maps.services import member_maps, personal_maps
 from allervers.training import access, services
 from allervers.training.forms import GroupForm, SessionForm
 
@@ -104,12 +104,19 @@ def show_group(group_id: int):
         group=group,
         can_manage=access.can_manage_group(current_user, group),
         member_maps=member_maps(current_user, group),
+        own_maps=personal_maps(current_user) if _is_trainee(group) else [],
+        is_trainee=_is_trainee(group),
         shared_initiatives=shared_with_group(current_user, group),
         evidence=tracking.evidence([group], current_user, network),
         group_presentations=db.session.scalars(
             visible_presentations(current_user, group.id).limit(10)
         ).all(),
     )
+
+
+def _is_trainee(group) -> bool:
+    """The viewer follows this group as a trainee (their next step is their own map)."""
+    return any(person.id == current_user.id for person in group.trainees)
 
 
 def _aggregate_network(group) -> dict | None:
@@ -233,7 +240,9 @@ def join():
         form.code.errors.append(str(error))
         return invalid("training/join.html", form=form)
     message = (
-        "Vous faites déjà partie de ce groupe." if already else f"Bienvenue dans {group.name} !"
+        "Vous faites déjà partie de ce groupe."
+        if already
+        else f"Bienvenue dans {group.name} ! Prochaine étape : votre carte de coopération."
     )
     return done(message, url_for(".show_group", group_id=group.id))
 
@@ -262,7 +271,7 @@ def _register(form: JoinForm):
     session[SESSION_TOKEN_KEY] = open_session(user, client_address())
     session.permanent = True
     login_user(user)
-    welcome = f"Bienvenue dans {group.name} !"
+    welcome = f"Bienvenue dans {group.name} ! Prochaine étape : votre carte de coopération."
     return done(
         f"Votre compte est créé. {welcome}" if created else welcome,
         url_for(".show_group", group_id=group.id),

@@ -22,6 +22,34 @@
     .forEach(function (element) { element.hidden = false; });
   if (fullscreenButton && !document.documentElement.requestFullscreen) { fullscreenButton.hidden = true; }
 
+  // A slide is one screen: when its content overflows, step its type down (and, from level 2,
+  // flow the main text in two columns) until it fits. Classes only: the CSP allows no inline style.
+  var FIT_LEVELS = 8;
+  function overflows(slide) {
+    if (slide.scrollHeight > slide.clientHeight + 1 || slide.scrollWidth > slide.clientWidth + 1) {
+      return true;
+    }
+    var box = slide.getBoundingClientRect();
+    var bottom = box.bottom - parseFloat(window.getComputedStyle(slide).paddingBottom);
+    var parts = slide.querySelectorAll(".slide-header, .slide-main, .slide-effects, .slide-agenda, .slide-cover-meta");
+    return Array.prototype.some.call(parts, function (part) {
+      var rect = part.getBoundingClientRect();
+      return rect.bottom > bottom + 1 || rect.right > box.right + 1;
+    });
+  }
+  function fit(slide) {
+    for (var level = 0; level <= FIT_LEVELS; level += 1) {
+      for (var i = 1; i <= FIT_LEVELS; i += 1) { slide.classList.toggle("fit-" + i, i === level); }
+      slide.classList.toggle("fit-cols", level >= 2);
+      if (!overflows(slide)) { return; }
+    }
+  }
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(function () { fit(slides[current]); }, 100);
+  });
+
   function clamp(index) {
     return Math.max(0, Math.min(slides.length - 1, index));
   }
@@ -30,6 +58,7 @@
   function go(index, tell) {
     current = clamp(index);
     slides.forEach(function (slide, i) { slide.hidden = i !== current; });
+    if (mode === "show") { fit(slides[current]); }
     var text = (current + 1) + " / " + slides.length;
     counters.forEach(function (counter) { counter.textContent = text; });
     if (spokenTitle) { spokenTitle.textContent = " : " + slides[current].getAttribute("data-title"); }

@@ -28,7 +28,8 @@ def test_write_share_find_present(page: Page, world, axe_check):
     # The trainee writes her initiative, in steps.
     sign_in(page, world["stagiaire"].email)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
-    page.get_by_role("link", name="Initiatives").click()
+    page.locator(".nav-wide").get_by_text("Initiatives", exact=True).click()  # the menu group
+    page.get_by_role("link", name="Base des initiatives").click()
     axe_check(page)
     page.get_by_role("button", name="Décrire une initiative").click()
     page.get_by_label("Titre *").fill("Un café-rencontre au marché de l'Argonne")
@@ -50,9 +51,10 @@ def test_write_share_find_present(page: Page, world, axe_check):
     # Two effects, then the page shows their chart.
     record_effect(page, "2026-10-07", "Personnes concernées", "Personnes rencontrées", "9")
     record_effect(page, "2026-11-04", "Personnes concernées", "Personnes rencontrées", "16")
-    expect(page.locator(".chart svg")).to_have_attribute(
+    expect(page.locator(".chart canvas")).to_have_attribute(
         "aria-label", "Personnes rencontrées : 9 le 07/10/2026, 16 le 04/11/2026"
     )
+    expect(page.locator(".chart canvas")).to_be_visible()  # drawn after an htmx swap too
     page.screenshot(path=SCREENSHOTS.format("initiative"), full_page=True)
     axe_check(page)
     page.get_by_role("link", name="Présence dans les lieux du quotidien").first.click()

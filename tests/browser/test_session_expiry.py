@@ -39,6 +39,6 @@ def test_boosted_link_after_expiry_shows_the_sign_in_page(page: Page, world):
     sign_in(page, world["stagiaire"].email)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
     end_all_sessions()
-    page.get_by_role("link", name="Sessions").click()
+    page.get_by_role("link", name="Formation").click()  # the menu's link to /sessions
     expect(page).to_have_url(re.compile(r"/connexion\?next=/sessions"))
     expect(page.get_by_role("status")).to_contain_text("Connectez-vous pour accéder à cette page.")

@@ -105,7 +105,8 @@ def _answers(s: Scene) -> Case:
     ratings = {statement.id: 2 for statement in assessment.statements_of(s.w["session"])}
     answers = assessment.save_answers(group, trainee, "debut", ratings, None)
     path = f"/groupes/{group.id}/auto-positionnement/debut"
-    return Case("stagiaire", path, {**s.answers(), "comment": MARK}, answers)
+    data = {**s.answers(), "comment": MARK}
+    return Case("stagiaire", path, data, answers, page=f"{path}?modifier=1")  # answered: a summary
 
 
 def _technique(s: Scene) -> Case:

@@ -105,8 +105,8 @@ def test_confirm_page_shows_what_will_move_and_changes_nothing(client_as, duplic
     page = visible_text(client_as("admin").get(path))
     assert "« CCAS d’Orleans » (ORLÉANS) sera fusionnée dans « CCAS d'Orléans »" in page
     assert "Comptes de professionnels : 1 (Agent du doublon)" in page
-    assert "Présences sur des cartes : 1 transférée(s) ; 2 mise(s) de côté" in page
-    assert "Liens de coopération : 2 transféré(s) ; 2 mis de côté" in page
+    assert "Présences sur des cartes : 1 transférée ; 2 mises de côté" in page
+    assert "Liens de coopération : 2 transférés ; 2 mis de côté" in page
     assert "Cartes dont elle est la structure focale : 1" in page
     assert "Publics ajoutés : Jeunes de 16 à 25 ans" in page
     assert "SIRET — 26450001800014" in page

@@ -300,9 +300,26 @@ def test_answering_creates_then_updates_one_set(client_as, world):
 def test_the_form_shows_the_saved_answers(client_as, world):
     client = client_as("stagiaire")
     _answer(client, world, data={**_ratings(world, 4), "comment": "Déjà vu"})
-    body = text(client.get(_group_url(world, "/debut")))
+    body = text(client.get(_group_url(world, "/debut?modifier=1")))
     assert body.count("checked") == len(_statements(world))
     assert "Déjà vu" in body
+
+
+def test_once_submitted_the_answers_read_as_a_summary(client_as, world):
+    client = client_as("stagiaire")
+    response = _answer(client, world, data={**_ratings(world, 3), "comment": "Déjà vu"})
+    assert response.headers["Location"].endswith(_group_url(world, "/debut"))
+    page = client.get(_group_url(world, "/debut"))
+    body = visible_text(page)
+    assert "checked" not in page.get_data(as_text=True)  # not the form again
+    first = _statements(world)[0]
+    assert f"Objectif 1 — Objectif un {first.text} Je sais faire (niveau 3 sur 4)" in body
+    assert "Commentaire Déjà vu" in body
+    assert "Modifier mes réponses" in body
+    assert 'href="' + _group_url(world, "/debut?modifier=1") + '"' in page.get_data(as_text=True)
+    # htmx follows the redirect: the summary replaces the form in place.
+    fragment = client.get(_group_url(world, "/debut"), headers={"HX-Request": "true"})
+    assert fragment.get_data(as_text=True).startswith('<div id="assessment-answer"')
 
 
 def test_stale_version_is_a_conflict_and_changes_nothing(client_as, world):

@@ -118,7 +118,7 @@ def test_hours_must_fit_in_the_days(client_as, world):
     data = {**SESSION_FORM, "duration_days": "1", "duration_hours": "14"}
     response = post_form(client_as("admin"), "/sessions/nouvelle", data, token_from="/")
     assert response.status_code == 422
-    assert "Sur 1 jour(s), la durée ne peut dépasser 7 heures." in text(response)
+    assert "Sur 1 jour, la durée ne peut dépasser 7 heures." in text(response)
 
 
 def test_session_form_errors_as_fragment(client_as, world):
