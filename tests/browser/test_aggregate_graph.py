@@ -133,7 +133,8 @@ def test_no_console_error_nor_csp_violation_on_graph_pages(browser: Browser, liv
         # and leaving a graph for another through hx-boost
         page.goto(f"/cartes/{world['map'].id}")
         expect(page.locator("#graph")).to_have_attribute("data-ready", "true")
-        page.get_by_role("link", name="Territoire").first.click()
+        page.locator(".nav-wide summary", has_text="Cartes").click()
+        page.locator(".nav-wide").get_by_role("link", name="Territoire").click()
         expect(page).to_have_url("/territoire")
         expect(page.locator("#graph")).to_have_attribute("data-ready", "true")
         page.wait_for_timeout(200)
