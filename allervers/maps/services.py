@@ -288,6 +288,35 @@ def restore_link(link: CooperationLink) -> None:
     db.session.commit()
 
 
+@dataclass
+class KeyFigures:
+    """The workspace's strip: what a trainee watches grow while drawing the map."""
+
+    structures: int
+    links: int
+    density: float
+    isolates: int
+    wished: int
+
+
+def key_figures(cooperation_map: CooperationMap) -> KeyFigures:
+    """Counted as the analysis counts them: existing and difficult links make the network,
+    wished links are counted apart (allervers/network)."""
+    placed = {entry.structure_id for entry in cooperation_map.live_entries}
+    links = cooperation_map.live_links
+    real = [link for link in links if link.status != "souhaite"]
+    linked = {end for link in real for end in (link.source_id, link.target_id)}
+    pairs = {(link.pair_low_id, link.pair_high_id) for link in real}
+    possible = len(placed) * (len(placed) - 1) / 2
+    return KeyFigures(
+        structures=len(placed),
+        links=len(pairs),
+        density=len(pairs) / possible if possible else 0.0,
+        isolates=len(placed - linked),
+        wished=len(links) - len(real),
+    )
+
+
 # ----- searching the directory from the editor ------------------------------------------------
 
 
