@@ -66,6 +66,7 @@ def create_map():
     if request.method == "GET":
         form.focal_structure_id.data = current_user.structure_id
         form.title.data = _default_title()
+        form.title.render_kw = {"autofocus": True}  # the title is proposed: Enter creates the map
     if not form.validate_on_submit():
         return form_page("maps/map_form.html", form=form, cooperation_map=None)
     cooperation_map = services.create_map(
@@ -78,7 +79,9 @@ def create_map():
 def show_map(map_id: int):
     """The workspace: the graph, the editing panel beside it, the key figures above."""
     cooperation_map = access.visible_map_or_404(current_user, map_id)
-    return _editor(cooperation_map)
+    # A map just started: the next thing to do is to place partners on it.
+    fresh = len(cooperation_map.live_entries) < 2
+    return _editor(cooperation_map, focus="search" if fresh else None)
 
 
 @bp.get("/cartes/<int:map_id>/chiffres")

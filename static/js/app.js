@@ -222,6 +222,9 @@
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", select.id + "-options");
     input.dataset.wsPair = select.id;
+    input.wsSelect = select;
+    input.wsListbox = listbox;
+    listbox.wsInput = input;
     ["aria-invalid", "aria-describedby"].forEach(function (name) {
       if (select.hasAttribute(name)) { input.setAttribute(name, select.getAttribute(name)); }
     });
@@ -232,7 +235,7 @@
     var label = select.form.querySelector('label[for="' + select.id + '"]');
     if (label) {
       label.htmlFor = input.id;
-      listbox.setAttribute("aria-label", label.textContent.trim());
+      listbox.setAttribute("aria-label", "Suggestions pour « " + label.textContent.trim() + " »");
     }
     Array.from(select.options).forEach(function (option) {
       if (!option.value) { return; }
@@ -258,8 +261,10 @@
     }
   }
 
+  // Held by reference, not looked up by id: a form being swapped out has the same ids as the
+  // one coming in (and Chrome sends focusout to a focused field while removing it).
   function pairParts(input) {
-    return { select: document.getElementById(input.dataset.wsPair), listbox: document.getElementById(input.getAttribute("aria-controls")) };
+    return { select: input.wsSelect, listbox: input.wsListbox };
   }
 
   function filterPair(input, listbox) {
@@ -305,7 +310,7 @@
 
   document.body.addEventListener("input", function (event) {
     var input = event.target;
-    if (!input.dataset || !input.dataset.wsPair) { return; }
+    if (!input.dataset || !input.dataset.wsPair || !input.wsSelect) { return; }
     var parts = pairParts(input);
     if (!input.value.trim()) { parts.select.value = ""; closeList(input, parts.listbox); return; }
     var first = filterPair(input, parts.listbox);
@@ -315,7 +320,7 @@
 
   document.body.addEventListener("keydown", function (event) {
     var input = event.target;
-    if (!input.dataset || !input.dataset.wsPair) { return; }
+    if (!input.dataset || !input.dataset.wsPair || !input.wsSelect) { return; }
     var parts = pairParts(input);
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
@@ -343,7 +348,19 @@
 
   document.body.addEventListener("focusout", function (event) {
     var input = event.target;
-    if (input.dataset && input.dataset.wsPair && input.isConnected) { settlePair(input); }
+    if (input.dataset && input.dataset.wsPair && input.wsSelect && input.isConnected) { settlePair(input); }
+  });
+
+  // Clicking into a box that holds a chosen structure selects its text: typing replaces it.
+  document.body.addEventListener("mouseup", function (event) {
+    var input = event.target;
+    if (!input.wsSelect || input.selectionStart !== input.selectionEnd || !input.wsSelect.value) { return; }
+    if (input.dataset.wsClicked) { return; }  // a second click places the caret
+    input.dataset.wsClicked = "true";
+    input.select();
+  });
+  document.body.addEventListener("focusout", function (event) {
+    if (event.target.dataset) { delete event.target.dataset.wsClicked; }
   });
 
   // A click on an option (either combobox) chooses it; the press does not take the focus away.
@@ -353,7 +370,7 @@
   document.body.addEventListener("click", function (event) {
     var item = event.target.closest && event.target.closest('.ws-listbox [role="option"]');
     if (!item) { return; }
-    var input = document.querySelector('[aria-controls="' + item.parentNode.id + '"]');
+    var input = item.parentNode.wsInput || document.querySelector('[aria-controls="' + item.parentNode.id + '"]');
     if (!input) { return; }
     if (input.matches("[data-ws-search]")) { chooseStructure(input, item); } else { choosePair(input, item); }
   });
