@@ -359,6 +359,9 @@ def import_links(map_id: int):
         flash("Choisissez un fichier CSV, ou saisissez des lignes dans la saisie rapide.", "error")
         return invalid(page, cooperation_map=cooperation_map, quick_form=QuickEntryForm())
     plan = importer.parse(text)
+    typed = _quick_lines()
+    if typed:
+        plan = importer.renumber_quick_entry(plan, typed)
     if request.form.get("step") != "confirmer" or not plan.is_valid:
         status = 200 if plan.is_valid else 422
         return render(
@@ -368,7 +371,8 @@ def import_links(map_id: int):
             cooperation_map=cooperation_map,
             plan=plan,
             csv_text=text,
-            quick_form=QuickEntryForm(formdata=None),
+            # the lines typed stay in their box, to correct them after the preview
+            quick_form=QuickEntryForm() if typed else QuickEntryForm(formdata=None),
         )
     created, links = importer.apply(plan, cooperation_map, current_user)
     added = _count(created, "structure ajoutée", "structures ajoutées")
@@ -521,6 +525,14 @@ def _entry_fields(form: EntryForm) -> dict:
         "position": form.position.data,
         "note": form.note.data,
     }
+
+
+def _quick_lines() -> str | None:
+    """The quick-entry lines, when they are what is being imported (no file, no confirmation)."""
+    upload = request.files.get("fichier")
+    if (upload and upload.filename) or request.form.get("csv_text"):
+        return None
+    return request.form.get("lines", "").strip("\r\n") or None
 
 
 def _import_text() -> str | None:
