@@ -200,6 +200,7 @@ def edit_entry(map_id: int, entry_id: int):
     form = EntryForm(obj=entry)
     if request.method == "GET":
         form.version.data = entry.version
+        form.influence.render_kw = {"autofocus": True}  # the form opens where the edit starts
     context = {"entry_form": form, "entry": entry, "chosen": entry.structure}
     form.structure_id.data = str(entry.structure_id)
     if not form.validate_on_submit():
@@ -211,7 +212,13 @@ def edit_entry(map_id: int, entry_id: int):
         return _conflict(form, entry, cooperation_map, ENTRY_FORM, **context)
     message = f"Structure enregistrée : {entry.structure.name}"
     return _changed(
-        cooperation_map, message, ENTRY_FORM, ENTRY_EVENTS, back=STRUCTURES_PAGE, focus="search"
+        cooperation_map,
+        message,
+        ENTRY_FORM,
+        ENTRY_EVENTS,
+        "success",
+        STRUCTURES_PAGE,
+        focus="search",
     )
 
 
@@ -223,9 +230,7 @@ def remove_entry(map_id: int, entry_id: int):
     undo = url_for(".restore_entry", map_id=map_id, entry_id=entry_id)
     text = f"Structure retirée de la carte, avec ses liens : {entry.structure.name}"
     message = undo_message(text, undo)
-    return _changed(
-        cooperation_map, message, None, ENTRY_EVENTS, category="undo", back=STRUCTURES_PAGE
-    )
+    return _changed(cooperation_map, message, None, ENTRY_EVENTS, "undo", STRUCTURES_PAGE)
 
 
 @bp.post("/cartes/<int:map_id>/structures/<int:entry_id>/restaurer")
@@ -236,7 +241,7 @@ def restore_entry(map_id: int, entry_id: int):
         abort(404)
     services.restore_entry(entry)
     message = f"{entry.structure.name} est de nouveau sur la carte."
-    return _changed(cooperation_map, message, None, ENTRY_EVENTS, back=STRUCTURES_PAGE)
+    return _changed(cooperation_map, message, None, ENTRY_EVENTS, "success", STRUCTURES_PAGE)
 
 
 # ----- links ----------------------------------------------------------------------------------
@@ -281,6 +286,7 @@ def edit_link(map_id: int, link_id: int):
     if request.method == "GET":
         form = _link_form(cooperation_map, obj=link)
         form.version.data = link.version
+        form.level.render_kw = {"autofocus": True}
         return _page(LINKS_PAGE, cooperation_map, LINK_FORM, link_form_=form, link=link)
     return _save_link(cooperation_map, link)
 
@@ -314,7 +320,8 @@ def _save_link(cooperation_map: CooperationMap, link):
         message,
         fragment,
         "mapChanged",
-        back=LINKS_PAGE if link else WORKSPACE,
+        "success",
+        LINKS_PAGE if link else WORKSPACE,
         focus="source",
         link_form_=_fresh_link_form(cooperation_map),
     )
@@ -327,7 +334,7 @@ def remove_link(map_id: int, link_id: int):
     services.remove_link(link)
     undo = url_for(".restore_link", map_id=map_id, link_id=link_id)
     message = undo_message(f"Lien supprimé : {link.source.name} – {link.target.name}", undo)
-    return _changed(cooperation_map, message, None, "mapChanged", category="undo", back=LINKS_PAGE)
+    return _changed(cooperation_map, message, None, "mapChanged", "undo", LINKS_PAGE)
 
 
 @bp.post("/cartes/<int:map_id>/liens/<int:link_id>/restaurer")
@@ -339,10 +346,10 @@ def restore_link(map_id: int, link_id: int):
     try:
         services.restore_link(link)
     except services.MapError as error:
-        return _changed(
-            cooperation_map, str(error), None, "mapChanged", category="error", back=LINKS_PAGE
-        )
-    return _changed(cooperation_map, "Le lien est rétabli.", None, "mapChanged", back=LINKS_PAGE)
+        return _changed(cooperation_map, str(error), None, "mapChanged", "error", LINKS_PAGE)
+    return _changed(
+        cooperation_map, "Le lien est rétabli.", None, "mapChanged", "success", LINKS_PAGE
+    )
 
 
 # ----- import, quick entry, export, copy into the group map -----------------------------------
@@ -495,8 +502,9 @@ def _changed(
     message,
     fragment: str | None,
     events: str,
-    category="success",
+    category: str = "success",
     back: str = WORKSPACE,
+    /,
     **context,
 ):
     """After a change: the fresh fragment and an event for the other panels, or a redirect

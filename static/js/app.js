@@ -70,6 +70,7 @@
   document.body.addEventListener("htmx:afterSettle", function (event) {
     var xhr = event.detail.xhr;
     var region = event.detail.elt;
+    if (region && !region.isConnected && region.id) { region = document.getElementById(region.id); }  // swapped outerHTML
     if (!xhr || (xhr.status !== 422 && xhr.status !== 409) || !region || !region.isConnected) { return; }
     var invalid = Array.from(region.querySelectorAll('[aria-invalid="true"]')).filter(visible)[0];
     if (invalid) { invalid.focus(); }

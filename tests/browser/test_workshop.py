@@ -34,7 +34,9 @@ def add_existing(page: Page, name: str) -> None:
 
 def add_new(page: Page, name: str, commune: str) -> None:
     form = page.locator("#entry-form")
-    form.get_by_text("Créer une structure absente de l'annuaire").click()
+    details = form.locator("#entry-new")
+    if details.get_attribute("open") is None:
+        form.get_by_text("Créer une structure absente de l'annuaire").click()
     form.get_by_label("Nom de la nouvelle structure").fill(name)
     form.get_by_label("Commune").fill(commune)
     form.get_by_label("Type de structure").select_option("ASSO")
@@ -119,6 +121,13 @@ def test_a_trainee_draws_a_map_in_the_workshop(page: Page, world, make_structure
     expect(page.locator("#entry-q")).to_be_focused()
     for name in EXISTING:
         add_existing(page, name)
+    # A new structure without its commune: said, and the keyboard is on the commune.
+    form = page.locator("#entry-form")
+    form.get_by_text("Créer une structure absente de l'annuaire").click()
+    form.get_by_label("Nom de la nouvelle structure").fill(NEW[0][0])
+    form.get_by_role("button", name="Ajouter à la carte").click()
+    expect(form.get_by_text("Indiquez la commune de la nouvelle structure.")).to_be_visible()
+    expect(form.get_by_label("Commune")).to_be_focused()
     for name, commune in NEW:
         add_new(page, name, commune)
     figures = page.locator("#ws-figures")
@@ -157,6 +166,7 @@ def test_a_trainee_draws_a_map_in_the_workshop(page: Page, world, make_structure
     page.get_by_role("link", name=f"Modifier le lien {FOCAL} – {EXISTING[0]}").click()
     form = page.locator("#link-form")
     expect(form.get_by_role("heading")).to_have_text("Modifier le lien")
+    expect(form.get_by_label("Niveau de coopération actuel")).to_be_focused()  # the edit starts
     form.get_by_label("Niveau de coopération actuel").select_option("4")
     form.get_by_role("button", name="Enregistrer le lien").click()
     expect(page.get_by_role("status")).to_contain_text(f"Lien mis à jour : {FOCAL} – {EXISTING[0]}")
