@@ -91,7 +91,7 @@ class EntryForm(PrivacyCheckedForm):
 
     structure_id = HiddenField()
     q = StringField(
-        "Structure",
+        "Structure de l'annuaire",
         description="Tapez quelques lettres du nom ou de la commune, puis choisissez.",
         filters=[strip_filter],
     )
@@ -136,8 +136,8 @@ class LinkForm(PrivacyCheckedForm):
     privacy_fields = ("note", "obstacles")
     id_prefix = "link"
 
-    source_id = SelectField("Structure A", coerce=coerce_optional_int)
-    target_id = SelectField("Structure B", coerce=coerce_optional_int)
+    source_id = SelectField("De", coerce=coerce_optional_int)
+    target_id = SelectField("Vers", coerce=coerce_optional_int)
     status = RadioField("Statut", choices=as_choices(STATUSES.items()), default="existant")
     level = SelectField(
         "Niveau de coopération actuel",

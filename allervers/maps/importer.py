@@ -384,3 +384,21 @@ def quick_entry_csv(lines: str) -> str:
             ]
         )
     return out.getvalue()
+
+
+def renumber_quick_entry(plan: ImportPlan, lines: str) -> ImportPlan:
+    """Quick entry is read as a CSV with a header and without its blank lines: give each link
+    and each problem the number of the line the person typed."""
+    typed = [number for number, raw in enumerate(lines.splitlines(), 1) if raw.strip()]
+
+    def typed_line(csv_line: int) -> int:
+        index = csv_line - 2  # line 1 is the header
+        return typed[index] if 0 <= index < len(typed) else csv_line
+
+    for item in plan.links:
+        item.line = typed_line(item.line)
+    plan.errors = [
+        re.sub(r"^Ligne (\d+)", lambda m: f"Ligne {typed_line(int(m.group(1)))}", error)
+        for error in plan.errors
+    ]
+    return plan

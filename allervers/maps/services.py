@@ -288,6 +288,37 @@ def restore_link(link: CooperationLink) -> None:
     db.session.commit()
 
 
+@dataclass
+class KeyFigures:
+    """The workspace's strip: what a trainee watches grow while drawing the map."""
+
+    structures: int
+    links: int
+    density: float
+    isolates: int
+    wished: int
+
+
+def key_figures(cooperation_map: CooperationMap) -> KeyFigures:
+    """Counted as the analysis counts them: existing and difficult links make the network,
+    wished links are counted apart (allervers/network)."""
+    # The raw collections, not live_entries/live_links: those sort by name, which loads every
+    # structure of the map one query at a time.
+    placed = {entry.structure_id for entry in cooperation_map.entries if not entry.is_deleted}
+    links = [link for link in cooperation_map.links if not link.is_deleted]
+    real = [link for link in links if link.status != "souhaite"]
+    linked = {end for link in real for end in (link.source_id, link.target_id)}
+    pairs = {(link.pair_low_id, link.pair_high_id) for link in real}
+    possible = len(placed) * (len(placed) - 1) / 2
+    return KeyFigures(
+        structures=len(placed),
+        links=len(pairs),
+        density=len(pairs) / possible if possible else 0.0,
+        isolates=len(placed - linked),
+        wished=len(links) - len(real),
+    )
+
+
 # ----- searching the directory from the editor ------------------------------------------------
 
 

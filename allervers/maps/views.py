@@ -1,6 +1,6 @@
 """Pages of the cooperation maps: the list, the editor and its panels, import and export."""
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 
 from allervers.core.forms import parse_int, search_words
@@ -26,8 +26,14 @@ from allervers.training import services as training
 
 from . import bp
 
-EDITOR = "maps/editor.html"
+WORKSPACE = "maps/workspace.html"
+STRUCTURES_PAGE = "maps/structures.html"
+LINKS_PAGE = "maps/links.html"
+ENTRY_FORM = "maps/_entry_form.html"
+LINK_FORM = "maps/_link_form.html"
 ENTRY_EVENTS = "mapChanged, entriesChanged"
+# Per map, the source and level of the person's last saved link: the next link form starts there.
+LAST_LINK = "derniers-liens"
 # The import's confirmation sends the file back url-encoded: up to three times its 1 MB. The
 # CSRF check reads the form before the view runs, so the limit is raised when the URL matches.
 IMPORT_MAX_CONTENT_LENGTH = 4 * 1024 * 1024
@@ -59,6 +65,8 @@ def create_map():
     form.focal_structure_id.choices = _focal_choices()
     if request.method == "GET":
         form.focal_structure_id.data = current_user.structure_id
+        form.title.data = _default_title()
+        form.title.render_kw = {"autofocus": True}  # the title is proposed: Enter creates the map
     if not form.validate_on_submit():
         return form_page("maps/map_form.html", form=form, cooperation_map=None)
     cooperation_map = services.create_map(
@@ -69,8 +77,17 @@ def create_map():
 
 @bp.get("/cartes/<int:map_id>")
 def show_map(map_id: int):
+    """The workspace: the graph, the editing panel beside it, the key figures above."""
     cooperation_map = access.visible_map_or_404(current_user, map_id)
-    return _editor(cooperation_map)
+    # A map just started: the next thing to do is to place partners on it.
+    fresh = len(cooperation_map.live_entries) < 2
+    return _editor(cooperation_map, focus="search" if fresh else None)
+
+
+@bp.get("/cartes/<int:map_id>/chiffres")
+def figures(map_id: int):
+    cooperation_map = access.visible_map_or_404(current_user, map_id)
+    return _editor(cooperation_map, "maps/_figures.html")
 
 
 @bp.route("/cartes/<int:map_id>/modifier", methods=["GET", "POST"])
@@ -125,8 +142,9 @@ def group_map(group_id: int):
 
 @bp.get("/cartes/<int:map_id>/structures")
 def entries_panel(map_id: int):
+    """The structures tab: the list, and the form that edits them."""
     cooperation_map = access.visible_map_or_404(current_user, map_id)
-    return _editor(cooperation_map, "maps/_entries.html")
+    return _page(STRUCTURES_PAGE, cooperation_map, "maps/_entries.html")
 
 
 @bp.get("/cartes/<int:map_id>/structures/recherche")
@@ -134,20 +152,16 @@ def search_structures(map_id: int):
     cooperation_map = access.editable_map_or_404(current_user, map_id)
     query = search_words(request.args)
     results = services.search_structures(query, _near(cooperation_map)) if len(query) >= 2 else []
-    return render(
-        EDITOR,
-        "maps/_structure_results.html",
-        cooperation_map=cooperation_map,
-        results=results,
-        q=query,
-        **_editor_context(cooperation_map),
+    # With htmx the results are the combobox's options; the full page keeps plain links.
+    return _editor(
+        cooperation_map, "maps/_structure_results.html", results=results, q=query, listbox=True
     )
 
 
 @bp.get("/cartes/<int:map_id>/structures/formulaire")
 def entry_form(map_id: int):
     cooperation_map = access.editable_map_or_404(current_user, map_id)
-    return _editor(cooperation_map, "maps/_entry_form.html")
+    return _editor(cooperation_map, ENTRY_FORM)
 
 
 @bp.post("/cartes/<int:map_id>/structures")
@@ -163,24 +177,20 @@ def add_entry(map_id: int):
             else services.search_structures(form.q.data or "", _near(cooperation_map))
         )
         return _editor(
-            cooperation_map,
-            "maps/_entry_form.html",
-            422,
-            entry_form=form,
-            chosen=structure,
-            results=results,
+            cooperation_map, ENTRY_FORM, 422, entry_form=form, chosen=structure, results=results
         )
     if structure is None:
         structure = services.new_structure(
             form.new_name.data, form.new_commune.data, form.new_typology.data, current_user
         )
-    services.add_entry(cooperation_map, structure, _entry_fields(form))
-    return _changed(
-        cooperation_map,
-        f"{structure.name} est sur la carte.",
-        "maps/_entry_form.html",
-        ENTRY_EVENTS,
-    )
+    placed = services.entry_of(cooperation_map, structure.id)
+    if placed is not None and not placed.is_deleted and not any(_entry_fields(form).values()):
+        # Chosen again from the suggestions: what was recorded about it stays as it is.
+        message = f"{structure.name} est déjà sur la carte."
+    else:
+        services.add_entry(cooperation_map, structure, _entry_fields(form))
+        message = f"Structure ajoutée : {structure.name}"
+    return _changed(cooperation_map, message, ENTRY_FORM, ENTRY_EVENTS, focus="search")
 
 
 @bp.route("/cartes/<int:map_id>/structures/<int:entry_id>/modifier", methods=["GET", "POST"])
@@ -190,18 +200,25 @@ def edit_entry(map_id: int, entry_id: int):
     form = EntryForm(obj=entry)
     if request.method == "GET":
         form.version.data = entry.version
-    fragment = "maps/_entry_form.html"
+        form.influence.render_kw = {"autofocus": True}  # the form opens where the edit starts
     context = {"entry_form": form, "entry": entry, "chosen": entry.structure}
     form.structure_id.data = str(entry.structure_id)
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
-        return _editor(cooperation_map, fragment, status, **context)
+        return _page(STRUCTURES_PAGE, cooperation_map, ENTRY_FORM, status, **context)
     try:
         services.update_entry(entry, _entry_fields(form), form_version(form))
     except EditConflictError:
-        return _conflict(form, entry, cooperation_map, fragment, **context)
+        return _conflict(form, entry, cooperation_map, ENTRY_FORM, **context)
+    message = f"Structure enregistrée : {entry.structure.name}"
     return _changed(
-        cooperation_map, f"{entry.structure.name} : enregistré.", fragment, ENTRY_EVENTS
+        cooperation_map,
+        message,
+        ENTRY_FORM,
+        ENTRY_EVENTS,
+        "success",
+        STRUCTURES_PAGE,
+        focus="search",
     )
 
 
@@ -211,9 +228,9 @@ def remove_entry(map_id: int, entry_id: int):
     entry = _live_or_404(services.live_entry(cooperation_map, entry_id))
     services.remove_entry(entry)
     undo = url_for(".restore_entry", map_id=map_id, entry_id=entry_id)
-    text = f"{entry.structure.name} a été retirée de la carte, avec ses liens."
+    text = f"Structure retirée de la carte, avec ses liens : {entry.structure.name}"
     message = undo_message(text, undo)
-    return _changed(cooperation_map, message, None, ENTRY_EVENTS, category="undo")
+    return _changed(cooperation_map, message, None, ENTRY_EVENTS, "undo", STRUCTURES_PAGE)
 
 
 @bp.post("/cartes/<int:map_id>/structures/<int:entry_id>/restaurer")
@@ -224,7 +241,7 @@ def restore_entry(map_id: int, entry_id: int):
         abort(404)
     services.restore_entry(entry)
     message = f"{entry.structure.name} est de nouveau sur la carte."
-    return _changed(cooperation_map, message, None, ENTRY_EVENTS)
+    return _changed(cooperation_map, message, None, ENTRY_EVENTS, "success", STRUCTURES_PAGE)
 
 
 # ----- links ----------------------------------------------------------------------------------
@@ -232,14 +249,28 @@ def restore_entry(map_id: int, entry_id: int):
 
 @bp.get("/cartes/<int:map_id>/liens")
 def links_panel(map_id: int):
+    """The links tab: the list, and the form that edits them."""
     cooperation_map = access.visible_map_or_404(current_user, map_id)
-    return _editor(cooperation_map, "maps/_links.html")
+    return _page(LINKS_PAGE, cooperation_map, "maps/_links.html")
 
 
 @bp.get("/cartes/<int:map_id>/liens/formulaire")
 def link_form(map_id: int):
+    """A fresh link form; `source_id` and `target_id` (a pair picked in the graph) prefill it,
+    or open the link the pair already has. Anything not on the map is ignored."""
     cooperation_map = access.editable_map_or_404(current_user, map_id)
-    return _editor(cooperation_map, "maps/_link_form.html")
+    placed = {value for value, _label in services.structure_options(cooperation_map)}
+    first, second = (parse_int(request.args.get(name)) for name in ("source_id", "target_id"))
+    if first not in placed or second not in placed or first == second:
+        return _editor(cooperation_map, LINK_FORM)
+    existing = services.link_between(cooperation_map, first, second)
+    if existing is not None and not existing.is_deleted:
+        form = _link_form(cooperation_map, obj=existing)
+        form.version.data = existing.version
+        return _editor(cooperation_map, LINK_FORM, link_form_=form, link=existing, focus="submit")
+    form = _fresh_link_form(cooperation_map)
+    form.source_id.data, form.target_id.data = first, second
+    return _editor(cooperation_map, LINK_FORM, link_form_=form, focus="submit")
 
 
 @bp.post("/cartes/<int:map_id>/liens")
@@ -255,13 +286,14 @@ def edit_link(map_id: int, link_id: int):
     if request.method == "GET":
         form = _link_form(cooperation_map, obj=link)
         form.version.data = link.version
-        return _editor(cooperation_map, "maps/_link_form.html", link_form_=form, link=link)
+        form.level.render_kw = {"autofocus": True}
+        return _page(LINKS_PAGE, cooperation_map, LINK_FORM, link_form_=form, link=link)
     return _save_link(cooperation_map, link)
 
 
 def _save_link(cooperation_map: CooperationMap, link):
     form = _link_form(cooperation_map)
-    fragment = "maps/_link_form.html"
+    fragment = LINK_FORM
     if not form.validate_on_submit():
         return _editor(cooperation_map, fragment, 422, link_form_=form, link=link)
     try:
@@ -280,9 +312,19 @@ def _save_link(cooperation_map: CooperationMap, link):
             cooperation_map, form.source_id.data, form.target_id.data
         )
         return _conflict(form, existing, cooperation_map, fragment, link_form_=form, link=existing)
+    _remember_link(cooperation_map, form.source_id.data, saved.level)
     verb = "ajouté" if created else "mis à jour"
-    message = f"Lien {saved.source.name} – {saved.target.name} {verb}."
-    return _changed(cooperation_map, message, fragment, "mapChanged")
+    message = f"Lien {verb} : {saved.source.name} – {saved.target.name}"
+    return _changed(
+        cooperation_map,
+        message,
+        fragment,
+        "mapChanged",
+        "success",
+        LINKS_PAGE if link else WORKSPACE,
+        focus="source",
+        link_form_=_fresh_link_form(cooperation_map),
+    )
 
 
 @bp.post("/cartes/<int:map_id>/liens/<int:link_id>/supprimer")
@@ -291,8 +333,8 @@ def remove_link(map_id: int, link_id: int):
     link = _live_or_404(services.live_link(cooperation_map, link_id))
     services.remove_link(link)
     undo = url_for(".restore_link", map_id=map_id, link_id=link_id)
-    message = undo_message(f"Le lien {link.source.name} – {link.target.name} a été supprimé.", undo)
-    return _changed(cooperation_map, message, None, "mapChanged", category="undo")
+    message = undo_message(f"Lien supprimé : {link.source.name} – {link.target.name}", undo)
+    return _changed(cooperation_map, message, None, "mapChanged", "undo", LINKS_PAGE)
 
 
 @bp.post("/cartes/<int:map_id>/liens/<int:link_id>/restaurer")
@@ -304,8 +346,10 @@ def restore_link(map_id: int, link_id: int):
     try:
         services.restore_link(link)
     except services.MapError as error:
-        return _changed(cooperation_map, str(error), None, "mapChanged", category="error")
-    return _changed(cooperation_map, "Le lien est rétabli.", None, "mapChanged")
+        return _changed(cooperation_map, str(error), None, "mapChanged", "error", LINKS_PAGE)
+    return _changed(
+        cooperation_map, "Le lien est rétabli.", None, "mapChanged", "success", LINKS_PAGE
+    )
 
 
 # ----- import, quick entry, export, copy into the group map -----------------------------------
@@ -322,6 +366,9 @@ def import_links(map_id: int):
         flash("Choisissez un fichier CSV, ou saisissez des lignes dans la saisie rapide.", "error")
         return invalid(page, cooperation_map=cooperation_map, quick_form=QuickEntryForm())
     plan = importer.parse(text)
+    typed = _quick_lines()
+    if typed:
+        plan = importer.renumber_quick_entry(plan, typed)
     if request.form.get("step") != "confirmer" or not plan.is_valid:
         status = 200 if plan.is_valid else 422
         return render(
@@ -331,11 +378,13 @@ def import_links(map_id: int):
             cooperation_map=cooperation_map,
             plan=plan,
             csv_text=text,
-            quick_form=QuickEntryForm(formdata=None),
+            # the lines typed stay in their box, to correct them after the preview
+            quick_form=QuickEntryForm() if typed else QuickEntryForm(formdata=None),
         )
     created, links = importer.apply(plan, cooperation_map, current_user)
+    added = _count(created, "structure ajoutée", "structures ajoutées")
     return done(
-        f"Import terminé : {links} liens, {created} structures ajoutées à l'annuaire.",
+        f"Import terminé : {_count(links, 'lien', 'liens')}, {added} à l'annuaire.",
         _url(cooperation_map),
     )
 
@@ -357,14 +406,36 @@ def copy_to_group(map_id: int):
         return done("Choisissez l'un de vos groupes.", _url(cooperation_map), "error")
     target = services.group_map(group)
     report = services.copy_into(cooperation_map, target)
-    message = (
-        f"Copié dans la carte de {group.name} : {report.structures} structures, "
-        f"{report.links} liens ({report.skipped_links} liens déjà présents laissés tels quels)."
+    skipped = _count(
+        report.skipped_links,
+        "lien déjà présent laissé tel quel",
+        "liens déjà présents laissés tels quels",
     )
+    structures = _count(report.structures, "structure", "structures")
+    links = _count(report.links, "lien", "liens")
+    message = f"Copié dans la carte de {group.name} : {structures}, {links} ({skipped})."
     return done(message, _url(target))
 
 
 # ----- helpers --------------------------------------------------------------------------------
+
+
+def _page(
+    page: str,
+    cooperation_map: CooperationMap,
+    fragment: str | None = None,
+    http_status: int = 200,
+    /,
+    **context,
+):
+    """One of the map's pages (workspace, structures, links) or one of its fragments."""
+    return render(
+        page,
+        fragment,
+        http_status,
+        cooperation_map=cooperation_map,
+        **{**_editor_context(cooperation_map), **context},
+    )
 
 
 def _editor(
@@ -374,29 +445,27 @@ def _editor(
     /,
     **context,
 ):
-    return render(
-        EDITOR,
-        fragment,
-        http_status,
-        cooperation_map=cooperation_map,
-        **{**_editor_context(cooperation_map), **context},
-    )
+    return _page(WORKSPACE, cooperation_map, fragment, http_status, **context)
 
 
 def _conflict(form, record, cooperation_map: CooperationMap, fragment: str, /, **extra):
     context = {**_editor_context(cooperation_map), "cooperation_map": cooperation_map, **extra}
-    return conflict(form, record, EDITOR, fragment, **context)
+    return conflict(form, record, WORKSPACE, fragment, **context)
 
 
 def _editor_context(cooperation_map: CooperationMap) -> dict:
     chosen = get_live(parse_int(request.args.get("structure_id")))
+    can_edit = access.can_edit(current_user, cooperation_map)
     return {
-        "can_edit": access.can_edit(current_user, cooperation_map),
+        "can_edit": can_edit,
         "entry_form": EntryForm(formdata=None),
-        "link_form_": _link_form(cooperation_map, formdata=None),
+        "link_form_": _fresh_link_form(cooperation_map) if can_edit else None,
         "chosen": chosen,
         "entry": None,
         "link": None,
+        "focus": None,
+        "listbox": False,
+        "figures": services.key_figures(cooperation_map),
         "my_groups": training.groups_of(current_user),
     }
 
@@ -405,15 +474,57 @@ def _link_form(cooperation_map: CooperationMap, **kwargs) -> LinkForm:
     return LinkForm(structures=services.structure_options(cooperation_map), **kwargs)
 
 
-def _changed(cooperation_map, message, fragment: str | None, events: str, category="success"):
-    """After a change: the fresh fragment and an event for the other panels, or a redirect."""
-    if not wants_fragment():
-        flash(message, category)
-        return redirect(_url(cooperation_map), code=303)
+def _fresh_link_form(cooperation_map: CooperationMap) -> LinkForm:
+    """A blank link form that starts where the person's last link on this map left off: the
+    same first structure (else the focal one), the same level."""
+    form = _link_form(cooperation_map, formdata=None)
+    placed = {choice.value for choice in form.source_id.choices}
+    memory = session.get(LAST_LINK, {}).get(str(cooperation_map.id), {})
+    source = memory.get("source") or cooperation_map.focal_structure_id
+    if source in placed:
+        form.source_id.data = source
+    if memory.get("level") is not None:
+        form.level.data = memory["level"]
+    return form
+
+
+def _remember_link(cooperation_map: CooperationMap, source_id: int, level: int | None) -> None:
+    memory = dict(session.get(LAST_LINK, {}))
+    kept = dict(memory.get(str(cooperation_map.id), {}), source=source_id)
+    if level is not None:  # a wished link has no level: keep the last real one
+        kept["level"] = level
+    memory[str(cooperation_map.id)] = kept
+    session[LAST_LINK] = memory
+
+
+def _changed(
+    cooperation_map,
+    message,
+    fragment: str | None,
+    events: str,
+    category: str = "success",
+    back: str = WORKSPACE,
+    /,
+    **context,
+):
+    """After a change: the fresh fragment and an event for the other panels, or a redirect
+    (without JavaScript) to the page the change was made from."""
     flash(message, category)
-    response = _editor(cooperation_map, fragment or "_messages_only.html")
+    if not wants_fragment():
+        return redirect(_page_url(back, cooperation_map), code=303)
+    response = _editor(cooperation_map, fragment or "_messages_only.html", **context)
     response.headers["HX-Trigger"] = events
     return response
+
+
+def _page_url(page: str, cooperation_map: CooperationMap) -> str:
+    endpoint = {STRUCTURES_PAGE: ".entries_panel", LINKS_PAGE: ".links_panel"}.get(page)
+    return url_for(endpoint, map_id=cooperation_map.id) if endpoint else _url(cooperation_map)
+
+
+def _default_title() -> str:
+    structure = current_user.structure
+    return f"Mes partenaires – {structure.name}" if structure else "Ma carte de coopération"
 
 
 def _entry_fields(form: EntryForm) -> dict:
@@ -422,6 +533,14 @@ def _entry_fields(form: EntryForm) -> dict:
         "position": form.position.data,
         "note": form.note.data,
     }
+
+
+def _quick_lines() -> str | None:
+    """The quick-entry lines, when they are what is being imported (no file, no confirmation)."""
+    upload = request.files.get("fichier")
+    if (upload and upload.filename) or request.form.get("csv_text"):
+        return None
+    return request.form.get("lines", "").strip("\r\n") or None
 
 
 def _import_text() -> str | None:
@@ -459,3 +578,8 @@ def _live_or_404(record):
 
 def _url(cooperation_map: CooperationMap) -> str:
     return url_for(".show_map", map_id=cooperation_map.id)
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    """« 1 lien », « 0 lien », « 2 liens »: French counts 0 and 1 in the singular."""
+    return f"{number} {singular if number < 2 else plural}"

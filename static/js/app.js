@@ -64,6 +64,345 @@
     landing.focus({ preventScroll: true });
   });
 
+  // A form sent back with its errors (422, or 409 for an edit conflict): the keyboard goes to
+  // the first field to correct, never to <body>.
+  function visible(element) { return element.getClientRects().length > 0; }
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var xhr = event.detail.xhr;
+    var region = event.detail.elt;
+    if (region && !region.isConnected && region.id) { region = document.getElementById(region.id); }  // swapped outerHTML
+    if (!xhr || (xhr.status !== 422 && xhr.status !== 409) || !region || !region.isConnected) { return; }
+    var invalid = Array.from(region.querySelectorAll('[aria-invalid="true"]')).filter(visible)[0];
+    if (invalid) { invalid.focus(); }
+  });
+
+  // The messages region is the page's live region (role=status): it must stay the same element
+  // for screen readers to read what changed, so its content is replaced, not the element.
+  // A message with an undo button takes the focus (after a removal, the next action is there).
+  document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    var fragment = event.detail.fragment;
+    if (!target || target.id !== "messages" || !fragment || !fragment.querySelector) { return; }
+    var incoming = fragment.querySelector("#messages");
+    if (!incoming) { return; }
+    event.detail.shouldSwap = false;
+    var hadFocus = target.contains(document.activeElement);
+    target.replaceChildren.apply(target, Array.from(incoming.childNodes));
+    if (window.htmx) { window.htmx.process(target); }
+    var undo = target.querySelector("form button");
+    if (undo) {
+      undo.focus();
+    } else if (hadFocus) {
+      target.setAttribute("tabindex", "-1");
+      target.focus();
+    }
+  });
+
+  // ----- comboboxes of the map workspace (templates/maps/_entry_form.html, _link_form.html) ---
+
+  function normalise(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim();
+  }
+
+  function shownOptions(listbox) {
+    return Array.from(listbox.querySelectorAll('[role="option"]')).filter(function (o) { return !o.hidden; });
+  }
+
+  function highlighted(listbox) { return listbox.querySelector('[role="option"][aria-selected="true"]'); }
+
+  function highlight(input, listbox, option) {
+    listbox.querySelectorAll('[aria-selected="true"]').forEach(function (o) { o.setAttribute("aria-selected", "false"); });
+    if (option) {
+      option.setAttribute("aria-selected", "true");
+      input.setAttribute("aria-activedescendant", option.id);
+      if (option.scrollIntoView) { option.scrollIntoView({ block: "nearest" }); }
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function openList(input, listbox) { listbox.hidden = false; input.setAttribute("aria-expanded", "true"); }
+
+  function closeList(input, listbox) {
+    listbox.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    highlight(input, listbox, null);
+  }
+
+  function moveHighlight(input, listbox, step) {
+    var list = shownOptions(listbox);
+    if (!list.length) { return; }
+    openList(input, listbox);
+    var index = list.indexOf(highlighted(listbox));
+    var next = index < 0 ? (step > 0 ? 0 : list.length - 1) : (index + step + list.length) % list.length;
+    highlight(input, listbox, list[next]);
+  }
+
+  // 1. The directory search: its options come from the server (maps/_structure_results.html);
+  //    Enter adds the highlighted one at once, with default influence and position.
+  function searchListbox(input) { return document.getElementById(input.getAttribute("aria-controls")); }
+
+  function answered(input, listbox) {
+    return listbox && listbox.dataset.q !== undefined && listbox.dataset.q === input.value.trim();
+  }
+
+  function chooseStructure(input, option) {
+    var form = input.form;
+    var listbox = searchListbox(input);
+    if (listbox) { closeList(input, listbox); }
+    if (option.dataset.create !== undefined) {  // « Créer … » : the new-structure fields, named
+      var details = form.querySelector("#entry-new");
+      details.open = true;
+      var name = form.querySelector('[name="new_name"]');
+      name.value = option.dataset.create;
+      form.querySelector('[name="new_commune"]').focus();
+      return;
+    }
+    form.querySelector("[data-ws-chosen]").value = option.dataset.structureId;
+    form.requestSubmit();
+  }
+
+  document.body.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("[data-ws-search]")) { return; }
+    var listbox = searchListbox(input);
+    if (!listbox) { return; }
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      moveHighlight(input, listbox, event.key === "ArrowDown" ? 1 : -1);
+    } else if (event.key === "Escape" && !listbox.hidden) {
+      event.preventDefault();
+      closeList(input, listbox);
+    } else if (event.key === "Enter") {
+      var newName = input.form.querySelector('[name="new_name"]');
+      if (!input.value.trim() && newName && newName.value.trim()) { return; }  // sends the new one
+      event.preventDefault();
+      var option = answered(input, listbox) && (highlighted(listbox) || shownOptions(listbox)[0]);
+      if (option) {
+        chooseStructure(input, option);
+      } else if (input.value.trim().length >= 2) {
+        // The answer to what was typed is on its way: choose its first option when it comes.
+        input.dataset.pendingEnter = "true";
+        if (window.htmx) { window.htmx.trigger(input, "search"); }
+      }
+    }
+  });
+
+  document.body.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("[data-ws-search]")) { delete event.target.dataset.pendingEnter; }
+  });
+
+  function resultsArrived(listbox) {
+    var input = document.querySelector('[data-ws-search][aria-controls="' + listbox.id + '"]');
+    if (!input) { return; }
+    var first = shownOptions(listbox)[0];
+    if (!first) { closeList(input, listbox); return; }
+    openList(input, listbox);
+    highlight(input, listbox, first);
+    if (input.dataset.pendingEnter && answered(input, listbox)) {
+      delete input.dataset.pendingEnter;
+      chooseStructure(input, first);
+    }
+  }
+
+  // 2. « De … vers … »: the selects of the link form become type-ahead comboboxes over the
+  //    structures of the map; the select stays (hidden) and carries the value to the server.
+  //    Tab or Enter takes the highlighted structure; Enter in the last one saves the link.
+  function enhanceSelect(select) {
+    if (select.dataset.wsEnhanced) { return; }
+    select.dataset.wsEnhanced = "true";
+    var input = document.createElement("input");
+    var listbox = document.createElement("ul");
+    var wrapper = document.createElement("div");
+    input.type = "text";
+    input.id = select.id + "-saisie";
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", select.id + "-options");
+    input.dataset.wsPair = select.id;
+    input.wsSelect = select;
+    input.wsListbox = listbox;
+    listbox.wsInput = input;
+    ["aria-invalid", "aria-describedby"].forEach(function (name) {
+      if (select.hasAttribute(name)) { input.setAttribute(name, select.getAttribute(name)); }
+    });
+    listbox.id = select.id + "-options";
+    listbox.className = "ws-listbox";
+    listbox.setAttribute("role", "listbox");
+    listbox.hidden = true;
+    var label = select.form.querySelector('label[for="' + select.id + '"]');
+    if (label) {
+      label.htmlFor = input.id;
+      listbox.setAttribute("aria-label", "Suggestions pour « " + label.textContent.trim() + " »");
+    }
+    Array.from(select.options).forEach(function (option) {
+      if (!option.value) { return; }
+      var item = document.createElement("li");
+      item.id = listbox.id + "-" + option.value;
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", "false");
+      item.dataset.value = option.value;
+      item.textContent = option.textContent;
+      listbox.appendChild(item);
+    });
+    input.value = select.value ? select.selectedOptions[0].textContent : "";
+    wrapper.className = "ws-combo";
+    wrapper.appendChild(input);
+    wrapper.appendChild(listbox);
+    select.parentNode.insertBefore(wrapper, select);
+    var focusHere = document.activeElement === select || select.hasAttribute("autofocus");
+    select.hidden = true;
+    select.tabIndex = -1;
+    if (focusHere) {
+      input.focus();
+      input.select();
+    }
+  }
+
+  // Held by reference, not looked up by id: a form being swapped out has the same ids as the
+  // one coming in (and Chrome sends focusout to a focused field while removing it).
+  function pairParts(input) {
+    return { select: input.wsSelect, listbox: input.wsListbox };
+  }
+
+  function filterPair(input, listbox) {
+    var words = normalise(input.value).split(" ").filter(Boolean);
+    var starting = null;
+    var first = null;
+    Array.from(listbox.children).forEach(function (item) {
+      var text = normalise(item.textContent);
+      var shown = words.every(function (word) { return text.indexOf(word) >= 0; });
+      item.hidden = !shown;
+      if (shown && !first) { first = item; }
+      if (shown && !starting && words.length && text.indexOf(words[0]) === 0) { starting = item; }
+    });
+    return starting || first;
+  }
+
+  function choosePair(input, item) {
+    var parts = pairParts(input);
+    parts.select.value = item.dataset.value;
+    input.value = item.textContent;
+    input.removeAttribute("aria-invalid");
+    closeList(input, parts.listbox);
+    parts.select.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  // What is typed but not chosen: the highlighted structure if any, else nothing (the server
+  // then says which structure is missing) — never a different structure kept from before.
+  function settlePair(input) {
+    var parts = pairParts(input);
+    var chosen = parts.select.selectedOptions[0];
+    if (chosen && chosen.value && chosen.textContent === input.value) { closeList(input, parts.listbox); return; }
+    var item = !parts.listbox.hidden && highlighted(parts.listbox);
+    if (!item && input.value.trim()) { item = filterPair(input, parts.listbox); }
+    if (item && input.value.trim()) { choosePair(input, item); return; }
+    parts.select.value = "";
+    closeList(input, parts.listbox);
+  }
+
+  function nextPairInput(input) {
+    var inputs = Array.from(input.form.querySelectorAll("[data-ws-pair]"));
+    return inputs[inputs.indexOf(input) + 1] || null;
+  }
+
+  document.body.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.dataset || !input.dataset.wsPair || !input.wsSelect) { return; }
+    var parts = pairParts(input);
+    if (!input.value.trim()) { parts.select.value = ""; closeList(input, parts.listbox); return; }
+    var first = filterPair(input, parts.listbox);
+    if (first) { openList(input, parts.listbox); } else { closeList(input, parts.listbox); }
+    highlight(input, parts.listbox, first);
+  });
+
+  document.body.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (!input.dataset || !input.dataset.wsPair || !input.wsSelect) { return; }
+    var parts = pairParts(input);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (parts.listbox.hidden && !input.value.trim()) {
+        Array.from(parts.listbox.children).forEach(function (item) { item.hidden = false; });
+      }
+      moveHighlight(input, parts.listbox, event.key === "ArrowDown" ? 1 : -1);
+    } else if (event.key === "Escape" && !parts.listbox.hidden) {
+      event.preventDefault();
+      closeList(input, parts.listbox);
+    } else if (event.key === "Tab") {
+      settlePair(input);
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      settlePair(input);
+      var next = nextPairInput(input);
+      if (next) {
+        next.focus();
+        next.select();
+      } else {
+        input.form.requestSubmit();
+      }
+    }
+  });
+
+  document.body.addEventListener("focusout", function (event) {
+    var input = event.target;
+    if (input.dataset && input.dataset.wsPair && input.wsSelect && input.isConnected) { settlePair(input); }
+  });
+
+  // Clicking into a box that holds a chosen structure selects its text: typing replaces it.
+  document.body.addEventListener("mouseup", function (event) {
+    var input = event.target;
+    if (!input.wsSelect || input.selectionStart !== input.selectionEnd || !input.wsSelect.value) { return; }
+    if (input.dataset.wsClicked) { return; }  // a second click places the caret
+    input.dataset.wsClicked = "true";
+    input.select();
+  });
+  document.body.addEventListener("focusout", function (event) {
+    if (event.target.dataset) { delete event.target.dataset.wsClicked; }
+  });
+
+  // A click on an option (either combobox) chooses it; the press does not take the focus away.
+  document.body.addEventListener("mousedown", function (event) {
+    if (event.target.closest && event.target.closest('.ws-listbox [role="option"]')) { event.preventDefault(); }
+  });
+  document.body.addEventListener("click", function (event) {
+    var item = event.target.closest && event.target.closest('.ws-listbox [role="option"]');
+    if (!item) { return; }
+    var input = item.parentNode.wsInput || document.querySelector('[aria-controls="' + item.parentNode.id + '"]');
+    if (!input) { return; }
+    if (input.matches("[data-ws-search]")) { chooseStructure(input, item); } else { choosePair(input, item); }
+  });
+
+  // 3. The rest of the link form: a wished link has no level yet — the level moves to « niveau
+  //    souhaité » (and back); Enter on the status or the level saves, as in a text field.
+  document.body.addEventListener("change", function (event) {
+    var radio = event.target;
+    var form = radio.form;
+    if (radio.name !== "status" || !form || !form.matches("[data-ws-link-form]")) { return; }
+    var level = form.elements.level;
+    var desired = form.elements.desired_level;
+    if (!level || !desired) { return; }
+    if (radio.value === "souhaite" && level.value) {
+      form.dataset.wsLevel = level.value;
+      if (!desired.value) { desired.value = level.value; desired.closest("details").open = true; }
+      level.value = "";
+    } else if (radio.value !== "souhaite" && !level.value && form.dataset.wsLevel) {
+      level.value = form.dataset.wsLevel;
+    }
+  });
+
+  document.body.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (event.key !== "Enter" || !field.form || !field.form.matches("[data-ws-link-form]")) { return; }
+    if (field.type === "radio" || field.tagName === "SELECT") {
+      event.preventDefault();
+      field.form.requestSubmit();
+    }
+  });
+
   // Printable pages: a button instead of an inline onclick (strict CSP).
   document.body.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) { window.print(); }
@@ -117,6 +456,17 @@
     });
   });
 
-  if (window.htmx) { window.htmx.onLoad(scanDrafts); }
+  function scanWorkspace(root) {
+    var scope = root.querySelectorAll ? root : document;
+    if (scope.id === "structure-results") { resultsArrived(scope); }
+    scope.querySelectorAll("select[data-ws-combobox]").forEach(enhanceSelect);
+    if (scope.matches && scope.matches("select[data-ws-combobox]")) { enhanceSelect(scope); }
+  }
+
+  if (window.htmx) {
+    window.htmx.onLoad(scanDrafts);
+    window.htmx.onLoad(scanWorkspace);
+  }
   scanDrafts(document);
+  scanWorkspace(document);
 })();

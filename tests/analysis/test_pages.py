@@ -102,10 +102,10 @@ def test_fragment_is_the_panel_and_sorting_works(client_as, world, star):
     assert positions == sorted(positions)
 
 
-def test_editor_loads_the_panel_and_refreshes_it_on_change(client_as, world):
+def test_workspace_links_the_analysis_and_refreshes_its_figures(client_as, world):
     page = text(client_as("stagiaire").get(f"/cartes/{world['map'].id}"))
-    assert 'hx-trigger="load, mapChanged from:body"' in page
-    assert f'hx-get="/cartes/{world["map"].id}/analyse"' in page
+    assert f'href="/cartes/{world["map"].id}/analyse"' in page  # its own tab
+    assert "mapChanged from:body" in page  # the key figures follow the edits
 
 
 def test_analysis_follows_the_edits(client_as, world, star):

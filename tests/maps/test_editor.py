@@ -63,7 +63,9 @@ def test_editor_tells_the_owner_trainers_can_read(client_as, world):
     trainer = text(client_as("formateur").get(f"/cartes/{world['map'].id}"))
     assert f"Carte de {world['stagiaire'].name} (consultation)" in trainer
     assert "Ajouter une structure" not in trainer
-    assert "CAF du Loiret" in trainer
+    assert "CAF du Loiret" in text(
+        client_as("formateur").get(f"/cartes/{world['map'].id}/structures")
+    )
 
 
 # ----- structures on the map ------------------------------------------------------------------
@@ -80,7 +82,9 @@ def test_add_an_existing_structure_with_htmx(client_as, world, make_structure):
     assert response.status_code == 200
     assert response.headers["HX-Trigger"] == "mapChanged, entriesChanged"
     assert text(response).lstrip().startswith('<form id="entry-form"')
-    assert "Mission locale de l'Orléanais est sur la carte." in text(response)
+    assert "Structure ajoutée : Mission locale de l'Orléanais" in text(response)
+    assert 'id="entry-q"' in text(response)
+    assert "autofocus" in text(response)
     entry = db.session.scalar(select(MapEntry).where(MapEntry.structure_id == mission.id))
     assert (entry.influence, entry.position) == (3, "favorable")
 
@@ -297,10 +301,12 @@ def test_concurrent_link_edits_conflict(client_as, world):
 def test_delete_link_and_undo(client_as, world):
     client, base = owner(client_as), f"/cartes/{world['map'].id}/liens/{world['link'].id}"
     response = post(client, f"{base}/supprimer", htmx=True)
-    assert "a été supprimé" in text(response)
+    assert "Lien supprimé : CCAS" in text(response)
     assert f"{base}/restaurer" in text(response)
     assert live_links(world["map"]) == []
-    assert post(client, f"{base}/restaurer").status_code == 303
+    restored = post(client, f"{base}/restaurer")
+    assert restored.status_code == 303
+    assert restored.headers["Location"] == f"/cartes/{world['map'].id}/liens"  # back to the list
     assert len(live_links(world["map"])) == 1
 
 
@@ -357,7 +363,7 @@ def test_copy_my_map_into_the_group_map(client_as, world):
     }
     assert len(group_map.live_links) == 1
     again = post(client, f"/cartes/{world['map'].id}/copier", {"group_id": world["group"].id})
-    assert "1 liens déjà présents" in text(client.get(again.headers["Location"]))
+    assert "1 lien déjà présent laissé tel quel" in text(client.get(again.headers["Location"]))
     assert len(live_links(group_map)) == 1
     refused = post(
         client, f"/cartes/{world['map'].id}/copier", {"group_id": world["other_group"].id}

@@ -1,6 +1,7 @@
 """Map CSV import (preview, errors by line, confirmation), export, quick entry and the CLI."""
 
 import io
+import re
 
 from sqlalchemy import func, select
 
@@ -216,3 +217,22 @@ def test_a_name_and_its_acronym_are_one_structure(client_as, world):
     plan = importer.parse(twice)
     assert plan.errors == ["Ligne 3 : ce lien figure déjà plus haut dans le fichier (ligne 2)."]
     assert not plan.is_valid
+
+
+def test_quick_entry_keeps_its_lines_and_their_numbers_after_the_preview(client_as, world):
+    lines = (
+        "CCAS Orléans → CAF Loiret, niveau 4\nCCAS Orléans → Mission locale, niveau 9\n\n"
+        "CCAS Orléans → Secours populaire, niveau 7\n"
+    )
+    preview = post_form(
+        client_as("stagiaire"),
+        f"/cartes/{world['map'].id}/import",
+        {"lines": lines},
+        token_from="/",
+    )
+    assert preview.status_code == 422
+    page = text(preview)
+    assert "Ligne 2 : niveau « 9 » invalide" in page  # the second line typed, not the CSV's 3rd
+    assert "Ligne 4 : niveau « 7 » invalide" in page  # blank lines count too
+    box = re.search(r'<textarea[^>]*name="lines"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    assert box.strip() == lines.strip()
