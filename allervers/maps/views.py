@@ -270,6 +270,9 @@ def link_form(map_id: int):
         return _editor(cooperation_map, LINK_FORM, link_form_=form, link=existing, focus="submit")
     form = _fresh_link_form(cooperation_map)
     form.source_id.data, form.target_id.data = first, second
+    if form.level.data is None:  # no level to remember yet: the person picks one, Enter saves
+        form.level.render_kw = {"autofocus": True}
+        return _editor(cooperation_map, LINK_FORM, link_form_=form)
     return _editor(cooperation_map, LINK_FORM, link_form_=form, focus="submit")
 
 

@@ -19,7 +19,7 @@ def graph_count(page: Page, what: str) -> int:
 def test_graph_renders_filters_opens_cards_and_follows_edits(
     page: Page, world, make_structure, axe_check
 ):
-    mission = make_structure(name="Mission locale", typology="ML")
+    make_structure(name="Mission locale", typology="ML")
     sign_in(page, world["stagiaire"].email)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
     page.goto(f"/cartes/{world['map'].id}")
@@ -43,27 +43,31 @@ def test_graph_renders_filters_opens_cards_and_follows_edits(
     page.get_by_label("Accès aux droits et prestations").check()
     assert graph_count(page, "nodes") == 2
 
-    # Adding a structure and a link in the editor updates the graph, without a reload.
+    # Adding a structure and a link in the workspace updates the graph and the key figures,
+    # without a reload.
     page.evaluate("window.sameDocument = true")
-    page.get_by_label("Structure", exact=True).fill("mission")
-    page.locator("#structure-results").get_by_role("link", name="Mission locale").click()
-    # the form comes back with the chosen structure: clicking before would send an empty one
-    chosen = page.locator('#entry-form input[name="structure_id"]')
-    expect(chosen).to_have_value(str(mission.id))
-    page.locator("#entry-form").get_by_role("button", name="Ajouter à la carte").click()
-    expect(page.locator("#entries")).to_contain_text("Mission locale")
+    search = page.locator("#entry-q")
+    search.press_sequentially("mission", delay=20)
+    expect(page.locator("#structure-results [role=option]").first).to_contain_text("Mission locale")
+    search.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Structure ajoutée : Mission locale")
+    page.wait_for_function("document.getElementById('graph').cy.nodes().length === 3")
     form = page.locator("#link-form")
-    # The link form is swapped for one that lists the new structure: choosing before the swap
-    # fills the old form and the new one is sent empty (seen under load in CI).
-    new_option = form.get_by_label("Structure B").locator("option", has_text="Mission locale")
-    expect(new_option).not_to_have_count(0)
-    form.get_by_label("Structure A").select_option(label="CCAS d'Orléans")
-    form.get_by_label("Structure B").select_option(label="Mission locale")
+    source = form.get_by_role("combobox", name="De", exact=True)
+    target = form.get_by_role("combobox", name="Vers", exact=True)
+    source.fill("CCAS")
+    source.press("Enter")
+    target.fill("Mission")
+    expect(
+        page.locator("[role=option][aria-selected=true]", has_text="Mission locale")
+    ).to_have_count(1)
     form.get_by_label("Niveau de coopération actuel").select_option("3")
     form.get_by_role("button", name="Ajouter le lien").click()
-    expect(page.get_by_role("status")).to_contain_text("Lien CCAS d'Orléans – Mission locale")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Lien ajouté : CCAS d'Orléans – Mission locale"
+    )
     page.wait_for_function("document.getElementById('graph').cy.edges().length === 2")
-    expect(page.locator("#analysis")).to_contain_text("Chiffres clés")
+    expect(page.locator("#ws-figures")).to_contain_text("3")
     assert page.evaluate("window.sameDocument") is True
     axe_check(page)
 
@@ -283,7 +287,17 @@ def test_keyboard_moves_opens_cards_and_chooses_a_pair_for_a_link(
     assert sent == {"source_id": [first[0]], "target_id": [second[0]]}
     assert request.value.headers.get("hx-request") == "true"
     expect(status).to_contain_text("formulaire du lien est ouvert")
+    # The form comes prefilled; no level to remember yet, so the focus is on the level:
+    # choose one, Enter saves the link.
+    level = page.locator("#link-form").get_by_label("Niveau de coopération actuel")
+    expect(level).to_be_focused()
+    level.select_option("2")
+    edges = page.evaluate("document.getElementById('graph').cy.edges().length")
+    level.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Lien ajouté")
+    page.wait_for_function(f"document.getElementById('graph').cy.edges().length === {edges + 1}")
     # Escape drops a half-made choice
+    graph.focus()
     page.keyboard.press(" ")
     assert page.evaluate("document.getElementById('graph').cy.nodes('.graph-selected').length") == 1
     page.keyboard.press("Escape")

@@ -161,6 +161,15 @@ def test_a_pair_picked_in_the_graph_prefills_the_form(client_as, world, make_str
     form = text(fragment(client, path(world, "/liens/formulaire" + pair)))
     assert selected(form, "source_id") == str(world["partner"].id)
     assert selected(form, "target_id") == str(third.id)
+    # no level remembered yet: the person starts on the level, then Enter saves
+    assert re.search(r'<select(?=[^>]*id="link-level")[^>]*autofocus', form)
+    assert not re.search(r"<button[^>]*autofocus", form)
+    # once a level is remembered, the button has the focus: Enter alone saves
+    fourth = make_structure(name="Épicerie solidaire", typology="EPI")
+    services.add_entry(world["map"], fourth, {})
+    post(client, path(world, "/liens"), {**LINK, "source_id": third.id, "target_id": fourth.id})
+    form = text(fragment(client, path(world, "/liens/formulaire" + pair)))
+    assert selected(form, "level") == "4"
     assert re.search(r'<button type="submit" autofocus>Ajouter le lien', form)
 
 
