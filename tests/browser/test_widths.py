@@ -23,8 +23,8 @@ from werkzeug.routing import MapAdapter
 
 from allervers import create_app
 from tests.conftest import config_for_tests
+from tests.faults.server import ROOT, start_consumer, stop_group, wait_until
 from tests.faults.server import Browser as HttpBrowser
-from tests.faults.server import start_consumer, stop_group, wait_until
 from tests.served.conftest import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_database, demo_server
 from tests.served.crawler import Crawl, shape
 
@@ -34,7 +34,7 @@ ROLES = [None, "stagiaire", "formateur", "referent", "admin"]
 WIDTHS = {390: 844, 820: 1180, 1366: 900}  # a phone, a tablet upright, a laptop: narrow first
 START = ["/", "/connexion", "/rejoindre"]
 LIMIT = 600  # as tests/served/test_crawl.py
-SETTLE_MS = 5000  # the longest wait for a page's own requests (htmx loads, graph data)
+SETTLE_MS = 15_000  # the longest wait for a page's own requests (htmx loads, graph data)
 COMPUTING = 'class="computing"'  # an aggregate not computed yet (templates/analysis/)
 
 # TEMPORARY, for the lead to empty once the map workspace (WORKSPACE) and the graph (GRAPH) work
@@ -173,7 +173,10 @@ def aggregates_worker(demo_server, tmp_path_factory) -> Iterator[None]:
     """The background worker beside the demo server, so that aggregates get computed."""
     log = tmp_path_factory.mktemp("worker") / "huey.log"
     keys = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "HUEY_DB")
-    worker = start_consumer({key: demo_server.env[key] for key in keys}, log)
+    env = {key: demo_server.env[key] for key in keys}
+    # The code of this checkout, as gunicorn's (huey_consumer would find the installed one).
+    env["PYTHONPATH"] = str(ROOT)
+    worker = start_consumer(env, log)
     try:
         yield
     finally:
