@@ -8,7 +8,7 @@ the fresh one is there. Every sub-resource (graph, exports, node card) is under
 from flask import Response, abort, current_app, flash, g, jsonify, request, url_for
 from flask_login import current_user
 
-from allervers.analysis import aggregates, cache, exports, scopes, services
+from allervers.analysis import cache, exports, results, scopes, services
 from allervers.analysis.scopes import Scope
 from allervers.core import vocab
 from allervers.core.web import paginate_list, render
@@ -89,7 +89,7 @@ def page_url(kind: str, ident: int, **values) -> str:
 
 def _show(kind: str, ident: int, /, **extra):
     scope, context = scope_or_404(kind, ident)
-    result = aggregates.current(scope, current_user)
+    result = results.current(scope, current_user)
     sort = request.args.get("tri", "betweenness")
     analysis = result.analysis
     summary = request.args.get("vue") == "resume"
@@ -167,11 +167,11 @@ def _stored_or_404(kind: str, ident: int) -> tuple[Scope, dict]:
     return result.scope, result.payload
 
 
-def _result_or_404(kind: str, ident: int) -> aggregates.Result:
+def _result_or_404(kind: str, ident: int) -> results.Result:
     if kind not in KINDS:
         abort(404)
     scope, _context = scope_or_404(kind, ident)
-    result = aggregates.current(scope, current_user)
+    result = results.current(scope, current_user)
     if result.payload is None:
         abort(404)
     return result

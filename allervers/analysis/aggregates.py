@@ -1,87 +1,30 @@
-"""Group, session and territory aggregates: computed in the background, read from the cache.
+"""Group, session and territory aggregates: how one is computed and stored in the cache.
 
-A page asks `current(scope)`: it gets the last result stored for the scope and whether it is
-still fresh. When it is not, a job is queued (once) and the page says « calcul en cours… ».
+The job (tasks.py) runs `compute_and_store`; a page reads the stored result through
+results.py, which queues the job when the data has changed. This module knows neither.
 
 An aggregate is anonymous: a trainee's map is private, so nothing in a result says which or
 how few maps stand behind a link when they are fewer than `MIN_MAPS` (in a group of 12,
 « cited by 1 map » says who drew it). The rule is applied once, here, to the stored payload,
 so that every page, fragment and export of every scope follows it, for every viewer.
 Nor is an aggregate shown to a viewer when it merges only one or two personal maps they may
-not open: it would show those maps, whole (`Result.withheld`).
+not open: it would show those maps, whole (`results.Result.withheld`).
 """
 
-import logging
-import sqlite3
 import time
-from dataclasses import dataclass
 
-import redis
 from sqlalchemy import select
 
 from allervers.analysis import cache, scopes
 from allervers.analysis.scopes import Scope
 from allervers.analysis.services import load_maps, load_partnerships, node_data
-from allervers.auth.models import User
 from allervers.core import vocab
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
 from allervers.network import Analysis, aggregate, analyse, layout
 
-log = logging.getLogger(__name__)
-
 # Below this many maps, a count of the maps behind a link, or their levels, points at people.
 MIN_MAPS = 3
-
-
-@dataclass
-class Result:
-    """What a page shows: the stored payload (None before the first computation)."""
-
-    scope: Scope
-    payload: dict | None
-    fresh: bool
-    computed_at: object = None
-    queue_down: bool = False  # the job could not be queued (Redis or the queue file down)
-    version: str | None = None  # of the stored payload
-    withheld: bool = False  # it would show one or two maps the viewer may not open
-
-    @property
-    def analysis(self) -> Analysis | None:
-        if not self.payload:
-            return None
-        if self.version is None:
-            return Analysis.from_json(self.payload["analysis"])
-        # A territory's analysis has thousands of rows: read once per result in each process.
-        return cache.remembered(
-            f"analyse-{self.scope.key}",
-            self.version,
-            lambda: Analysis.from_json(self.payload["analysis"]),
-        )
-
-
-def current(scope: Scope, viewer: User) -> Result:
-    """The scope's last result for `viewer`; queues its computation when the data has changed
-    since. Withheld (no payload) when it merges 1 to MIN_MAPS - 1 personal maps `viewer` may
-    not open: 0 hides nothing from them, MIN_MAPS or more say nothing of one person's."""
-    from allervers.analysis import tasks
-
-    if 0 < scopes.unseen_personal_maps(scope, viewer) < MIN_MAPS:
-        return Result(scope, None, fresh=True, withheld=True)
-    version = scopes.version(scope)
-    stored = cache.load(scope.key)
-    queue_down = False
-    if not stored.is_fresh(version) and cache.claim(scope.key, version):
-        try:
-            tasks.compute_scope(scope.as_dict())
-        except (redis.RedisError, sqlite3.Error, OSError) as error:
-            log.warning("File des calculs injoignable : %s", error)
-            cache.release(scope.key)  # the next visit tries again
-            queue_down = True
-        stored = cache.load(scope.key)  # when jobs run inline (tests), the result is there
-    result = Result(scope, stored.payload, stored.is_fresh(version), stored.computed_at)
-    result.queue_down, result.version = queue_down, stored.version
-    return result
 
 
 def compute_and_store(scope: Scope) -> dict:

@@ -5,7 +5,7 @@ import json
 from flask import Response, abort, flash, jsonify, request, url_for
 from flask_login import current_user
 
-from allervers.analysis import aggregates, exports, scopes, services
+from allervers.analysis import exports, results, scopes, services
 from allervers.analysis.forms import SnapshotForm
 from allervers.core import vocab
 from allervers.core.web import done, form_page, render
@@ -43,7 +43,7 @@ def beside_group(map_id: int):
     cooperation_map = access.visible_map_or_404(current_user, map_id)
     comparisons = []
     for group in services.groups_of_map(cooperation_map):
-        result = aggregates.current(scopes.group_scope(group), current_user)
+        result = results.current(scopes.group_scope(group), current_user)
         comparisons.append((group, result, services.missing_from_map(cooperation_map, result)))
     return render(
         "analysis/beside_group.html",

@@ -1,7 +1,6 @@
 """Users, their server-side sign-in sessions and the shared sign-in counters."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
@@ -9,9 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from allervers.core.models import TimestampMixin
 from allervers.extensions import db
-
-if TYPE_CHECKING:
-    from allervers.directory.models import Structure
 
 ROLES = {
     "stagiaire": "Stagiaire",
@@ -30,11 +26,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="stagiaire")
     job_title: Mapped[str | None] = mapped_column(String(120))
+    # The structure the person works for; `user.structure` is declared with Structure, in
+    # directory/models.py: the directory is built on accounts, not the other way round.
     structure_id: Mapped[int | None] = mapped_column(ForeignKey("structures.id"), index=True)
     is_enabled: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
-
-    structure: Mapped["Structure | None"] = relationship(foreign_keys=[structure_id])
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -7,6 +7,7 @@ starts it); tests run jobs inline (`huey.immediate = True`).
 """
 
 import os
+from collections.abc import Callable
 from functools import wraps
 
 from flask import Flask, has_app_context
@@ -26,16 +27,24 @@ def make_huey():
 
 
 huey = make_huey()
+_app_factory: Callable[[], Flask] | None = None
 _worker_app: Flask | None = None
+
+
+def use_app_factory(factory: Callable[[], Flask]) -> None:
+    """The worker's entry module (allervers/worker.py) hands over the app factory: the jobs
+    need an app, and this module, below every other, may not import the one above them all."""
+    global _app_factory
+    _app_factory = factory
 
 
 def worker_app() -> Flask:
     """The app of the worker process, made once, for the database and the configuration."""
     global _worker_app
     if _worker_app is None:
-        from allervers import create_app
-
-        _worker_app = create_app()
+        if _app_factory is None:
+            raise RuntimeError("Pas d'application pour les calculs : lancez allervers.worker.huey")
+        _worker_app = _app_factory()
     return _worker_app
 
 

@@ -4,17 +4,14 @@ import re
 import unicodedata
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from allervers.auth.models import User
 from allervers.core import vocab
 from allervers.core.models import SoftDeleteMixin, TimestampMixin, VersionedMixin
 from allervers.extensions import db
-
-if TYPE_CHECKING:
-    from allervers.auth.models import User
 
 
 @lru_cache(maxsize=8192)  # sorting and matching thousands of names reads the same ones
@@ -65,7 +62,7 @@ class Structure(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
     publics: Mapped[list["StructurePublic"]] = relationship(
         back_populates="structure", cascade="all, delete-orphan"
     )
-    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
     @property
     def public_codes(self) -> list[str]:
@@ -97,6 +94,11 @@ class Structure(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Structure {self.id} {self.name!r} {self.commune}>"
+
+
+# The structure a person works for (users.structure_id). Declared here rather than in
+# auth/models.py: accounts sit below the directory, which refers to them, never the reverse.
+User.structure = relationship(Structure, foreign_keys=[User.structure_id])
 
 
 class StructurePublic(db.Model):
@@ -161,9 +163,9 @@ class ReferentAttachment(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
 
-    user: Mapped["User"] = relationship(foreign_keys=[user_id])
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
     structure: Mapped[Structure] = relationship()
-    decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
     @property
     def status_label(self) -> str:

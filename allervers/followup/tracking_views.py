@@ -3,7 +3,7 @@
 from flask import abort, request, url_for
 from flask_login import current_user
 
-from allervers.analysis import aggregates, scopes
+from allervers.analysis import results, scopes
 from allervers.analysis.services import sector_colours
 from allervers.core.web import done, render
 from allervers.followup import report, tracking
@@ -47,7 +47,7 @@ def attendance(group_id: int):
 def dashboard(group_id: int):
     group = managed_group_or_404(group_id)
     previous = tracking.mark_visit(current_user, group)
-    result = aggregates.current(scopes.group_scope(group), current_user)
+    result = results.current(scopes.group_scope(group), current_user)
     return render(
         "followup/dashboard.html",
         group=group,
@@ -62,7 +62,7 @@ def dashboard(group_id: int):
 @bp.get("/groupes/<int:group_id>/rapport")
 def session_report(group_id: int):
     group = managed_group_or_404(group_id)
-    result = aggregates.current(scopes.group_scope(group), current_user)
+    result = results.current(scopes.group_scope(group), current_user)
     network = result.payload["analysis"]["network"] if result.payload else None
     return render(
         "followup/report.html",

@@ -3,7 +3,7 @@
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user
 
-from allervers.analysis import aggregates, scopes
+from allervers.analysis import results, scopes
 from allervers.auth import ratelimit
 from allervers.auth.access import SESSION_TOKEN_KEY, client_address, public
 from allervers.auth.forms import JoinCodeForm, JoinForm
@@ -121,7 +121,7 @@ def _is_trainee(group) -> bool:
 
 def _aggregate_network(group) -> dict | None:
     """The group aggregate's network figures when they are computed (else None)."""
-    result = aggregates.current(scopes.group_scope(group), current_user)
+    result = results.current(scopes.group_scope(group), current_user)
     return result.payload["analysis"]["network"] if result.payload else None
 
 

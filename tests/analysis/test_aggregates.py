@@ -7,7 +7,7 @@ import re
 import networkx as nx
 import pytest
 
-from allervers.analysis import aggregates, cache, scopes
+from allervers.analysis import aggregates, cache, results, scopes
 from allervers.analysis import tasks as analysis_tasks
 from allervers.maps import services as maps
 from tests.helpers import text
@@ -236,14 +236,14 @@ def test_territory_keeps_an_area_and_its_partners(client_as, world, second_train
     response = client.get("/territoire?departement=37")
     assert response.status_code == 200
     admin = world["admin"]
-    payload = aggregates.current(scopes.territory_scope(admin, "37", ""), admin).payload
+    payload = results.current(scopes.territory_scope(admin, "37", ""), admin).payload
     names = {row["name"] for row in payload["analysis"]["structures"]}
     # the Tours mission is in 37; the CAF, its partner, comes with it; the CCAS does not
     assert names == {"Mission locale de Tours", "CAF du Loiret"}
     # "orleans" finds Orléans (accents and case aside): the CCAS and the CAF, plus the
     # CAF's partner in Tours
     orleans = scopes.territory_scope(world["admin"], "", "orleans")
-    by_commune = aggregates.current(orleans, admin).payload
+    by_commune = results.current(orleans, admin).payload
     assert {row["name"] for row in by_commune["analysis"]["structures"]} == {
         "CCAS d'Orléans",
         "CAF du Loiret",
@@ -255,10 +255,10 @@ def test_territory_keeps_an_area_and_its_partners(client_as, world, second_train
 def test_territory_holds_only_the_maps_the_viewer_may_see(client_as, world, second_trainee):
     client_as("formateur_autre").get("/territoire")
     other = world["formateur_autre"]
-    payload = aggregates.current(scopes.territory_scope(other, "", ""), other).payload
+    payload = results.current(scopes.territory_scope(other, "", ""), other).payload
     assert payload["maps"] == 0  # the other group's trainer sees none of group 1's maps
     trainer = world["formateur"]
-    mine = aggregates.current(scopes.territory_scope(trainer, "", ""), trainer).payload
+    mine = results.current(scopes.territory_scope(trainer, "", ""), trainer).payload
     assert mine["maps"] == 5
 
 
@@ -365,7 +365,7 @@ def test_territory_includes_the_partnerships_of_visible_initiatives(
     initiative("privee", mairie)
     client_as("formateur_autre").get("/territoire")
     other = world["formateur_autre"]
-    payload = aggregates.current(scopes.territory_scope(other, "", ""), other).payload
+    payload = results.current(scopes.territory_scope(other, "", ""), other).payload
     names = {row["name"] for row in payload["analysis"]["structures"]}
     assert "Épicerie solidaire de Gien" in names  # a shared initiative's partner
     assert "Mairie de Briare" not in names  # a private one stays private

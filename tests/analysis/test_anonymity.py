@@ -12,7 +12,7 @@ import re
 import networkx as nx
 import pytest
 
-from allervers.analysis import aggregates, cache, scopes
+from allervers.analysis import cache, results, scopes
 from allervers.extensions import db
 from allervers.maps import services as maps
 from allervers.training.models import Membership
@@ -133,7 +133,7 @@ def test_a_result_stored_under_the_old_rule_is_computed_again(app, world, monkey
     monkeypatch.setattr(scopes, "PAYLOAD_FORMAT", 1)
     cache.save(scope.key, scopes.version(scope), {"old": True})
     monkeypatch.undo()
-    assert aggregates.current(scope, world["formateur"]).payload != {"old": True}
+    assert results.current(scope, world["formateur"]).payload != {"old": True}
     assert "graph" in cache.load(scope.key).payload
 
 

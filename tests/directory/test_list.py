@@ -136,7 +136,7 @@ def test_htmx_search_returns_only_the_results(client_as, directory):
     body = text(response)
     assert "<html" not in body
     assert "<form" not in body
-    assert body.lstrip().startswith("<table")
+    assert body.lstrip().startswith('<div class="table-scroll">\n<table')
     assert "Épicerie solidaire de Briare" in body
     assert "Tours Nord" not in body
     assert "HX-Request" in response.headers["Vary"]
