@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from allervers.core.forms import parse_int, search_words
 from allervers.core.models import EditConflictError
+from allervers.core.plural import plural
 from allervers.core.web import (
     conflict,
     done,
@@ -385,9 +386,9 @@ def import_links(map_id: int):
             quick_form=QuickEntryForm() if typed else QuickEntryForm(formdata=None),
         )
     created, links = importer.apply(plan, cooperation_map, current_user)
-    added = _count(created, "structure ajoutée", "structures ajoutées")
+    added = plural(created, "structure ajoutée", "structures ajoutées")
     return done(
-        f"Import terminé : {_count(links, 'lien', 'liens')}, {added} à l'annuaire.",
+        f"Import terminé : {plural(links, 'lien', 'liens')}, {added} à l'annuaire.",
         _url(cooperation_map),
     )
 
@@ -409,13 +410,13 @@ def copy_to_group(map_id: int):
         return done("Choisissez l'un de vos groupes.", _url(cooperation_map), "error")
     target = services.group_map(group)
     report = services.copy_into(cooperation_map, target)
-    skipped = _count(
+    skipped = plural(
         report.skipped_links,
         "lien déjà présent laissé tel quel",
         "liens déjà présents laissés tels quels",
     )
-    structures = _count(report.structures, "structure", "structures")
-    links = _count(report.links, "lien", "liens")
+    structures = plural(report.structures, "structure", "structures")
+    links = plural(report.links, "lien", "liens")
     message = f"Copié dans la carte de {group.name} : {structures}, {links} ({skipped})."
     return done(message, _url(target))
 
@@ -581,8 +582,3 @@ def _live_or_404(record):
 
 def _url(cooperation_map: CooperationMap) -> str:
     return url_for(".show_map", map_id=cooperation_map.id)
-
-
-def _count(number: int, singular: str, plural: str) -> str:
-    """« 1 lien », « 0 lien », « 2 liens »: French counts 0 and 1 in the singular."""
-    return f"{number} {singular if number < 2 else plural}"

@@ -140,7 +140,7 @@ def test_a_result_stored_under_the_old_rule_is_computed_again(app, world, monkey
 def test_the_trainees_map_page_says_it_feeds_the_group_anonymously(client_as, world):
     path = f"/cartes/{world['map'].id}"
     mine = visible_text(client_as("stagiaire").get(path))
-    assert "Les autres stagiaires ne la voient pas ; elle alimente de façon anonyme" in mine
+    assert "les autres stagiaires ne la voient pas ; elle alimente de façon anonyme" in mine
     assert "de façon anonyme" not in visible_text(client_as("formateur").get(path))
     group_page = text(client_as("stagiaire").get(f"/groupes/{world['group'].id}/analyse"))
     assert "L'analyse est anonyme" in group_page

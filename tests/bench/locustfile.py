@@ -1,7 +1,7 @@
 """The workshop, simulated: each user is a distinct trainee working on their own map.
 
-A trainee clicks every 1 to 5 seconds: opens the map editor, adds and removes links (with
-the requests htmx sends after each change: the links panel and the analysis), reads the
+A trainee clicks every 1 to 5 seconds: opens the map workspace, adds and removes links (with
+the requests the page sends after each change: key figures, graph, links tab), reads the
 analysis and the graph, searches the initiatives base and the directory, opens the group.
 Run by `tests/bench/load.py` (`locust --headless`); reads the data manifest from
 BENCH_MANIFEST and writes every request's outcome to BENCH_RECORDS, marked as made while
@@ -71,20 +71,24 @@ class Trainee(HttpUser):
         return {"HX-Request": "true", "X-CSRFToken": self.token}
 
     def after_change(self) -> None:
-        """What the editor's panels request when the map changes (htmx `mapChanged`)."""
+        """What the workspace requests when the map changes (htmx `mapChanged`): the key
+        figures and the graph; the links tab, where a trainee finds the link to remove."""
+        self.client.get(
+            f"{self.map_url}/chiffres", headers=self.htmx(), name="chiffres clés (fragment)"
+        )
+        self.client.get(f"{self.map_url}/graphe.json", name="graphe (JSON)")
         links = self.client.get(
             f"{self.map_url}/liens", headers=self.htmx(), name="liens de la carte (fragment)"
         )
         self.links = REMOVE.findall(links.text)
-        self.client.get(f"{self.map_url}/analyse", headers=self.htmx(), name="analyse (fragment)")
 
     @task(2)
     def open_editor(self):
-        page = self.client.get(self.map_url, name="éditeur de carte")
+        page = self.client.get(self.map_url, name="espace de travail de la carte")
         sources = SOURCES.search(page.text)
         self.structures = OPTION.findall(sources.group(1)) if sources else []
-        self.links = REMOVE.findall(page.text)
-        self.client.get(f"{self.map_url}/analyse", headers=self.htmx(), name="analyse (fragment)")
+        self.client.get(f"{self.map_url}/graphe.json", name="graphe (JSON)")
+        self.after_change()
 
     @task(4)
     def add_link(self):

@@ -101,8 +101,11 @@ def read_pages(m: Manifest, territory_node: int) -> list[Page]:
         Page("Annuaire, recherche (fragment)", "stagiaire", "/annuaire?q=ccas+orleans", True),
         Page("Fiche d'une structure", "stagiaire", f"/annuaire/{m.structure_id}"),
         Page("Mes cartes", "stagiaire", "/cartes"),
-        Page("Éditeur de carte", "stagiaire", map_url),
+        Page("Espace de travail de la carte", "stagiaire", map_url),
+        Page("Chiffres clés de la carte (fragment)", "stagiaire", f"{map_url}/chiffres", True),
+        Page("Onglet Structures de la carte", "stagiaire", f"{map_url}/structures"),
         Page("Structures de la carte (fragment)", "stagiaire", f"{map_url}/structures", True),
+        Page("Onglet Liens de la carte", "stagiaire", f"{map_url}/liens"),
         Page("Liens de la carte (fragment)", "stagiaire", f"{map_url}/liens", True),
         Page("Formulaire de lien (fragment)", "stagiaire", f"{map_url}/liens/formulaire", True),
         Page(

@@ -25,9 +25,10 @@ PAGE_WHY = {
         "modification (centralités, communautés, diagnostic, suggestions parmi les structures "
         "du département), puis mise en cache"
     ),
-    "Éditeur de carte": (
-        "la page la plus lourde de l'atelier (≈ 100 Ko) : chaque structure et chaque lien de la "
-        "carte avec ses actions, et les formulaires complets d'ajout de structure et de lien"
+    "Espace de travail de la carte": (
+        "la page la plus consultée de l'atelier : le formulaire d'ajout de structure, le "
+        "formulaire de lien avec toutes les structures de la carte, les chiffres clés et le "
+        "cadre du graphe (ses données arrivent ensuite en JSON)"
     ),
     "Ajout d'un lien (POST htmx)": (
         "validation du formulaire contre les structures de la carte, écriture, puis le "
@@ -250,10 +251,10 @@ def load_section(results: dict) -> list[str]:
         "pour ne pas partager le GIL du serveur), chacun connecté à son propre compte et "
         f"travaillant sur sa propre carte, contre gunicorn avec 2 workers. Les stagiaires se "
         f"connectent d'abord ({load.SPAWN_RATE} par seconde), puis l'atelier est mesuré pendant "
-        f"{load.DURATION} s. Chacun clique toutes les 1 à 5 s : éditeur de carte, ajout et "
-        "retrait de liens (avec les requêtes que htmx envoie ensuite : liens et analyse "
-        "recalculée), analyse et graphe, recherche dans la base des initiatives et dans "
-        "l'annuaire, page et analyse du groupe, tableau de bord, journal "
+        f"{load.DURATION} s. Chacun clique toutes les 1 à 5 s : espace de travail de la carte, "
+        "ajout et retrait de liens (avec les requêtes que la page envoie ensuite : chiffres "
+        "clés, graphe et liste des liens), analyse et graphe, recherche dans la base des "
+        "initiatives et dans l'annuaire, page et analyse du groupe, tableau de bord, journal "
         "(`tests/bench/locustfile.py`). Les erreurs comptent toute la séance, connexions "
         "comprises. « Côté serveur » : les mêmes requêtes vues par les workers, avec le temps "
         "processeur que chacune leur a pris.",

@@ -58,7 +58,7 @@ def test_map_needs_a_title(client_as, world):
 
 def test_editor_tells_the_owner_trainers_can_read(client_as, world):
     page = text(owner(client_as).get(f"/cartes/{world['map'].id}"))
-    assert "Les formateurs de vos groupes peuvent la consulter" in page
+    assert "les formateurs de vos groupes peuvent la consulter" in page
     assert "Ajouter une structure" in page
     trainer = text(client_as("formateur").get(f"/cartes/{world['map'].id}"))
     assert f"Carte de {world['stagiaire'].name} (consultation)" in trainer
