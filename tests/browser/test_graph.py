@@ -4,7 +4,7 @@ import random
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from allervers.maps import services as maps
 from tests.browser.conftest import sign_in
@@ -16,15 +16,21 @@ def graph_count(page: Page, what: str) -> int:
     return page.evaluate(f"document.getElementById('graph').cy.{what}().not('.hidden').length")
 
 
-def test_graph_renders_filters_opens_cards_and_follows_edits(
-    page: Page, world, make_structure, axe_check
-):
-    make_structure(name="Mission locale", typology="ML")
+def open_map(page: Page, world) -> Locator:
+    """The trainee's map, signed in, once its graph is drawn."""
     sign_in(page, world["stagiaire"].email)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
     page.goto(f"/cartes/{world['map'].id}")
     graph = page.locator("#graph")
     expect(graph).to_have_attribute("data-ready", "true")
+    return graph
+
+
+def test_graph_renders_filters_opens_cards_and_follows_edits(
+    page: Page, world, make_structure, axe_check
+):
+    make_structure(name="Mission locale", typology="ML")
+    graph = open_map(page, world)
     graph.scroll_into_view_if_needed()
     assert graph_count(page, "nodes") == 2
     assert graph_count(page, "edges") == 1
@@ -157,11 +163,7 @@ def crowded_map(world, make_structure) -> list:
 
 def test_labels_never_overlap_on_a_map_at_any_zoom_or_width(page: Page, world, make_structure):
     crowded_map(world, make_structure)
-    sign_in(page, world["stagiaire"].email)
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
-    page.goto(f"/cartes/{world['map'].id}")
-    graph = page.locator("#graph")
-    expect(graph).to_have_attribute("data-ready", "true")
+    graph = open_map(page, world)
     assert graph_count(page, "nodes") == 16
     shown = no_label_overlaps(page)
     assert shown >= 6  # most structures are named, not one label for the map
@@ -251,11 +253,7 @@ def test_keyboard_moves_opens_cards_and_chooses_a_pair_for_a_link(
     page: Page, world, make_structure
 ):
     crowded_map(world, make_structure)
-    sign_in(page, world["stagiaire"].email)
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
-    page.goto(f"/cartes/{world['map'].id}")
-    graph = page.locator("#graph")
-    expect(graph).to_have_attribute("data-ready", "true")
+    graph = open_map(page, world)
     expect(graph).to_have_attribute("data-link-form", f"/cartes/{world['map'].id}/liens/formulaire")
     expect(page.locator("#graph-keys")).to_contain_text("les flèches")
     graph.focus()
@@ -305,11 +303,7 @@ def test_keyboard_moves_opens_cards_and_chooses_a_pair_for_a_link(
 
 
 def test_two_clicks_on_structures_open_the_link_form_for_that_pair(page: Page, world):
-    sign_in(page, world["stagiaire"].email)
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
-    page.goto(f"/cartes/{world['map'].id}")
-    graph = page.locator("#graph")
-    expect(graph).to_have_attribute("data-ready", "true")
+    graph = open_map(page, world)
     graph.scroll_into_view_if_needed()
     page.wait_for_timeout(250)
     bounds = graph.bounding_box()

@@ -6,36 +6,22 @@ import pytest
 
 from allervers.followup import plans
 from allervers.home.services import today
-from allervers.initiatives import services as initiatives
 from tests.helpers import visible_text
 
 
-def _initiative(author, world, **fields):
-    values = {
-        "title": "Permanence au marché du samedi",
-        "summary": "Une présence hebdomadaire au marché.",
-        "status": "en_cours",
-        "visibility": "privee",
-        "structure_id": world["structure"].id,
-        "techniques": ["lieux-de-vie"],
-        "publics": ["personnes-agees"],
-        "consent": True,
-        **fields,
-    }
-    return initiatives.create_initiative(author, values)
-
-
-def test_my_initiatives_lists_what_i_wrote(client_as, world):
-    _initiative(world["stagiaire"], world, title="Table au marché de La Source")
-    _initiative(world["stagiaire_autre"], world, title="Maraude de quelqu'un d'autre")
+def test_my_initiatives_lists_what_i_wrote(client_as, world, make_initiative):
+    make_initiative(world["stagiaire"], title="Table au marché de La Source")
+    make_initiative(world["stagiaire_autre"], title="Maraude de quelqu'un d'autre")
     page = visible_text(client_as("stagiaire").get("/"))
     assert "Mes initiatives Table au marché de La Source En cours · privée" in page
     assert "Maraude de quelqu'un d'autre" not in page
 
 
-def test_a_referent_sees_the_shared_initiatives_of_their_structure(client_as, world):
-    _initiative(world["stagiaire"], world, title="Partagée", visibility="base")
-    _initiative(world["stagiaire"], world, title="Brouillon privé")
+def test_a_referent_sees_the_shared_initiatives_of_their_structure(
+    client_as, world, make_initiative
+):
+    make_initiative(world["stagiaire"], title="Partagée", visibility="base")
+    make_initiative(world["stagiaire"], title="Brouillon privé")
     page = visible_text(client_as("referent").get("/"))
     assert "Partagée" in page
     assert "Brouillon privé" not in page
