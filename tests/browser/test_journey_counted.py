@@ -58,14 +58,27 @@ class Counter:
         self.act(f"{key} {what}")
 
     def type(self, text: str, target: Locator | None = None) -> None:
-        """Type into the focused field (keyboard) or into `target`, reached with the mouse."""
-        at_hand = target is not None and target.evaluate("e => e === document.activeElement")
-        if target is not None and not self.keyboard_only and not at_hand:
-            target.click()
-        elif target is not None:
+        """Type into the focused field (keyboard) or into `target`. With the mouse, the next
+        field is reached as people do: Tab when it is one or two presses away (a key press
+        that neither submits nor chooses: not an action), else a click, which counts."""
+        if target is not None and not self.keyboard_only and not self.has_focus(target):
+            self.tab_or_click(target)
+        if target is not None:
             expect(target).to_be_focused()
         self.page.keyboard.type(text, delay=10)
         self.act(f"saisie « {text} »")
+
+    def has_focus(self, target: Locator) -> bool:
+        return target.evaluate("element => element === document.activeElement")
+
+    def tab_or_click(self, target: Locator) -> None:
+        for _ in range(2):
+            self.page.keyboard.press("Tab")
+            self.tabs += 1
+            if self.has_focus(target):
+                return
+        target.click()
+        self.act("clic dans le champ")
 
     def tab_to(self, target: Locator, backwards: bool = False) -> None:
         """Tab (or Shift+Tab) until `target` has the focus; every press counted."""
