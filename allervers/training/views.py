@@ -225,6 +225,9 @@ def join():
         form.set_structure_choices(structure_choices())
     if request.method == "GET" and request.args.get("code"):
         form.code.data = request.args["code"]
+    if request.method == "GET":  # the page is this form: the cursor waits in its first blank
+        first_blank = form.name if form.code.data and isinstance(form, JoinForm) else form.code
+        first_blank.render_kw = {**(first_blank.render_kw or {}), "autofocus": True}
     if not form.validate_on_submit():
         return form_page("training/join.html", form=form)
     key = f"join:address:{client_address()}"

@@ -112,9 +112,7 @@ def join(me: Counter) -> None:
         ("Mot de passe", "une-phrase-de-passe"),
         ("Confirmez le mot de passe", "une-phrase-de-passe"),
     ]
-    if me.keyboard_only:  # past the site's menu with the skip link
-        me.tab_to(page.get_by_role("link", name="Aller au contenu"))
-        me.press("Enter", "lien d'évitement")
+    expect(page.get_by_label("Code d'invitation")).to_be_focused()  # the page is this form
     for label, value in fields:
         # the password's label also names the button that shows it
         box = page.locator("#password") if label == "Mot de passe" else page.get_by_label(label)

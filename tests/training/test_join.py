@@ -1,5 +1,6 @@
 """Joining a group with an invitation code: valid, unknown, revoked, full, already a member."""
 
+import re
 import statistics
 import time
 
@@ -41,6 +42,14 @@ def test_join_page_is_public_and_prefills_the_code(client):
     assert response.status_code == 200
     assert 'value="ORL-AAA-111"' in text(response)
     assert "Code d'invitation" in text(response)
+
+
+def test_join_page_waits_in_its_first_blank_field(client, client_as):
+    """The page is its form: the cursor is in the code, or in the name once the code is given."""
+    autofocused = re.compile(r'<input(?=[^>]*autofocus)[^>]*name="(\w+)"')
+    assert autofocused.findall(text(client.get("/rejoindre"))) == ["code"]
+    assert autofocused.findall(text(client.get("/rejoindre?code=ORL-AAA-111"))) == ["name"]
+    assert autofocused.findall(text(client_as("stagiaire").get("/rejoindre"))) == ["code"]
 
 
 def test_valid_code_creates_the_account_and_lands_on_the_group(client, world):
