@@ -61,6 +61,10 @@ def test_graph_renders_filters_opens_cards_and_follows_edits(
     form = page.locator("#link-form")
     source = form.get_by_role("combobox", name="De", exact=True)
     target = form.get_by_role("combobox", name="Vers", exact=True)
+    # The link form is swapped for one that lists the new structure: wait for it.
+    expect(
+        form.locator('#link-target_id-options [role=option]:text-is("Mission locale")')
+    ).to_have_count(1)
     source.fill("CCAS")
     source.press("Enter")
     target.fill("Mission")
