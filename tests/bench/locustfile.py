@@ -1,7 +1,8 @@
 """The workshop, simulated: each user is a distinct trainee working on their own map.
 
 A trainee clicks every 1 to 5 seconds: opens the map workspace, adds and removes links (with
-the requests the page sends after each change: key figures, graph, links tab), reads the
+the requests the page sends after each change: key figures and graph; a removal starts
+from the links tab), reads the
 analysis and the graph, searches the initiatives base and the directory, opens the group.
 Run by `tests/bench/load.py` (`locust --headless`); reads the data manifest from
 BENCH_MANIFEST and writes every request's outcome to BENCH_RECORDS, marked as made while
@@ -72,15 +73,11 @@ class Trainee(HttpUser):
 
     def after_change(self) -> None:
         """What the workspace requests when the map changes (htmx `mapChanged`): the key
-        figures and the graph; the links tab, where a trainee finds the link to remove."""
+        figures and the graph."""
         self.client.get(
             f"{self.map_url}/chiffres", headers=self.htmx(), name="chiffres clés (fragment)"
         )
         self.client.get(f"{self.map_url}/graphe.json", name="graphe (JSON)")
-        links = self.client.get(
-            f"{self.map_url}/liens", headers=self.htmx(), name="liens de la carte (fragment)"
-        )
-        self.links = REMOVE.findall(links.text)
 
     @task(2)
     def open_editor(self):
@@ -88,7 +85,6 @@ class Trainee(HttpUser):
         sources = SOURCES.search(page.text)
         self.structures = OPTION.findall(sources.group(1)) if sources else []
         self.client.get(f"{self.map_url}/graphe.json", name="graphe (JSON)")
-        self.after_change()
 
     @task(4)
     def add_link(self):
@@ -109,8 +105,13 @@ class Trainee(HttpUser):
 
     @task(2)
     def remove_link(self):
+        """From the links tab, where each link has its « Supprimer »."""
+        links = self.client.get(
+            f"{self.map_url}/liens", headers=self.htmx(), name="liens de la carte (fragment)"
+        )
+        self.links = REMOVE.findall(links.text)
         if not self.links:
-            return self.open_editor()
+            return None
         link = self.links.pop(random.randrange(len(self.links)))
         self.client.post(
             f"{self.map_url}/liens/{link}/supprimer", headers=self.htmx(), name="retrait d'un lien"

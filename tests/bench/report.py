@@ -253,8 +253,9 @@ def load_section(results: dict) -> list[str]:
         f"connectent d'abord ({load.SPAWN_RATE} par seconde), puis l'atelier est mesuré pendant "
         f"{load.DURATION} s. Chacun clique toutes les 1 à 5 s : espace de travail de la carte, "
         "ajout et retrait de liens (avec les requêtes que la page envoie ensuite : chiffres "
-        "clés, graphe et liste des liens), analyse et graphe, recherche dans la base des "
-        "initiatives et dans l'annuaire, page et analyse du groupe, tableau de bord, journal "
+        "clés et graphe ; un retrait part de l'onglet des liens), analyse et graphe, "
+        "recherche dans la base des initiatives et dans l'annuaire, page et analyse du groupe, "
+        "tableau de bord, journal "
         "(`tests/bench/locustfile.py`). Les erreurs comptent toute la séance, connexions "
         "comprises. « Côté serveur » : les mêmes requêtes vues par les workers, avec le temps "
         "processeur que chacune leur a pris.",
