@@ -12,6 +12,7 @@ from sqlalchemy import event, insert
 from sqlalchemy import inspect as inspect_state
 from sqlalchemy.orm import Session
 
+from allervers.core.actor import current_actor_id
 from allervers.core.timeutil import utcnow
 from allervers.directory.models import Structure, StructureMerge
 from allervers.extensions import db
@@ -77,7 +78,7 @@ def record_flush(session: Session, _context) -> None:
             rows.append(_event(tracked[type(obj)], obj, "delete", {}))
     rows = [row for row in rows if row]
     if rows:
-        actor, now = _actor_id(), utcnow()
+        actor, now = current_actor_id(), utcnow()
         for row in rows:
             row.update(actor_id=actor, created_at=now)
         session.connection().execute(insert(HistoryEvent.__table__), rows)
@@ -178,17 +179,6 @@ def _merge_events(session: Session, merge, undone: bool) -> list[dict]:
         _event("structure", kept, action, {"absorbed": change(merged)}),
         _event("structure", merged, action, {"merged_into": change(kept)}),
     ]
-
-
-def _actor_id() -> int | None:
-    """The signed-in person of the current request, read without loading anything."""
-    if not has_request_context():
-        return None
-    user = g.get("_login_user")
-    if user is None or not user.is_authenticated:
-        return None
-    identity = inspect_state(user).identity
-    return identity[0] if identity else None
 
 
 def plain(value):

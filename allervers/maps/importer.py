@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from allervers.auth.models import User
 from allervers.core.forms import control_character_problem
+from allervers.core.plural import plural
 from allervers.core.privacy import import_problem
 from allervers.core.spreadsheet import safe_cell
 from allervers.directory import services as directory
@@ -322,7 +323,8 @@ def apply(plan: ImportPlan, cooperation_map: CooperationMap, by: User) -> tuple[
         link.set_pair(source.id, target.id)
         for name, value in parsed.fields.items():
             setattr(link, name, value)
-    services.touch(cooperation_map.id)
+    label = f"{plural(len(plan.links), 'lien importé', 'liens importés')}"
+    services.touch(cooperation_map.id, "import", "map", label)
     db.session.commit()
     return len(plan.to_create), len(plan.links)
 

@@ -3,10 +3,11 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from allervers.core.models import SoftDeleteMixin, TimestampMixin, VersionedMixin
+from allervers.core.timeutil import utcnow
 from allervers.extensions import db
 
 if TYPE_CHECKING:
@@ -86,8 +87,12 @@ class CooperationMap(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
     content_version: Mapped[int] = mapped_column(default=1, server_default="1")
     # Where people dragged the structures in the graph: {"<structure id>": [x, y]}.
     positions: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    # Set by « Clore l'atelier » when the formateur locks the map: nobody edits it until reopened.
+    locked_at: Mapped[datetime | None]
+    locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    owner: Mapped["User | None"] = relationship()
+    owner: Mapped["User | None"] = relationship(foreign_keys=[owner_id])
+    locked_by: Mapped["User | None"] = relationship(foreign_keys=[locked_by_id])
     group: Mapped["Group | None"] = relationship()
     focal_structure: Mapped["Structure | None"] = relationship()
     entries: Mapped[list["MapEntry"]] = relationship(
@@ -96,6 +101,10 @@ class CooperationMap(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
     links: Mapped[list["CooperationLink"]] = relationship(
         back_populates="map", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
 
     @property
     def is_group_map(self) -> bool:
@@ -202,3 +211,35 @@ class MapSnapshot(db.Model):
 
     def __repr__(self) -> str:
         return f"<MapSnapshot {self.id} map={self.map_id} {self.label!r}>"
+
+
+ACTIVITY_ACTIONS = ("add", "update", "remove", "restore", "move", "import")
+ACTIVITY_KINDS = ("structure", "link", "map")
+
+
+class MapActivity(db.Model):
+    """One change of a map's content, as the live feed tells it: who, what, at which version.
+
+    Written by maps.services.touch with every bump of content_version, so the feed can say
+    what changed since the version a screen shows. `label` is the structure's name or the
+    pair « A – B », as it was at the time.
+    """
+
+    __tablename__ = "map_activity"
+    __table_args__ = (Index("ix_map_activity_map_version", "map_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    map_id: Mapped[int] = mapped_column(ForeignKey("cooperation_maps.id"))
+    version: Mapped[int]  # the map's content_version once this change was made
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    structure_id: Mapped[int | None]
+    other_id: Mapped[int | None]  # a link's second structure
+    label: Mapped[str] = mapped_column(String(300), default="")
+
+    actor: Mapped["User | None"] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<MapActivity map={self.map_id} v{self.version} {self.action} {self.kind}>"

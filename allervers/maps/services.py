@@ -5,23 +5,55 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, or_, select, update
 
 from allervers.auth.models import User
+from allervers.core.actor import current_actor_id
 from allervers.core.database import write_transaction
 from allervers.core.models import check_version
+from allervers.core.plural import plural
 from allervers.core.timeutil import utcnow
 from allervers.directory import services as directory
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
-from allervers.maps.models import LINK_FIELDS, CooperationLink, CooperationMap, MapEntry
+from allervers.maps.models import (
+    LINK_FIELDS,
+    CooperationLink,
+    CooperationMap,
+    MapActivity,
+    MapEntry,
+)
 from allervers.training.models import Group
 
 
-def touch(map_id: int) -> None:
-    """Mark the map's content as changed: cached analyses of it are now stale."""
-    db.session.execute(
+def touch(
+    map_id: int,
+    action: str = "update",
+    kind: str = "map",
+    label: str = "",
+    pair: tuple[int | None, int | None] = (None, None),
+) -> int:
+    """Mark the map's content as changed (cached analyses of it are now stale) and tell the
+    live feed what changed; returns the new content_version.
+
+    The UPDATE locks the map's row until commit, so concurrent changes of one map get
+    distinct versions in the order they commit: the feed never skips one."""
+    version = db.session.scalar(
         update(CooperationMap)
         .where(CooperationMap.id == map_id)
         .values(content_version=CooperationMap.content_version + 1, updated_at=utcnow())
+        .returning(CooperationMap.content_version)
     )
+    db.session.add(
+        MapActivity(
+            map_id=map_id,
+            version=version,
+            actor_id=current_actor_id(),
+            action=action,
+            kind=kind,
+            label=label[:300],
+            structure_id=pair[0],
+            other_id=pair[1],
+        )
+    )
+    return version
 
 
 class MapError(ValueError):
@@ -88,7 +120,7 @@ def update_map(cooperation_map: CooperationMap, fields: dict, expected_version: 
     for name, value in fields.items():
         setattr(cooperation_map, name, value)
     _place_focal(cooperation_map)
-    touch(cooperation_map.id)
+    touch(cooperation_map.id, "update", "map", cooperation_map.title)
     db.session.commit()
 
 
@@ -159,7 +191,7 @@ def add_entry(cooperation_map: CooperationMap, structure: Structure, fields: dic
     entry.deleted_at = None
     for name, value in fields.items():
         setattr(entry, name, value)
-    touch(cooperation_map.id)
+    touch(cooperation_map.id, "add", "structure", structure.name, (structure.id, None))
     db.session.commit()
     return entry
 
@@ -168,7 +200,7 @@ def update_entry(entry: MapEntry, fields: dict, expected_version: int | None) ->
     check_version(entry, expected_version)
     for name, value in fields.items():
         setattr(entry, name, value)
-    touch(entry.map_id)
+    _touch_entry(entry, "update")
     db.session.commit()
 
 
@@ -178,7 +210,7 @@ def remove_entry(entry: MapEntry) -> None:
     entry.deleted_at = moment
     for link in _links_of(entry, deleted=False):
         link.deleted_at = moment
-    touch(entry.map_id)
+    _touch_entry(entry, "remove")
     db.session.commit()
 
 
@@ -188,8 +220,12 @@ def restore_entry(entry: MapEntry) -> None:
     for link in _links_of(entry, deleted=True):
         if link.deleted_at == moment:
             link.deleted_at = None
-    touch(entry.map_id)
+    _touch_entry(entry, "restore")
     db.session.commit()
+
+
+def _touch_entry(entry: MapEntry, action: str) -> None:
+    touch(entry.map_id, action, "structure", entry.structure.name, (entry.structure_id, None))
 
 
 def _links_of(entry: MapEntry, deleted: bool) -> list[CooperationLink]:
@@ -257,7 +293,7 @@ def save_link(
         setattr(link, name, value)
     if link.status == "souhaite":
         link.level = None
-    touch(cooperation_map.id)
+    _touch_link(link, "add" if created else "update")
     db.session.commit()
     return link, created
 
@@ -273,9 +309,16 @@ def _both_placed(cooperation_map: CooperationMap, first: int, second: int) -> bo
     return set(placed) == {first, second}
 
 
+def _touch_link(link: CooperationLink, action: str) -> None:
+    # By id: after set_pair, link.source may still be the structure the link had before.
+    source, target = (db.session.get(Structure, sid) for sid in (link.source_id, link.target_id))
+    label = f"{source.name} – {target.name}"
+    touch(link.map_id, action, "link", label, (link.source_id, link.target_id))
+
+
 def remove_link(link: CooperationLink) -> None:
     link.deleted_at = utcnow()
-    touch(link.map_id)
+    _touch_link(link, "remove")
     db.session.commit()
 
 
@@ -284,7 +327,7 @@ def restore_link(link: CooperationLink) -> None:
     if not _both_placed(link.map, link.source_id, link.target_id):
         raise MapError("Replacez d'abord les deux structures sur la carte.")
     link.deleted_at = None
-    touch(link.map_id)
+    _touch_link(link, "restore")
     db.session.commit()
 
 
@@ -369,6 +412,7 @@ def copy_into(source: CooperationMap, target: CooperationMap) -> CopyReport:
         for name in LINK_FIELDS:
             setattr(copy, name, getattr(link, name))
         report.links += 1
-    touch(target.id)
+    structures = plural(report.structures, "structure", "structures")
+    touch(target.id, "import", "map", f"{structures}, {plural(report.links, 'lien', 'liens')}")
     db.session.commit()
     return report

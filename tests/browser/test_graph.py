@@ -278,9 +278,8 @@ def test_keyboard_moves_opens_cards_and_chooses_a_pair_for_a_link(
     expect(status).to_contain_text("choisie")
     # Move to a structure that is not yet linked to the first one (the layout is not
     # deterministic, so walk until one is focused): the form then opens as a new link.
-    linked = page.evaluate(
-        f"document.getElementById('graph').cy.$id('{first[0]}').neighborhood('node').map(n => n.id())"
-    )
+    cy = "document.getElementById('graph').cy"
+    linked = page.evaluate(f"{cy}.$id('{first[0]}').neighborhood('node').map(n => n.id())")
     second = first
     walk = random.Random(3)
     for _ in range(80):
@@ -288,7 +287,8 @@ def test_keyboard_moves_opens_cards_and_chooses_a_pair_for_a_link(
         second = page.evaluate(focused)
         if second != first and second[0] not in linked:
             break
-    assert second != first and second[0] not in linked
+    assert second != first
+    assert second[0] not in linked
     with page.expect_request(lambda r: "/liens/formulaire?" in r.url) as request:
         page.keyboard.press(" ")
     sent = parse_qs(urlsplit(request.value.url).query)

@@ -1,0 +1,81 @@
+"""The live feed of a map: 304 while nothing changed, then who changed what since a version."""
+
+from allervers.maps import live, services
+from tests.helpers import post_form
+
+LINK = {"status": "existant", "level": "3", "direction": "mutuel"}
+
+
+def feed(client, world, since=None, etag=None, map_key="group_map"):
+    url = f"/cartes/{world[map_key].id}/direct"
+    if since is not None:
+        url += f"?depuis={since}"
+    return client.get(url, headers={"If-None-Match": etag} if etag else {})
+
+
+def test_an_unchanged_map_answers_304_with_its_version_as_etag(client_as, world):
+    client = client_as("stagiaire")
+    first = feed(client, world)
+    assert first.status_code == 200
+    tag = first.headers["ETag"]
+    assert tag == f'"v{world["group_map"].content_version}"'
+    again = feed(client, world, first.json["version"], tag)
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["Cache-Control"] == "no-store"
+
+
+def test_a_change_by_another_member_reaches_the_feed_with_its_author(
+    client_as, world, make_structure
+):
+    trainee, trainer = client_as("stagiaire"), client_as("formateur")
+    group_map = world["group_map"]
+    start = feed(trainee, world).json
+    assert start["counts"] == {"structures": 0, "links": 0, "contributors": 0}
+    caf = make_structure(name="CAF du Loiret bis", typology="CAF")
+    ccas = make_structure(name="CCAS de Fleury", typology="CCAS")
+    for structure in (caf, ccas):
+        post_form(
+            trainer,
+            f"/cartes/{group_map.id}/structures",
+            {"structure_id": structure.id},
+            htmx=True,
+            token_from="/",
+        )
+    link = {**LINK, "source_id": caf.id, "target_id": ccas.id}
+    post_form(trainer, f"/cartes/{group_map.id}/liens", link, htmx=True, token_from="/")
+    answer = feed(trainee, world, start["version"], f'"v{start["version"]}"')
+    assert answer.status_code == 200
+    body = answer.json
+    assert body["version"] == start["version"] + 3
+    assert body["counts"] == {"structures": 2, "links": 1, "contributors": 1}
+    texts = [(e["who"], e["text"], e["mine"]) for e in body["events"]]
+    name = world["formateur"].name
+    assert texts == [
+        (name, "a ajouté CAF du Loiret bis", False),
+        (name, "a ajouté CCAS de Fleury", False),
+        (name, "a ajouté le lien CAF du Loiret bis – CCAS de Fleury", False),
+    ]
+    assert body["events"][-1]["structures"] == [caf.id, ccas.id]
+    # the author's own screen knows the change is its own
+    mine = feed(trainer, world, start["version"]).json["events"]
+    assert all(event["mine"] for event in mine)
+    # only what came after the version asked for
+    later = feed(trainee, world, start["version"] + 2).json["events"]
+    assert [e["text"] for e in later] == ["a ajouté le lien CAF du Loiret bis – CCAS de Fleury"]
+
+
+def test_the_feed_is_as_private_as_the_map(client_as, world):
+    assert feed(client_as("stagiaire_autre"), world).status_code == 404
+    assert feed(client_as("anonyme"), world).status_code in (302, 303, 401, 404)
+    assert feed(client_as("stagiaire_autre"), world, map_key="map").status_code == 404
+    assert feed(client_as("formateur"), world, map_key="map").status_code == 200
+
+
+def test_contributions_name_each_addition_once_and_forget_what_was_removed(app, world):
+    group_map, structure, partner = world["group_map"], world["structure"], world["partner"]
+    services.add_entry(group_map, structure, {})
+    services.add_entry(group_map, partner, {})
+    services.save_link(group_map, structure.id, partner.id, {"level": 2})
+    # without a signed-in person (command line) the additions have no author: no contribution
+    assert live.contributions(group_map) == []
