@@ -49,6 +49,15 @@ def sign_in(client: FlaskClient, email: str, password: str = TEST_PASSWORD, **kw
     return post_form(client, "/connexion", {"email": email, "password": password}, **kwargs)
 
 
+def follow(client: FlaskClient, response, hops: int = 5):
+    """The page a redirect leads to, through further redirects (the test client's own
+    follow_redirects runs outside the app context that this suite's client needs)."""
+    while response.status_code in (301, 302, 303, 307, 308) and hops:
+        response = client.get(response.headers["Location"])
+        hops -= 1
+    return response
+
+
 def fragment(client: FlaskClient, path: str):
     """GET as htmx does (not boosted): the answer is a fragment, not a whole page."""
     return client.get(path, headers={"HX-Request": "true"})

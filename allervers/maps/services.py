@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from allervers.auth.models import User
 from allervers.core.actor import current_actor_id, current_screen
 from allervers.core.database import write_transaction
-from allervers.core.models import check_version
+from allervers.core.models import EditConflictError, check_version
 from allervers.core.plural import plural
 from allervers.core.timeutil import utcnow
 from allervers.directory import services as directory
@@ -56,6 +56,10 @@ def touch(
         )
     )
     return version
+
+
+# A save that lost a race to another person's identical save is tried again this many times.
+RACE_ATTEMPTS = 3
 
 
 class MapError(ValueError):
@@ -187,11 +191,14 @@ def new_structure(name: str, commune: str | None, typology: str | None, by: User
 def add_entry(cooperation_map: CooperationMap, structure: Structure, fields: dict) -> MapEntry:
     """Place a structure on the map; placing it again updates (or revives) its entry; placed
     by two people at the same moment, it is placed once (as save_link explains)."""
-    try:
-        return _add_entry(cooperation_map, structure, fields)
-    except IntegrityError:
-        db.session.rollback()
-    return _add_entry(cooperation_map, structure, fields)
+    for attempt in range(RACE_ATTEMPTS):
+        try:
+            return _add_entry(cooperation_map, structure, fields)
+        except (IntegrityError, EditConflictError):
+            db.session.rollback()
+            if attempt == RACE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _add_entry(cooperation_map: CooperationMap, structure: Structure, fields: dict) -> MapEntry:
@@ -289,14 +296,19 @@ def save_link(
 ) -> tuple[CooperationLink, bool]:
     """Create the link, or edit the one the pair already has: one link per pair per map.
 
-    Two people adding the same pair at the same moment: on PostgreSQL both may find no link
-    and insert; the unique constraint stops the second, which then edits the first's link,
-    as it would have done a moment later (SQLite's write lock already orders them so)."""
-    try:
-        return _save_link(cooperation_map, source_id, target_id, fields, expected_version)
-    except IntegrityError:
-        db.session.rollback()
-    return _save_link(cooperation_map, source_id, target_id, fields, expected_version)
+    Several people adding the same pair at the same moment: on PostgreSQL they may all find
+    no link and insert, or all find the first one's link and update it; the unique pair or
+    the version column stops all but one, and the others try again, as edits of that link,
+    as they would have done a moment later (SQLite's write lock already orders them so).
+    An edit from a form (expected_version given) that loses the race is a conflict."""
+    for attempt in range(RACE_ATTEMPTS):
+        try:
+            return _save_link(cooperation_map, source_id, target_id, fields, expected_version)
+        except (IntegrityError, EditConflictError):
+            db.session.rollback()
+            if expected_version is not None or attempt == RACE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _save_link(
