@@ -94,3 +94,38 @@ def test_a_link_added_on_one_screen_appears_on_the_other_without_a_reload(
         trainee.locator("#link-form").get_by_role("combobox", name="De", exact=True)
     ).to_have_value("Mission")
     assert third.id  # still on the map: nothing was lost on either screen
+
+
+def test_joining_on_a_phone_lands_on_the_group_map_ready_to_add(browser: Browser, base_url, world):
+    context = browser.new_context(
+        base_url=base_url,
+        locale="fr-FR",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    phone = context.new_page()
+    phone.goto("/rejoindre")
+    phone.fill("[name=code]", "orl-aaa-111")  # typed from the wall, as people type it
+    phone.fill("[name=name]", "Dominique Nouvelle")
+    phone.fill("[name=email]", "dominique@ccas-exemple.fr")
+    phone.fill("[name=password]", "une-phrase-de-passe")
+    phone.fill("[name=confirm]", "une-phrase-de-passe")
+    phone.fill("[name=job_title]", "Conseillère ESF")
+    phone.select_option("[name=structure_id]", str(world["structure"].id))
+    phone.locator("form [type=submit]").click()
+    expect(phone).to_have_url(re.compile(rf"/cartes/{world['group_map'].id}$"))
+    expect(phone.locator("#messages")).to_contain_text("Voici la carte du groupe")
+    expect(phone.locator("#graph")).to_have_attribute("data-ready", "true")
+    # a fresh group map: the cursor waits in the structure search
+    search = phone.locator("#entry-q")
+    expect(search).to_be_focused()
+    for name in (world["structure"].name, world["partner"].name):
+        search.fill(name[:12])
+        expect(phone.locator("#structure-results [role=option]").first).to_contain_text(name)
+        search.press("Enter")
+        expect(phone.locator("#messages")).to_contain_text(f"Structure ajoutée : {name}")
+    add_link(phone, world["structure"].name, world["partner"].name)
+    phone.wait_for_function(f"{EDGES} === 1")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()

@@ -1,5 +1,7 @@
 """The live feed of a map: 304 while nothing changed, then who changed what since a version."""
 
+import json
+
 from allervers.extensions import db
 from allervers.maps import live, services
 from tests.helpers import post_form
@@ -167,3 +169,29 @@ def test_an_edit_of_a_structure_removed_meanwhile_says_so(client_as, world):
     assert "a été retirée de la carte entre-temps" in answer.get_data(as_text=True)
     db.session.refresh(entry)
     assert entry.influence == 4
+
+
+def test_moving_structures_reaches_the_other_screens(client_as, world):
+    client = client_as("stagiaire")
+    cooperation_map = world["map"]
+    start = feed(client, world, map_key="map").json["version"]
+    positions = {str(world["structure"].id): [10, 20], str(world["partner"].id): [200, 40]}
+    answer = post_form(
+        client,
+        f"/cartes/{cooperation_map.id}/positions",
+        {"positions": json.dumps(positions)},
+        token_from="/",
+    )
+    assert answer.status_code == 204
+    moved = feed(client, world, start, map_key="map").json
+    assert moved["version"] == start + 1
+    assert [e["text"] for e in moved["events"]] == ["a déplacé des structures"]
+    graph = client.get(f"/cartes/{cooperation_map.id}/graphe.json").json
+    placed = {n["data"]["id"]: n["position"] for n in graph["elements"]["nodes"]}
+    assert placed[str(world["partner"].id)] == {"x": 200, "y": 40}
+    # refused positions change nothing and tell nobody
+    bad = post_form(
+        client, f"/cartes/{cooperation_map.id}/positions", {"positions": "[1"}, token_from="/"
+    )
+    assert bad.status_code == 422
+    assert feed(client, world, moved["version"], f'"v{moved["version"]}"', "map").status_code == 304
