@@ -105,7 +105,7 @@ def _projection(cooperation_map: CooperationMap, form: ClosingForm, http_status:
     code = group.current_code
     return render(
         PROJECTION,
-        None,
+        "maps/_projection.html",
         http_status,
         cooperation_map=cooperation_map,
         group=group,
