@@ -41,11 +41,21 @@ def post_form(
     """POST a form with the session's CSRF token, as the page's own form would."""
     payload = {"csrf_token": csrf_token(client, token_from), **(data or {})}
     headers = {"HX-Request": "true"} if htmx else {}
+    headers.update(kwargs.pop("headers", {}))
     return client.post(path, data=payload, headers=headers, **kwargs)
 
 
 def sign_in(client: FlaskClient, email: str, password: str = TEST_PASSWORD, **kwargs):
     return post_form(client, "/connexion", {"email": email, "password": password}, **kwargs)
+
+
+def follow(client: FlaskClient, response, hops: int = 5):
+    """The page a redirect leads to, through further redirects (the test client's own
+    follow_redirects runs outside the app context that this suite's client needs)."""
+    while response.status_code in (301, 302, 303, 307, 308) and hops:
+        response = client.get(response.headers["Location"])
+        hops -= 1
+    return response
 
 
 def fragment(client: FlaskClient, path: str):

@@ -20,7 +20,13 @@ from allervers.extensions import db
 from allervers.followup.models import Action, AnswerSet, Attendance, DashboardVisit, JournalNote
 from allervers.history.models import HistoryEvent
 from allervers.initiatives.models import Effect, Initiative, Presentation, TechniqueNote
-from allervers.maps.models import CooperationLink, CooperationMap, MapEntry, MapSnapshot
+from allervers.maps.models import (
+    CooperationLink,
+    CooperationMap,
+    MapActivity,
+    MapEntry,
+    MapSnapshot,
+)
 from allervers.training.models import Membership, TrainingSession
 
 LAST_ADMIN = (
@@ -128,6 +134,8 @@ RULES: tuple[Rule, ...] = (
     set_null(Action.created_by_id),
     set_null(Attendance.recorded_by_id),
     set_null(HistoryEvent.actor_id),
+    set_null(MapActivity.actor_id),  # a group map's feed then says « Quelqu'un »
+    set_null(CooperationMap.locked_by_id),
     set_null(HistoryEvent.purged_by_id),
     set_null(ReferentAttachment.decided_by_id),
     Rule(Initiative.author_id, _initiatives),

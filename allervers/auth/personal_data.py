@@ -18,7 +18,7 @@ from allervers.extensions import db
 from allervers.followup.models import Action, AnswerSet, Attendance, DashboardVisit, JournalNote
 from allervers.history.models import HistoryEvent
 from allervers.initiatives.models import Effect, Initiative, Presentation, TechniqueNote
-from allervers.maps.models import CooperationMap, MapSnapshot
+from allervers.maps.models import CooperationMap, MapActivity, MapSnapshot
 from allervers.training.models import Membership, TrainingSession
 
 FORMAT = "allervers-donnees-personnelles/1"
@@ -201,6 +201,10 @@ NOT_EXPORTED: dict[InstrumentedAttribute, str] = {
     Attendance.recorded_by_id: "les présences des autres stagiaires, relevées par la personne",
     HistoryEvent.actor_id: "l'historique des fiches, lisible sur chaque fiche (page Historique)",
     HistoryEvent.purged_by_id: "les effacements d'anciennes valeurs, lisibles dans l'historique",
+    MapActivity.actor_id: "les modifications des cartes, dont l'historique de chaque carte garde "
+    "le détail",
+    CooperationMap.locked_by_id: "les cartes de groupe closes par la personne à la fin d'un "
+    "atelier (une date, pas une donnée sur elle)",
     ReferentAttachment.decided_by_id: "les demandes d'autres personnes, validées ou refusées par "
     "la personne (et, sur les siennes, qui en a décidé)",
 }

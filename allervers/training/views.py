@@ -245,9 +245,9 @@ def join():
     message = (
         "Vous faites déjà partie de ce groupe."
         if already
-        else f"Bienvenue dans {group.name} ! Prochaine étape : votre carte de coopération."
+        else f"Bienvenue dans {group.name} ! {WELCOME_NEXT}"
     )
-    return done(message, url_for(".show_group", group_id=group.id))
+    return done(message, _landing(group))
 
 
 def _register(form: JoinForm):
@@ -274,8 +274,13 @@ def _register(form: JoinForm):
     session[SESSION_TOKEN_KEY] = open_session(user, client_address())
     session.permanent = True
     login_user(user)
-    welcome = f"Bienvenue dans {group.name} ! Prochaine étape : votre carte de coopération."
-    return done(
-        f"Votre compte est créé. {welcome}" if created else welcome,
-        url_for(".show_group", group_id=group.id),
-    )
+    welcome = f"Bienvenue dans {group.name} ! {WELCOME_NEXT}"
+    return done(f"Votre compte est créé. {welcome}" if created else welcome, _landing(group))
+
+
+WELCOME_NEXT = "Voici la carte du groupe : ajoutez-y les partenaires que vous connaissez."
+
+
+def _landing(group) -> str:
+    """Joining happens in the workshop, code on the wall: straight to the map drawn together."""
+    return url_for("maps.group_map", group_id=group.id)

@@ -129,3 +129,36 @@ def test_a_burst_of_writes_to_one_map_loses_nothing(running, world):
     log = server.log_text()
     assert "database is locked" not in log
     assert "Traceback" not in log
+
+
+def test_the_same_pair_added_at_once_by_several_people_gives_one_link(running, world):
+    """A workshop: several screens add the same link at the same second, in either order.
+    PostgreSQL lets them all find no link and insert; the unique pair stops all but one, and
+    the others become edits of it (maps.services.save_link). Pairs apart from the burst's."""
+    database, server = running
+    map_id, structures = world["map"], world["structures"][1:]
+    pairs = [(a, b) for i, a in enumerate(structures) for b in structures[i + 1 :]][-6:]
+    browsers = people(server, world, 4)
+    same_pair = (
+        "SELECT count(*) FROM cooperation_links WHERE map_id = :id"
+        " AND pair_low_id = :low AND pair_high_id = :high AND deleted_at IS NULL"
+    )
+    for source, target in pairs:
+        start = threading.Barrier(len(browsers))
+
+        def add(browser: Browser, number: int, start=start, pair=(source, target)):
+            first, second = pair if number % 2 else pair[::-1]
+            link = {**LINK, "level": str(number), "source_id": first, "target_id": second}
+            start.wait()
+            return browser.post(f"/cartes/{map_id}/liens", link, browser.token)
+
+        with ThreadPoolExecutor(len(browsers)) as pool:
+            answers = list(pool.map(add, browsers, range(len(browsers))))
+        assert [answer.status for answer in answers] == [303] * len(browsers), [
+            answer.text[:300] for answer in answers
+        ]
+        low, high = sorted((source, target))
+        assert database.scalar(same_pair, id=map_id, low=low, high=high) == 1
+        all_rows = same_pair.replace(" AND deleted_at IS NULL", "")
+        assert database.scalar(all_rows, id=map_id, low=low, high=high) == 1
+    assert "Traceback" not in server.log_text()

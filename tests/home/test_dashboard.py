@@ -6,7 +6,7 @@ import pytest
 
 from allervers.followup import plans
 from allervers.home.services import today
-from tests.helpers import visible_text
+from tests.helpers import follow, visible_text
 
 
 def test_my_initiatives_lists_what_i_wrote(client_as, world, make_initiative):
@@ -104,6 +104,10 @@ def test_joining_leads_to_the_map(client_as, world, make_user):
         data={"code": "ORLAAA111", "csrf_token": token.split('"')[0]},
     )
     assert response.status_code == 303
-    page = visible_text(client.get(response.headers["Location"]))
-    assert "Bienvenue dans Groupe 1 Orléans ! Prochaine étape : votre carte de coopération." in page
-    assert "Créer ma carte" in page
+    landing = follow(client, response)
+    page = visible_text(landing)
+    assert "Bienvenue dans Groupe 1 Orléans ! Voici la carte du groupe" in page
+    assert landing.request.path == f"/cartes/{world['group_map'].id}"
+    assert "Carte du groupe Groupe 1 Orléans" in page
+    # the home page then offers the trainee's own map
+    assert "Créer ma carte" in visible_text(client.get("/"))

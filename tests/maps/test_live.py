@@ -1,5 +1,6 @@
 """The live feed of a map: 304 while nothing changed, then who changed what since a version."""
 
+from allervers.extensions import db
 from allervers.maps import live, services
 from tests.helpers import post_form
 
@@ -79,3 +80,90 @@ def test_contributions_name_each_addition_once_and_forget_what_was_removed(app, 
     services.save_link(group_map, structure.id, partner.id, {"level": 2})
     # without a signed-in person (command line) the additions have no author: no contribution
     assert live.contributions(group_map) == []
+
+
+def test_the_screen_that_made_a_change_is_told_it_was_its_own(client_as, world, make_structure):
+    trainee, trainer = client_as("stagiaire"), client_as("formateur")
+    group_map = world["group_map"]
+    start = feed(trainee, world).json["version"]
+    caf = make_structure(name="CAF bis", typology="CAF")
+    post_form(
+        trainer,
+        f"/cartes/{group_map.id}/structures",
+        {"structure_id": caf.id},
+        htmx=True,
+        token_from="/",
+        headers={"X-Screen": "onglet-a"},
+    )
+    url = f"/cartes/{group_map.id}/direct?depuis={start}"
+    same_tab = trainer.get(url, headers={"X-Screen": "onglet-a"}).json["events"]
+    other_tab = trainer.get(url, headers={"X-Screen": "onglet-b"}).json["events"]
+    someone_else = trainee.get(url, headers={"X-Screen": "onglet-a"}).json["events"]
+    assert [(e["mine"], e["here"]) for e in same_tab] == [(True, True)]
+    assert [(e["mine"], e["here"]) for e in other_tab] == [(True, False)]
+    assert [(e["mine"], e["here"]) for e in someone_else] == [(False, False)]
+
+
+def test_a_screen_far_behind_is_told_to_reload_everything(client_as, world, make_structure):
+    client = client_as("stagiaire")
+    group_map = world["group_map"]
+    start = feed(client, world).json["version"]
+    for number in range(live.MAX_EVENTS + 2):
+        services.add_entry(group_map, make_structure(name=f"Structure {number}"), {})
+    behind = feed(client, world, start).json
+    assert behind["gap"] is True
+    assert len(behind["events"]) == live.MAX_EVENTS
+    assert feed(client, world, behind["version"] - 1).json["gap"] is False
+
+
+def test_an_edit_of_a_link_removed_meanwhile_says_so_and_changes_nothing(client_as, world):
+    editor, remover = client_as("stagiaire"), client_as("stagiaire")
+    cooperation_map, link = world["map"], world["link"]
+    edit = f"/cartes/{cooperation_map.id}/liens/{link.id}/modifier"
+    assert editor.get(edit).status_code == 200
+    post_form(remover, f"/cartes/{cooperation_map.id}/liens/{link.id}/supprimer", token_from="/")
+    data = {
+        **LINK,
+        "source_id": link.source_id,
+        "target_id": link.target_id,
+        "level": "5",
+        "note": "Convention signée",
+        "version": str(link.version),
+    }
+    for htmx in (True, False):
+        answer = post_form(editor, edit, data, htmx=htmx, token_from="/")
+        assert answer.status_code == 409
+        page = answer.get_data(as_text=True)
+        assert "Ce lien a été supprimé entre-temps par " + world["stagiaire"].name in page
+        assert "Convention signée" in page  # what was typed is still there
+    db.session.refresh(link)
+    assert link.is_deleted
+    assert link.level == 2
+    # removing it again from a screen that still lists it: a message, not an error
+    again = post_form(
+        remover,
+        f"/cartes/{cooperation_map.id}/liens/{link.id}/supprimer",
+        htmx=True,
+        token_from="/",
+    )
+    assert again.status_code == 200
+    assert "Ce lien avait déjà été supprimé" in again.get_data(as_text=True)
+
+
+def test_an_edit_of_a_structure_removed_meanwhile_says_so(client_as, world):
+    client = client_as("stagiaire")
+    cooperation_map, entry = world["map"], world["entry"]
+    post_form(
+        client, f"/cartes/{cooperation_map.id}/structures/{entry.id}/supprimer", token_from="/"
+    )
+    answer = post_form(
+        client,
+        f"/cartes/{cooperation_map.id}/structures/{entry.id}/modifier",
+        {"influence": "5", "version": str(entry.version)},
+        htmx=True,
+        token_from="/",
+    )
+    assert answer.status_code == 200
+    assert "a été retirée de la carte entre-temps" in answer.get_data(as_text=True)
+    db.session.refresh(entry)
+    assert entry.influence == 4

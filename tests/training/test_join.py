@@ -16,6 +16,7 @@ from tests.helpers import (
     TEST_PASSWORD,
     TIMING_HASH_METHOD,
     csrf_token,
+    follow,
     post_form,
     sign_in,
     text,
@@ -58,12 +59,12 @@ def test_valid_code_creates_the_account_and_lands_on_the_group(client, world):
         client, "/rejoindre", {**NEW_TRAINEE, "code": "orl-aaa 111", "structure_id": structure.id}
     )
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/groupes/{world['group'].id}"
+    assert response.headers["Location"] == f"/groupes/{world['group'].id}/carte"
     user = db.session.scalar(select(User).where(User.email == NEW_TRAINEE["email"]))
     assert user.role == "stagiaire"
     assert user.structure_id == structure.id
     assert user.password_hash != NEW_TRAINEE["password"]
-    page = client.get(response.headers["Location"])
+    page = follow(client, response)
     assert page.status_code == 200
     assert "Dominique Nouvelle" in text(page)
     assert "Bienvenue dans Groupe 1 Orléans" in text(page)
@@ -174,8 +175,8 @@ def test_an_existing_account_with_its_password_joins_and_is_signed_in(client, wo
     before = counts()
     response = post_form(client, "/rejoindre", data)
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/groupes/{world['group'].id}"
-    page = text(client.get(response.headers["Location"]))
+    assert response.headers["Location"] == f"/groupes/{world['group'].id}/carte"
+    page = text(follow(client, response))
     assert "Bienvenue dans Groupe 1 Orléans !" in page
     assert "Votre compte est créé" not in page
     assert counts() == (before[0], before[1] + 1, before[2])  # one membership, no account
@@ -242,15 +243,15 @@ def test_signed_in_user_joins_with_the_code_only(client_as, world):
     assert 'name="email"' not in page
     response = post_form(client, "/rejoindre", {"code": "TOU-BBB-222"}, token_from="/")
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/groupes/{world['other_group'].id}"
-    assert client.get(response.headers["Location"]).status_code == 200
+    assert response.headers["Location"] == f"/groupes/{world['other_group'].id}/carte"
+    assert follow(client, response).status_code == 200
 
 
 def test_joining_twice_says_so(client_as, world):
     client = client_as("stagiaire")
     response = post_form(client, "/rejoindre", {"code": "ORLAAA111"}, token_from="/")
     assert response.status_code == 303
-    assert "Vous faites déjà partie de ce groupe." in text(client.get(response.headers["Location"]))
+    assert "Vous faites déjà partie de ce groupe." in text(follow(client, response))
     assert len(world["group"].trainees) == 1
 
 
