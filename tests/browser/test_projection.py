@@ -103,7 +103,7 @@ def test_three_screens_follow_each_other_and_the_tour_names_each_contributor(
     open_projection(wall, world, 1920, 1080)
     # B starts typing a note in the link form, and leaves it half done
     b_form = b.locator("#link-form")
-    b_form.locator("details.ws-more summary").click()
+    b_form.locator("details.ws-more > summary").click()
     b_form.get_by_label("Note").fill("à revoir avec")
     # A links the two structures through the form
     add_link(a, world["structure"].name, world["partner"].name, "3")
