@@ -79,7 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from allervers.history.views import bp as history_bp
     from allervers.home.views import bp as home_bp
     from allervers.initiatives.views import bp as initiatives_bp
-    from allervers.maps import live_views  # noqa: F401 - its routes are on maps_bp
+    from allervers.maps import live_views, workshop_views  # noqa: F401 - routes on maps_bp
     from allervers.maps.views import bp as maps_bp
     from allervers.training.views import bp as training_bp
 

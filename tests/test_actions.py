@@ -590,6 +590,14 @@ ACTIONS: dict[str, Action] = {
         ),
         OWNER,
     ),
+    # the workshop around the group map: its formateurs and admins.
+    "maps.close_workshop": Action(
+        lambda s, r: (_map(s, "/clore", s.w["group_map"]), {"label": "Atelier"}), MANAGERS
+    ),
+    "maps.reopen": Action(lambda s, r: (_map(s, "/rouvrir", s.w["group_map"]), {}), MANAGERS),
+    "maps.close_group_workshop": Action(
+        lambda s, r: (_group(s, "/clore"), {"label": "Atelier"}), MANAGERS
+    ),
     # the group's map: its members (trainees and formateur) edit it.
     "maps.add_entry#group": Action(
         lambda s, r: (

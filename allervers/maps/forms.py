@@ -1,6 +1,7 @@
 """Forms of the map editor: the map itself, a structure on the map, a link, quick entry."""
 
 from wtforms import (
+    BooleanField,
     HiddenField,
     RadioField,
     SelectField,
@@ -33,6 +34,7 @@ from allervers.maps.models import (
     CooperationLink,
     CooperationMap,
     MapEntry,
+    MapSnapshot,
 )
 
 NOT_SET = [("", "— Non renseigné —")]  # "" is sent back as is; the coercers make it None
@@ -222,3 +224,21 @@ class QuickEntryForm(BaseForm):
         validators=[DataRequired("Saisissez au moins une ligne."), Length(max=20000)],
     )
     submit = SubmitField("Ajouter ces liens")
+
+
+class ClosingForm(PrivacyCheckedForm):
+    """« Clore l'atelier »: the snapshot's name, and whether the map is locked."""
+
+    model = MapSnapshot
+    privacy_fields = ("label",)
+    label = StringField(
+        "Nom de l'instantané",
+        description="L'instantané fige la carte : comparez-la plus tard avec elle-même.",
+        filters=[strip_filter],
+        validators=[
+            DataRequired("Donnez un nom à l'instantané, par exemple « Atelier du 7 décembre »."),
+            Length(max=120, message="120 caractères au plus."),
+        ],
+    )
+    lock = BooleanField("Verrouiller la carte (plus personne ne la modifie)")
+    submit = SubmitField("Clore l'atelier")

@@ -8,6 +8,7 @@ owner edits it; the trainer of the owner's group and admins may read it.
 SIGNED_IN = {"stagiaire", "stagiaire_autre", "referent", "formateur", "formateur_autre", "admin"}
 READERS = {"stagiaire", "formateur", "admin"}
 OWNER = {"stagiaire"}
+WORKSHOP = {"formateur", "admin"}  # the group's formateur and admins run its workshop
 
 
 def _map(world, suffix: str = "") -> str:
@@ -47,6 +48,14 @@ MAP_PAGES: dict = {
     "analysis.compare": (lambda w: _map(w, "/comparaison?avant=maintenant"), READERS),
     "analysis.graph_json": (lambda w: _map(w, "/graphe.json"), READERS, 200, "application/json"),
     "analysis.node_card": (lambda w: _map(w, f"/noeud/{w['partner'].id}"), READERS),
+    "maps.projection": (lambda w: f"/cartes/{w['group_map'].id}/projection", WORKSHOP),
+    "maps.tour": (
+        lambda w: f"/cartes/{w['group_map'].id}/projection/tour.json",
+        WORKSHOP,
+        200,
+        "application/json",
+    ),
+    "maps.group_projection": (lambda w: f"/groupes/{w['group'].id}/projection", WORKSHOP, 303),
     "maps.group_map": (
         lambda w: f"/groupes/{w['group'].id}/carte",
         {"stagiaire", "formateur", "formateur_autre", "admin"},
