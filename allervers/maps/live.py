@@ -30,6 +30,8 @@ VERBS = {
     ("restore", "link"): "a rétabli le lien",
     ("move", "map"): "a déplacé des structures",
     ("import", "map"): "a importé",
+    ("lock", "map"): "a clos l'atelier : la carte n'est plus modifiable",
+    ("unlock", "map"): "a rouvert la carte",
 }
 
 
@@ -80,7 +82,9 @@ def counts(map_id: int) -> Counts:
 
     contributors = db.session.scalar(
         select(func.count(distinct(MapActivity.actor_id))).where(
-            MapActivity.map_id == map_id, MapActivity.actor_id.is_not(None)
+            MapActivity.map_id == map_id,
+            MapActivity.actor_id.is_not(None),
+            MapActivity.kind.in_(("structure", "link")),  # who drew, not who closed the workshop
         )
     )
     return Counts(count(MapEntry), count(CooperationLink), contributors)

@@ -213,7 +213,7 @@ class MapSnapshot(db.Model):
         return f"<MapSnapshot {self.id} map={self.map_id} {self.label!r}>"
 
 
-ACTIVITY_ACTIONS = ("add", "update", "remove", "restore", "move", "import")
+ACTIVITY_ACTIONS = ("add", "update", "remove", "restore", "move", "import", "lock", "unlock")
 ACTIVITY_KINDS = ("structure", "link", "map")
 
 

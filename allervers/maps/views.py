@@ -439,6 +439,8 @@ def copy_to_group(map_id: int):
     if group is None or cooperation_map.is_group_map:
         return done("Choisissez l'un de vos groupes.", _url(cooperation_map), "error")
     target = services.group_map(group)
+    if target.is_locked:
+        raise access.MapLockedError(target)
     report = services.copy_into(cooperation_map, target)
     skipped = plural(
         report.skipped_links,

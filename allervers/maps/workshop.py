@@ -23,7 +23,7 @@ def close_workshop(
     if lock and not cooperation_map.is_locked:
         cooperation_map.locked_at = utcnow()
         cooperation_map.locked_by_id = by.id
-        services.touch(cooperation_map.id, "update", "map", "Atelier clos")
+        services.touch(cooperation_map.id, "lock", "map")
     return take_snapshot(cooperation_map, label, by)
 
 
@@ -32,7 +32,7 @@ def reopen(cooperation_map: CooperationMap) -> None:
         return
     cooperation_map.locked_at = None
     cooperation_map.locked_by_id = None
-    services.touch(cooperation_map.id, "update", "map", "Atelier rouvert")
+    services.touch(cooperation_map.id, "unlock", "map")
     db.session.commit()
 
 

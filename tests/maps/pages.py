@@ -21,6 +21,7 @@ MAP_PAGES: dict = {
     "maps.show_map": (lambda w: _map(w), READERS),
     "maps.edit_map": (lambda w: _map(w, "/modifier"), OWNER),
     "maps.figures": (lambda w: _map(w, "/chiffres"), READERS),
+    "maps.live_feed": (lambda w: _map(w, "/direct"), READERS, 200, "application/json"),
     "maps.entries_panel": (lambda w: _map(w, "/structures"), READERS),
     "maps.search_structures": (lambda w: _map(w, "/structures/recherche?q=caf"), OWNER),
     "maps.entry_form": (lambda w: _map(w, "/structures/formulaire"), OWNER),

@@ -310,9 +310,6 @@ def test_closing_twice_keeps_the_first_lock(client_as, world):
     assert db.session.query(MapSnapshot).count() == 2
 
 
-@pytest.mark.xfail(
-    strict=True, reason="maps/views.py copy_to_group must refuse a locked group map (lead)"
-)
 def test_copying_into_a_locked_group_map_is_refused(client_as, world):
     close(client_as("formateur"), world)
     response = post(
