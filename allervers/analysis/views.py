@@ -97,7 +97,8 @@ def export_structures(map_id: int):
 @bp.route("/cartes/<int:map_id>/instantanes", methods=["GET", "POST"])
 def snapshots(map_id: int):
     cooperation_map = access.visible_map_or_404(current_user, map_id)
-    can_edit = access.can_edit(current_user, cooperation_map)
+    # A snapshot changes nothing on the map: a map closed at the end of a workshop takes one too.
+    can_edit = access.may_edit(current_user, cooperation_map)
     form = SnapshotForm()
     if request.method == "POST":
         if not can_edit:

@@ -318,3 +318,13 @@ def test_copying_into_a_locked_group_map_is_refused(client_as, world):
     assert response.status_code == 423
     db.session.refresh(world["group_map"])
     assert world["group_map"].live_links == []
+
+
+def test_a_closed_map_still_takes_snapshots_from_its_page(client_as, world):
+    close(client_as("formateur"), world)
+    client = client_as("stagiaire")
+    path = f"/cartes/{world['group_map'].id}/instantanes"
+    assert "Prendre un instantané" in client.get(path).get_data(as_text=True)
+    answer = post(client, path, {"label": "J+3 mois"})
+    assert answer.status_code == 303
+    assert db.session.query(MapSnapshot).filter_by(label="J+3 mois").count() == 1
