@@ -53,9 +53,16 @@
   // A swap that replaced the focused element (a button in a list that is redrawn) would
   // leave the keyboard focus on <body>, far from the next action: put it on the redrawn
   // region's heading, or on the region itself. Out-of-band swaps (messages) do not count.
+  // A redraw caused by someone else's change (static/js/live.js) never moves the focus.
+  function causedElsewhere(event) {
+    var config = event.detail.requestConfig, cause = config && config.triggeringEvent;
+    return Boolean(cause && (cause.type === "liveEntriesChanged" || (cause.detail && cause.detail.live)));
+  }
+
   document.body.addEventListener("htmx:afterSettle", function (event) {
     var focused = document.activeElement;
     if (focused && focused !== document.body && focused.isConnected) { return; }
+    if (causedElsewhere(event)) { return; }
     var region = event.target;
     var target = event.detail.target;
     if (!region.id || !target || target.id !== region.id || !region.isConnected) { return; }

@@ -57,6 +57,7 @@
     var scale = px / 12;
     if (scale === LABEL_PX / 12) { return; }
     LABEL_PX = 12 * scale; LINE_PX = 14 * scale; WRAP_PX = 150 * scale;
+    MAX_FIT_ZOOM = 1.2 * scale;  // on the wall, the discs grow with the names
     widthCache = {};
   }
 
