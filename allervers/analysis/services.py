@@ -216,6 +216,15 @@ def map_cache_key(map_id: int) -> str:
     return f"carte-{map_id}"
 
 
+def graph_cache_key(map_id: int) -> str:
+    return f"graphe-carte-{map_id}"
+
+
+def map_cache_keys(map_ids) -> list[str]:
+    """Everything cached about these maps (their analysis, their graph)."""
+    return [key for map_id in map_ids for key in (map_cache_key(map_id), graph_cache_key(map_id))]
+
+
 def analyse_map(cooperation_map: CooperationMap) -> Analysis:
     """The map's analysis, from the cache when neither the map nor the directory has changed."""
     key = map_cache_key(cooperation_map.id)
@@ -391,6 +400,22 @@ def node_data(row, focal: bool, colours: dict | None = None) -> dict:
 
 
 def graph_data(cooperation_map: CooperationMap) -> dict:
+    """The map's graph, from the cache while neither the map (its structures, links and their
+    positions) nor the directory has changed: in a live workshop every screen of the room
+    asks for it after each change."""
+    key = graph_cache_key(cooperation_map.id)
+    version = scopes.version_digest(
+        [scopes.PAYLOAD_FORMAT, cooperation_map.content_version, scopes.directory_stamp()]
+    )
+    stored = cache.load(key, only_version=version)
+    if stored.is_fresh(version):
+        return stored.payload
+    payload = compute_graph_data(cooperation_map)
+    cache.save(key, version, payload)
+    return payload
+
+
+def compute_graph_data(cooperation_map: CooperationMap) -> dict:
     """Cytoscape elements: structures with their measures and sector colour, links by status."""
     analysis = analyse_map(cooperation_map)
     colours = {code: colour for code, _label, colour in sector_colours()}

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select, up
 from sqlalchemy.orm import InstrumentedAttribute
 
 from allervers.analysis import cache
-from allervers.analysis.services import map_cache_key
+from allervers.analysis.services import map_cache_keys
 from allervers.auth import throttle
 from allervers.auth.models import User, UserSession
 from allervers.directory.models import ReferentAttachment, Structure, StructureMerge
@@ -86,7 +86,7 @@ def _maps(user: User) -> None:
     ids = list(
         db.session.scalars(select(CooperationMap.id).where(CooperationMap.owner_id == user.id))
     )
-    cache.forget([map_cache_key(map_id) for map_id in ids])
+    cache.forget(map_cache_keys(ids))
     _forget_history("map", select(CooperationMap.id).where(CooperationMap.id.in_(ids)))
     _forget_history("entry", select(MapEntry.id).where(MapEntry.map_id.in_(ids)))
     _forget_history("link", select(CooperationLink.id).where(CooperationLink.map_id.in_(ids)))

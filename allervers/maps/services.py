@@ -388,13 +388,24 @@ class KeyFigures:
 def key_figures(cooperation_map: CooperationMap) -> KeyFigures:
     """Counted as the analysis counts them: existing and difficult links make the network,
     wished links are counted apart (allervers/network)."""
-    # The raw collections, not live_entries/live_links: those sort by name, which loads every
-    # structure of the map one query at a time.
-    placed = {entry.structure_id for entry in cooperation_map.entries if not entry.is_deleted}
-    links = [link for link in cooperation_map.links if not link.is_deleted]
-    real = [link for link in links if link.status != "souhaite"]
-    linked = {end for link in real for end in (link.source_id, link.target_id)}
-    pairs = {(link.pair_low_id, link.pair_high_id) for link in real}
+    # Two narrow queries, not the ORM collections (which load every structure's record too):
+    # in a live workshop every screen of the room asks for these after each change.
+    placed = set(
+        db.session.scalars(
+            select(MapEntry.structure_id).where(
+                MapEntry.map_id == cooperation_map.id, MapEntry.deleted_at.is_(None)
+            )
+        )
+    )
+    rows = db.session.execute(
+        select(
+            CooperationLink.pair_low_id, CooperationLink.pair_high_id, CooperationLink.status
+        ).where(CooperationLink.map_id == cooperation_map.id, CooperationLink.deleted_at.is_(None))
+    ).all()
+    real = [(low, high) for low, high, status in rows if status != "souhaite"]
+    linked = {end for pair in real for end in pair}
+    pairs = set(real)
+    links = rows
     possible = len(placed) * (len(placed) - 1) / 2
     return KeyFigures(
         structures=len(placed),

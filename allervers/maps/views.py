@@ -88,7 +88,11 @@ def show_map(map_id: int):
 @bp.get("/cartes/<int:map_id>/chiffres")
 def figures(map_id: int):
     cooperation_map = access.visible_map_or_404(current_user, map_id)
-    return _editor(cooperation_map, "maps/_figures.html")
+    if wants_fragment():  # every screen of a live workshop asks after each change: just these
+        figures = services.key_figures(cooperation_map)
+        context = {"cooperation_map": cooperation_map, "figures": figures}
+        return render(WORKSPACE, "maps/_figures.html", **context)
+    return _editor(cooperation_map)
 
 
 @bp.route("/cartes/<int:map_id>/modifier", methods=["GET", "POST"])

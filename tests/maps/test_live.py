@@ -195,3 +195,34 @@ def test_moving_structures_reaches_the_other_screens(client_as, world):
     )
     assert bad.status_code == 422
     assert feed(client, world, moved["version"], f'"v{moved["version"]}"', "map").status_code == 304
+
+
+def test_the_cached_graph_follows_every_change_of_the_map_and_of_the_directory(
+    client_as, world, make_structure
+):
+    client = client_as("stagiaire")
+    cooperation_map, partner = world["map"], world["partner"]
+    url = f"/cartes/{cooperation_map.id}/graphe.json"
+
+    def graph():
+        data = client.get(url).json["elements"]
+        return {n["data"]["id"]: n["data"] for n in data["nodes"]}, data["edges"]
+
+    nodes, edges = graph()
+    assert len(nodes) == 2
+    assert len(edges) == 1
+    assert graph() == (nodes, edges)  # the second time from the cache
+    newcomer = make_structure(name="Épicerie solidaire")
+    post_form(
+        client,
+        f"/cartes/{cooperation_map.id}/structures",
+        {"structure_id": newcomer.id, "influence": "3"},
+        token_from="/",
+    )
+    nodes, edges = graph()
+    assert nodes[str(newcomer.id)]["influence"] == 3
+    # a structure renamed in the directory is renamed in the graph
+    partner.name = "CAF du Loiret (Orléans)"
+    db.session.commit()
+    nodes, _edges = graph()
+    assert nodes[str(partner.id)]["label"] == "CAF du Loiret (Orléans)"
