@@ -198,6 +198,7 @@ def run_live(
         server_pids = [server.pid, *server.worker_pids()]
         before = {pid: cpu_seconds(pid) for pid in [*server_pids, *worker.job_pids()]}
         machine_before = machine_busy_seconds()
+        load_before = [round(value, 2) for value in os.getloadavg()]
         start = time.time() + 1.0
         signal_start(folder, start)
         sampler = Sampler(server_pids)
@@ -232,6 +233,7 @@ def run_live(
         "machine_cpu_seconds": round(cpu_machine, 1),
         "rss_mb_mean": sum(memory) / len(memory) if memory else float("nan"),
         "rss_mb_max": max(memory, default=float("nan")),
+        "load_before": load_before,
     }
     result["clients_cpu_seconds"] = round(sum(out["cpu_seconds"] for out in outputs), 1)
     return result

@@ -18,6 +18,7 @@ import re
 import sys
 import threading
 import time
+import traceback
 from collections import defaultdict
 from pathlib import Path
 
@@ -72,10 +73,19 @@ class Viewer:
         self.failed = ""
 
     def sign_in(self) -> None:
-        """Sign in and open the workspace, as the trainee does before the workshop starts."""
-        self.browser = Browser(self.base, self.spec["email"])
-        page = self.browser.get(self.map_url, timeout=TIMEOUT)
-        page.raise_for_status()
+        """Sign in and open the workspace, as the trainee does before the workshop starts
+        (three tries: 60 sign-ins at once, each a deliberately slow password check)."""
+        for attempt in range(3):
+            try:
+                self.browser = Browser(self.base, self.spec["email"])
+                break
+            except (RuntimeError, requests.RequestException):
+                if attempt == 2:
+                    raise
+                time.sleep(1 + attempt)
+        page = self.browser.get(self.map_url, timeout=TIMEOUT, allow_redirects=False)
+        if page.status_code != 200:
+            raise RuntimeError(f"espace de travail : réponse {page.status_code}")
         sources = SOURCES.search(page.text)
         self.structures = OPTION.findall(sources.group(1)) if sources else []
         found = LIVE_VERSION.search(page.text)
@@ -83,6 +93,8 @@ class Viewer:
             self.version = int(found.group(1))
         else:  # before the workspace carries it: the feed says which version the page shows
             feed = self.browser.get(f"{self.map_url}/direct", timeout=TIMEOUT)
+            if feed.status_code != 200:
+                raise RuntimeError(f"suivi : réponse {feed.status_code} {feed.text[:200]}")
             self.version = feed.json()["version"]
         self.browser.get(f"{self.map_url}/graphe.json", timeout=TIMEOUT)
         if self.spec["editor"]:
@@ -173,7 +185,8 @@ def main(plan_path: str, index: int) -> int:
         try:
             viewer.sign_in()
         except Exception as error:  # reported, and the run stops
-            viewer.failed = f"{viewer.spec['email']} : {type(error).__name__} {error}"[:300]
+            where = traceback.format_exc().strip().splitlines()[-4:-2]
+            viewer.failed = f"{viewer.spec['email']} : {type(error).__name__} {error} {where}"[:600]
 
     threads = [threading.Thread(target=sign_in, args=(v,)) for v in viewers]
     for thread in threads:

@@ -518,11 +518,26 @@ def live_section(kept: dict) -> list[str]:
         "Cœurs occupés sur la machine (sur 2)",
         lambda r: f"{r['server']['machine_cpu_seconds'] / r['seconds']:.2f}",
     )
+    row(
+        "… dont le reste : PostgreSQL, système, autres processus (cœurs)",
+        lambda r: f"{others_cores(r):.2f}",
+    )
+    row(
+        "Charge de la machine au départ de l'atelier (1, 5, 15 min)",
+        lambda r: " / ".join(str(v) for v in r["server"].get("load_before", [])) or "—",
+    )
     lines.append("")
     for name in names:
         lines += live_pages_lines(DATABASES[name], runs[name])
     lines += live_misses(runs)
     return lines
+
+
+def others_cores(run: dict) -> float:
+    """Cores busy with anything but gunicorn, the background worker and the simulated clients."""
+    server = run["server"]
+    ours = server["cpu_seconds"] + server["worker_cpu_seconds"] + run["clients_cpu_seconds"]
+    return max(server["machine_cpu_seconds"] - ours, 0.0) / run["seconds"]
 
 
 def live_pages_lines(database: str, run: dict) -> list[str]:
@@ -573,9 +588,12 @@ def delay_why(run: dict) -> str:
         "compose de l'attente du prochain suivi (jusqu'à 1 s), du suivi lui-même et du "
         f"`graphe.json` (p95 {graph.get('p95', float('nan')):.0f} ms) ; les "
         f"{run['per_second']:.0f} requêtes par seconde ont occupé {cores:.2f} cœur côté "
-        f"gunicorn et la machine {machine:.2f} cœur sur 2 (clients compris, "
-        f"{run['clients_cpu_seconds']:.0f} s de CPU) : au-delà de 4 requêtes en cours, les "
-        "suivantes attendent un worker `sync` libre."
+        f"gunicorn et la machine {machine:.2f} cœur sur 2, dont {others_cores(run):.2f} "
+        "pour autre chose que le serveur et les clients simulés (PostgreSQL, système, "
+        "autres processus de la machine). Un worker `sync` sert une requête à la fois : quand "
+        "le processeur manque, chaque requête dure plus longtemps, les 4 workers sont "
+        "occupés et les suivantes attendent leur tour, si bien que le délai est surtout "
+        "cette attente et non le travail des requêtes."
     )
 
 
