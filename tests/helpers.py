@@ -41,6 +41,7 @@ def post_form(
     """POST a form with the session's CSRF token, as the page's own form would."""
     payload = {"csrf_token": csrf_token(client, token_from), **(data or {})}
     headers = {"HX-Request": "true"} if htmx else {}
+    headers.update(kwargs.pop("headers", {}))
     return client.post(path, data=payload, headers=headers, **kwargs)
 
 

@@ -14,6 +14,7 @@ from allervers.directory.models import Structure, StructurePublic, normalise
 from allervers.extensions import db
 from allervers.initiatives.models import PARTNER_LEVEL, Initiative, InitiativePartner
 from allervers.maps.models import CooperationLink, CooperationMap, MapEntry, MapSnapshot
+from allervers.maps.services import touch
 from allervers.network import Analysis, Comparison, LinkIn, StructureIn, analyse, compare
 from allervers.training.models import Group, Membership
 
@@ -435,5 +436,6 @@ def save_positions(cooperation_map: CooperationMap, raw: object) -> bool:
             return False
         clean[key] = [round(float(value[0]), 1), round(float(value[1]), 1)]
     cooperation_map.positions = {**(cooperation_map.positions or {}), **clean}
+    touch(cooperation_map.id, "move", "map")  # the other screens of the map follow the move
     db.session.commit()
     return True

@@ -1,6 +1,6 @@
 """Who is acting: the signed-in person of the current request, if any."""
 
-from flask import g, has_request_context
+from flask import g, has_request_context, request
 from sqlalchemy import inspect as inspect_state
 
 
@@ -14,3 +14,10 @@ def current_actor_id() -> int | None:
         return None
     identity = inspect_state(user).identity
     return identity[0] if identity else None
+
+
+def current_screen() -> str | None:
+    """The browser tab the request comes from, as static/js/live.js names it (X-Screen)."""
+    if not has_request_context():
+        return None
+    return request.headers.get("X-Screen", "")[:40] or None

@@ -7,7 +7,7 @@ direct », says why polling rather than server-sent events.
 
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, select, true
 
 from allervers.auth.models import User
 from allervers.extensions import db
@@ -86,13 +86,15 @@ def counts(map_id: int) -> Counts:
     return Counts(count(MapEntry), count(CooperationLink), contributors)
 
 
-def event_data(activity: MapActivity, viewer: User) -> dict:
+def event_data(activity: MapActivity, viewer: User, screen: str | None = None) -> dict:
     pair = [sid for sid in (activity.structure_id, activity.other_id) if sid is not None]
+    mine = activity.actor_id is not None and activity.actor_id == viewer.id
     return {
         "version": activity.version,
         "at": activity.created_at.isoformat(timespec="seconds") + "Z",
         "who": actor_name(activity),
-        "mine": activity.actor_id is not None and activity.actor_id == viewer.id,
+        "mine": mine,
+        "here": mine and screen is not None and activity.screen == screen,
         "action": activity.action,
         "kind": activity.kind,
         "structures": pair,
@@ -100,9 +102,14 @@ def event_data(activity: MapActivity, viewer: User) -> dict:
     }
 
 
-def feed(cooperation_map: CooperationMap, since: int | None, viewer: User) -> dict:
-    """The feed's answer when the map changed since the version the screen shows."""
+def feed(
+    cooperation_map: CooperationMap, since: int | None, viewer: User, screen: str | None = None
+) -> dict:
+    """The feed's answer when the map changed since the version the screen shows. `gap`: more
+    changed than the events tell (a screen that slept): reload everything."""
     figures = counts(cooperation_map.id)
+    events = events_since(cooperation_map.id, since)
+    told = events[0].version - 1 if events else cooperation_map.content_version
     return {
         "version": cooperation_map.content_version,
         "locked": cooperation_map.is_locked,
@@ -111,7 +118,8 @@ def feed(cooperation_map: CooperationMap, since: int | None, viewer: User) -> di
             "links": figures.links,
             "contributors": figures.contributors,
         },
-        "events": [event_data(a, viewer) for a in events_since(cooperation_map.id, since)],
+        "gap": since is not None and told > since,
+        "events": [event_data(a, viewer, screen) for a in events],
     }
 
 
@@ -158,3 +166,21 @@ def contributions(cooperation_map: CooperationMap) -> list[Contribution]:
                 claimed.add(("l", pair))
                 person.links.append(list(pair))
     return [person for person in found.values() if person.size]
+
+
+def who_did(map_id: int, action: str, structure_id: int, other_id: int | None = None) -> str:
+    """The name of whoever last did `action` on this structure or pair ('' if unknown)."""
+    pair = [structure_id, other_id] if other_id is not None else [structure_id]
+    query = (
+        select(MapActivity)
+        .where(
+            MapActivity.map_id == map_id,
+            MapActivity.action == action,
+            MapActivity.structure_id.in_(pair),
+            MapActivity.other_id.in_(pair) if other_id is not None else true(),
+        )
+        .order_by(MapActivity.version.desc())
+        .limit(1)
+    )
+    activity = db.session.scalar(query)
+    return activity.actor.name if activity and activity.actor else ""

@@ -3,6 +3,7 @@
 from flask import Response, jsonify, request
 from flask_login import current_user
 
+from allervers.core.actor import current_screen
 from allervers.core.forms import parse_int
 from allervers.maps import access, live
 
@@ -18,7 +19,7 @@ def live_feed(map_id: int):
         response = Response(status=304)
     else:
         since = parse_int(request.args.get("depuis"))
-        response = jsonify(live.feed(cooperation_map, since, current_user))
+        response = jsonify(live.feed(cooperation_map, since, current_user, current_screen()))
     response.headers["ETag"] = tag
     response.headers["Cache-Control"] = "no-store"
     return response

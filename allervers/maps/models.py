@@ -238,6 +238,8 @@ class MapActivity(db.Model):
     structure_id: Mapped[int | None]
     other_id: Mapped[int | None]  # a link's second structure
     label: Mapped[str] = mapped_column(String(300), default="")
+    # The browser tab the change came from (live.js's X-Screen): that tab shows it already.
+    screen: Mapped[str | None] = mapped_column(String(40))
 
     actor: Mapped["User | None"] = relationship()
 

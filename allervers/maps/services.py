@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from allervers.auth.models import User
-from allervers.core.actor import current_actor_id
+from allervers.core.actor import current_actor_id, current_screen
 from allervers.core.database import write_transaction
 from allervers.core.models import check_version
 from allervers.core.plural import plural
@@ -51,6 +52,7 @@ def touch(
             label=label[:300],
             structure_id=pair[0],
             other_id=pair[1],
+            screen=current_screen(),
         )
     )
     return version
@@ -183,7 +185,16 @@ def new_structure(name: str, commune: str | None, typology: str | None, by: User
 
 
 def add_entry(cooperation_map: CooperationMap, structure: Structure, fields: dict) -> MapEntry:
-    """Place a structure on the map; placing it again updates (or revives) its entry."""
+    """Place a structure on the map; placing it again updates (or revives) its entry; placed
+    by two people at the same moment, it is placed once (as save_link explains)."""
+    try:
+        return _add_entry(cooperation_map, structure, fields)
+    except IntegrityError:
+        db.session.rollback()
+    return _add_entry(cooperation_map, structure, fields)
+
+
+def _add_entry(cooperation_map: CooperationMap, structure: Structure, fields: dict) -> MapEntry:
     entry = entry_of(cooperation_map, structure.id)
     if entry is None:
         entry = MapEntry(map_id=cooperation_map.id, structure=structure)
@@ -191,6 +202,7 @@ def add_entry(cooperation_map: CooperationMap, structure: Structure, fields: dic
     entry.deleted_at = None
     for name, value in fields.items():
         setattr(entry, name, value)
+    db.session.flush()
     touch(cooperation_map.id, "add", "structure", structure.name, (structure.id, None))
     db.session.commit()
     return entry
@@ -275,7 +287,25 @@ def save_link(
     fields: dict,
     expected_version: int | None = None,
 ) -> tuple[CooperationLink, bool]:
-    """Create the link, or edit the one the pair already has: one link per pair per map."""
+    """Create the link, or edit the one the pair already has: one link per pair per map.
+
+    Two people adding the same pair at the same moment: on PostgreSQL both may find no link
+    and insert; the unique constraint stops the second, which then edits the first's link,
+    as it would have done a moment later (SQLite's write lock already orders them so)."""
+    try:
+        return _save_link(cooperation_map, source_id, target_id, fields, expected_version)
+    except IntegrityError:
+        db.session.rollback()
+    return _save_link(cooperation_map, source_id, target_id, fields, expected_version)
+
+
+def _save_link(
+    cooperation_map: CooperationMap,
+    source_id: int,
+    target_id: int,
+    fields: dict,
+    expected_version: int | None,
+) -> tuple[CooperationLink, bool]:
     if source_id == target_id:
         raise MapError("Un lien relie deux structures différentes.")
     if not _both_placed(cooperation_map, source_id, target_id):
@@ -293,6 +323,7 @@ def save_link(
         setattr(link, name, value)
     if link.status == "souhaite":
         link.level = None
+    db.session.flush()  # a pair inserted meanwhile by someone else fails here, not in touch()
     _touch_link(link, "add" if created else "update")
     db.session.commit()
     return link, created

@@ -19,7 +19,7 @@ from allervers.core.web import (
 )
 from allervers.directory.services import get_live, structure_choices
 from allervers.history import access as history_access
-from allervers.maps import access, importer, services
+from allervers.maps import access, importer, live, services
 from allervers.maps.forms import EntryForm, LinkForm, MapForm, QuickEntryForm
 from allervers.maps.models import CooperationMap
 from allervers.training import access as training_access
@@ -197,7 +197,14 @@ def add_entry(map_id: int):
 @bp.route("/cartes/<int:map_id>/structures/<int:entry_id>/modifier", methods=["GET", "POST"])
 def edit_entry(map_id: int, entry_id: int):
     cooperation_map = access.editable_map_or_404(current_user, map_id)
-    entry = _live_or_404(services.live_entry(cooperation_map, entry_id))
+    entry = services.live_entry(cooperation_map, entry_id)
+    if entry is not None and entry.is_deleted and request.method == "POST":
+        who = live.who_did(map_id, "remove", entry.structure_id)
+        by = f" par {who}" if who else ""
+        text = f"{entry.structure.name} a été retirée de la carte entre-temps{by} : vos "
+        message = text + "modifications ne sont pas enregistrées."
+        return _changed(cooperation_map, message, None, ENTRY_EVENTS, "error", STRUCTURES_PAGE)
+    _live_or_404(entry)
     form = EntryForm(obj=entry)
     if request.method == "GET":
         form.version.data = entry.version
@@ -286,13 +293,32 @@ def add_link(map_id: int):
 @bp.route("/cartes/<int:map_id>/liens/<int:link_id>/modifier", methods=["GET", "POST"])
 def edit_link(map_id: int, link_id: int):
     cooperation_map = access.editable_map_or_404(current_user, map_id)
-    link = _live_or_404(services.live_link(cooperation_map, link_id))
+    link = services.live_link(cooperation_map, link_id)
+    if link is not None and link.is_deleted and request.method == "POST":
+        return _removed_meanwhile(cooperation_map, link)
+    _live_or_404(link)
     if request.method == "GET":
         form = _link_form(cooperation_map, obj=link)
         form.version.data = link.version
         form.level.render_kw = {"autofocus": True}
         return _page(LINKS_PAGE, cooperation_map, LINK_FORM, link_form_=form, link=link)
     return _save_link(cooperation_map, link)
+
+
+def _removed_meanwhile(cooperation_map: CooperationMap, link):
+    """Someone removed the link while this person was editing it: say so, keep what was typed
+    (saving it again recreates the link), change nothing."""
+    who = live.who_did(cooperation_map.id, "remove", link.source_id, link.target_id)
+    flash(
+        f"Ce lien a été supprimé entre-temps{f' par {who}' if who else ''} : vos modifications "
+        "ne sont pas enregistrées. Elles restent dans le formulaire : enregistrez pour recréer "
+        "le lien, ou abandonnez.",
+        "error",
+    )
+    form = _link_form(cooperation_map)
+    form.validate()
+    form.version.data = None
+    return _editor(cooperation_map, LINK_FORM, 409, link_form_=form, link=None)
 
 
 def _save_link(cooperation_map: CooperationMap, link):
@@ -334,7 +360,11 @@ def _save_link(cooperation_map: CooperationMap, link):
 @bp.post("/cartes/<int:map_id>/liens/<int:link_id>/supprimer")
 def remove_link(map_id: int, link_id: int):
     cooperation_map = access.editable_map_or_404(current_user, map_id)
-    link = _live_or_404(services.live_link(cooperation_map, link_id))
+    link = services.live_link(cooperation_map, link_id)
+    if link is not None and link.is_deleted:  # removed from another screen a moment ago
+        message = f"Ce lien avait déjà été supprimé : {link.source.name} – {link.target.name}"
+        return _changed(cooperation_map, message, None, "mapChanged", "info", LINKS_PAGE)
+    _live_or_404(link)
     services.remove_link(link)
     undo = url_for(".restore_link", map_id=map_id, link_id=link_id)
     message = undo_message(f"Lien supprimé : {link.source.name} – {link.target.name}", undo)

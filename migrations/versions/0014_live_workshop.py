@@ -30,6 +30,7 @@ def upgrade():
         sa.Column("structure_id", sa.Integer(), nullable=True),
         sa.Column("other_id", sa.Integer(), nullable=True),
         sa.Column("label", sa.String(length=300), nullable=False),
+        sa.Column("screen", sa.String(length=40), nullable=True),
         sa.ForeignKeyConstraint(
             ["actor_id"],
             ["users.id"],

@@ -14,10 +14,12 @@
   var PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
     "#bcbd22", "#17becf", "#ff7f0e", "#393b79", "#637939"];
   var GREY = "#b0b0b0";
-  var LABEL_PX = 12;         // label size on screen, whatever the zoom
-  var LINE_PX = 14;          // height of one label line on screen
+  // Label metrics on screen, whatever the zoom; a graph box's data-label-px scales them (the
+  // projection on the wall uses 28). One graph per page: set when it starts.
+  var LABEL_PX = 12;         // label size
+  var LINE_PX = 14;          // height of one label line
   var SHORT_CHARS = 26;      // a resting label is cut after this many characters
-  var WRAP_PX = 150;         // a full label wraps at this width on screen
+  var WRAP_PX = 150;         // a full label wraps at this width
   var GAP_PX = 3;            // free space kept around each label
   var MAX_FIT_ZOOM = 1.2;    // a one-structure map is not one giant disc
   var FONT = "Helvetica Neue, Helvetica, sans-serif";
@@ -40,8 +42,23 @@
     { selector: "node.graph-focus", style: { "border-width": 4, "border-color": "#000000",
       "underlay-color": "#ffbf47", "underlay-padding": 6, "underlay-opacity": 1, "underlay-shape": "ellipse" } },
     { selector: "node.graph-selected", style: { "border-width": 4, "border-color": "#b3261e", "border-style": "double" } },
-    { selector: ".hidden", style: { "display": "none" } }
+    { selector: ".hidden", style: { "display": "none" } },
+    // A change just made (here or on another screen) glows for a few seconds.
+    { selector: "node.graph-new", style: { "underlay-color": "#ffbf47", "underlay-padding": 10,
+      "underlay-opacity": 0.9, "underlay-shape": "ellipse" } },
+    { selector: "edge.graph-new", style: { "underlay-color": "#ffbf47", "underlay-padding": 6, "underlay-opacity": 0.9 } },
+    // The projection's « tour de table »: one contributor's additions stand out, the rest fades.
+    { selector: ".graph-dim", style: { "opacity": 0.15 } },
+    { selector: "node.graph-tour", style: { "opacity": 1, "border-width": 6, "border-color": "#ffbf47" } },
+    { selector: "edge.graph-tour", style: { "opacity": 1, "line-color": "#ffbf47", "width": 8 } }
   ];
+
+  function setLabelSize(px) {
+    var scale = px / 12;
+    if (scale === LABEL_PX / 12) { return; }
+    LABEL_PX = 12 * scale; LINE_PX = 14 * scale; WRAP_PX = 150 * scale;
+    widthCache = {};
+  }
 
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
@@ -257,7 +274,7 @@
     cy.nodes().forEach(function (node) { var p = node.position(); positions[node.id()] = [p.x, p.y]; });
     var body = new URLSearchParams({ positions: JSON.stringify(positions), csrf_token: csrfToken() });
     fetch(box.dataset.positions, { method: "POST", body: body, credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken() } });
+      headers: { "X-CSRFToken": csrfToken(), "X-Screen": window.allerversLive ? window.allerversLive.screen : "" } });
   }
 
   // ----- view ------------------------------------------------------------------------------
@@ -295,24 +312,19 @@
     cy.viewport(viewportFor(cy));
   }
 
+  // The first load draws the graph; later ones (after a change here or on another screen)
+  // apply the difference: new structures and links appear near their partners and glow,
+  // removed ones fade out, moved ones glide, the rest stays where the person left it.
   function load(state) {
     var box = state.box, cy = state.cy, form = state.form;
     return fetch(box.dataset.source, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (data) {
-        var known = {};
-        cy.nodes().forEach(function (node) { known[node.id()] = node.position(); });
-        cy.elements().remove();
         var datas = data.elements.nodes.map(function (node) { return node.data; });
-        data.elements.nodes.forEach(function (node) {
-          if (!node.position && known[node.data.id]) { node.position = known[node.data.id]; }
-          Object.assign(node.data, { text: "", fs: LABEL_PX, tw: WRAP_PX, tm: 2 });
-        });
+        datas.forEach(function (d) { Object.assign(d, { text: "", fs: LABEL_PX, tw: WRAP_PX, tm: 2 }); });
         hideDeclaredInfluence(form, datas);
         lookData(datas, form.elements.size.value, form.elements.colour.value, loneCommunities(datas));
-        cy.add(data.elements);
-        var allPlaced = data.preset || cy.nodes().every(function (node) { return known[node.id()]; });
-        arrange(cy, allPlaced);
+        if (!cy.elements().length) { firstDraw(state, data); } else { applyChanges(state, data); }
         applyFilters(cy, form);
         if (state.focused && cy.$id(state.focused).length) { cy.$id(state.focused).addClass("graph-focus graph-full"); } else { state.focused = null; }
         if (state.selected && cy.$id(state.selected).length) { cy.$id(state.selected).addClass("graph-selected graph-full"); } else { state.selected = null; }
@@ -321,7 +333,86 @@
         clearTimeout(state.labelTimer);
         legend(box, cy, form);
         box.dataset.ready = "true";
+        box.dispatchEvent(new CustomEvent("graph:loaded", { bubbles: true }));
       });
+  }
+
+  function firstDraw(state, data) {
+    state.cy.add(data.elements);
+    arrange(state.cy, data.preset);
+  }
+
+  var GLOW_MS = 4000, FADE_MS = 500;
+  var TIDY_MAX = 150;  // beyond this many structures a new layout costs more than it brings
+
+  function applyChanges(state, data) {
+    var cy = state.cy, wanted = {}, added = [];
+    data.elements.nodes.concat(data.elements.edges).forEach(function (el) { wanted[el.data.id] = el; });
+    var gone = cy.elements().filter(function (el) { return !wanted[el.id()]; });
+    gone.removeClass("graph-new").animate({ style: { opacity: 0 } }, { duration: FADE_MS,
+      complete: function () { gone.remove(); placeLabels(state); } });
+    cy.batch(function () {
+      data.elements.nodes.forEach(function (node) {
+        var existing = cy.$id(node.data.id);
+        if (existing.length) { updateNode(existing, node); return; }
+        node.position = node.position || nearPartners(cy, node.data.id, data.elements.edges);
+        added.push(cy.add(node));
+      });
+      data.elements.edges.forEach(function (edge) {
+        var existing = cy.$id(edge.data.id);
+        if (existing.length) { existing.data(edge.data); } else { added.push(cy.add(edge)); }
+      });
+    });
+    if (!added.length) { return; }
+    var fresh = cy.collection(added);
+    fresh.addClass("graph-new").style("opacity", 0).animate({ style: { opacity: 1 } }, { duration: FADE_MS });
+    setTimeout(function () { fresh.removeClass("graph-new"); }, GLOW_MS);
+    var arranged = data.elements.nodes.some(function (node) { return node.position; });
+    if (fresh.nodes().length && !arranged && cy.nodes().length <= TIDY_MAX) {
+      // Nobody arranged this map by hand: tidy it, starting from where everything is.
+      var layout = cy.layout({ name: "fcose", randomize: false, animate: true, animationDuration: FADE_MS,
+        fit: false, nodeSeparation: 110, idealEdgeLength: 110 });
+      layout.one("layoutstop", function () { keepInView(state, fresh); });
+      layout.run();
+    } else {
+      keepInView(state, fresh);
+    }
+  }
+
+  function keepInView(state, fresh) {
+    var cy = state.cy;
+    if (fresh.nodes().some(function (node) { return !onScreen(cy, node); })) { cy.viewport(viewportFor(cy)); }
+    placeLabels(state);
+  }
+
+  function updateNode(existing, node) {
+    var keep = existing.data();
+    existing.data(Object.assign({}, node.data, { text: keep.text, fs: keep.fs, tw: keep.tw, tm: keep.tm }));
+    var to = node.position, at = existing.position();
+    if (to && !existing.grabbed() && (Math.abs(to.x - at.x) > 1 || Math.abs(to.y - at.y) > 1)) {
+      existing.animate({ position: to }, { duration: FADE_MS });
+    }
+  }
+
+  // A new structure without a saved position: beside the partners already drawn, else by the
+  // others, so that nobody's arrangement is shuffled by someone else's addition.
+  function nearPartners(cy, id, edges) {
+    var points = [];
+    edges.forEach(function (edge) {
+      var other = edge.data.source === id ? edge.data.target : edge.data.target === id ? edge.data.source : null;
+      var node = other && cy.$id(other);
+      if (node && node.length) { points.push(node.position()); }
+    });
+    if (!points.length) { points = cy.nodes().map(function (node) { return node.position(); }); }
+    var x = 0, y = 0;
+    points.forEach(function (p) { x += p.x; y += p.y; });
+    var angle = Math.random() * 2 * Math.PI, distance = 90;
+    return { x: x / points.length + distance * Math.cos(angle), y: y / points.length + distance * Math.sin(angle) };
+  }
+
+  function onScreen(cy, node) {
+    var p = node.renderedPosition();
+    return p.x >= 0 && p.y >= 0 && p.x <= cy.width() && p.y <= cy.height();
   }
 
   // Declared influence is an answer of the map's author: only maps have it.
@@ -537,6 +628,7 @@
     if (box.dataset.started) { return; }
     skipCytoscapeStyleElement();
     box.dataset.started = "true";
+    setLabelSize(parseFloat(box.dataset.labelPx) || 12);
     var form = box.parentElement.querySelector("[data-graph-controls]");
     // Big graphs (a territory): edges hidden while panning, haystack edges.
     var large = box.dataset.large === "true";

@@ -79,3 +79,37 @@ def test_contributions_name_each_addition_once_and_forget_what_was_removed(app, 
     services.save_link(group_map, structure.id, partner.id, {"level": 2})
     # without a signed-in person (command line) the additions have no author: no contribution
     assert live.contributions(group_map) == []
+
+
+def test_the_screen_that_made_a_change_is_told_it_was_its_own(client_as, world, make_structure):
+    trainee, trainer = client_as("stagiaire"), client_as("formateur")
+    group_map = world["group_map"]
+    start = feed(trainee, world).json["version"]
+    caf = make_structure(name="CAF bis", typology="CAF")
+    post_form(
+        trainer,
+        f"/cartes/{group_map.id}/structures",
+        {"structure_id": caf.id},
+        htmx=True,
+        token_from="/",
+        headers={"X-Screen": "onglet-a"},
+    )
+    url = f"/cartes/{group_map.id}/direct?depuis={start}"
+    same_tab = trainer.get(url, headers={"X-Screen": "onglet-a"}).json["events"]
+    other_tab = trainer.get(url, headers={"X-Screen": "onglet-b"}).json["events"]
+    someone_else = trainee.get(url, headers={"X-Screen": "onglet-a"}).json["events"]
+    assert [(e["mine"], e["here"]) for e in same_tab] == [(True, True)]
+    assert [(e["mine"], e["here"]) for e in other_tab] == [(True, False)]
+    assert [(e["mine"], e["here"]) for e in someone_else] == [(False, False)]
+
+
+def test_a_screen_far_behind_is_told_to_reload_everything(client_as, world, make_structure):
+    client = client_as("stagiaire")
+    group_map = world["group_map"]
+    start = feed(client, world).json["version"]
+    for number in range(live.MAX_EVENTS + 2):
+        services.add_entry(group_map, make_structure(name=f"Structure {number}"), {})
+    behind = feed(client, world, start).json
+    assert behind["gap"] is True
+    assert len(behind["events"]) == live.MAX_EVENTS
+    assert feed(client, world, behind["version"] - 1).json["gap"] is False
