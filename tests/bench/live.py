@@ -303,7 +303,7 @@ def delays(posts: list[dict], versions: list, outputs: list[dict]) -> tuple[list
         for viewer in viewers:
             if viewer["map_id"] != post["map_id"] or viewer["email"] == post["email"]:
                 continue
-            seen = next((at for at, v in viewer["seen"] if v >= version), None)
+            seen = min((at for at, v in viewer["seen"] if v >= version), default=None)
             if seen is None:
                 unseen += 1
             else:

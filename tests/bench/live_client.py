@@ -1,11 +1,13 @@
 """One process of the live workshop's viewers: `python -m tests.bench.live_client <plan.json> <n>`.
 
 Each viewer is a thread with its own session that behaves like static/js/live.js on the map
-workspace: every second `GET /cartes/<id>/direct?depuis=<v>` with `If-None-Match: "v<v>"`; on
-a 200 (the map changed) what the workspace then fetches: the graph (`graphe.json`) and the
-key figures (`chiffres`, as htmx asks for them). An editor also has a second thread, its
-hand on the form: a link between two of the map's structures every 5 to 10 s, posted as the
-workspace's link form posts it (CSRF token of the page, `HX-Request`).
+workspace: `GET /cartes/<id>/direct?depuis=<v>` with `If-None-Match: "v<v>"` and its screen's
+`X-Screen`, the next one a second after the answer; on a 200 that brings someone else's
+change (not only this screen's own, marked `here`), what the workspace then fetches, at once
+and beside the next polls, as the browser does: the graph (`graphe.json`, graph.js) and the
+key figures (`chiffres`, htmx). An editor also has a second thread, its hand on the form: a
+link between two of the map's structures every 5 to 10 s, posted as the workspace's link
+form posts it (CSRF token of the page, `HX-Request`, the screen's `X-Screen`).
 
 The process signs its viewers in, says it is ready (a file), waits for the signal to start
 (another file, with the start time), runs, and writes what it saw as JSON: every request's
@@ -15,11 +17,13 @@ outcome, each viewer's graph fetches (when, at which version), each POST, and it
 import json
 import random
 import re
+import secrets
 import sys
 import threading
 import time
 import traceback
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -30,6 +34,7 @@ SOURCES = re.compile(r'name="source_id"[^>]*>(.*?)</select>', re.S)
 OPTION = re.compile(r'<option value="(\d+)"')
 LIVE_VERSION = re.compile(r'data-live-version="(\d+)"')
 TIMEOUT = 30  # seconds: a request slower than this counts as an error
+RELOADS = 4  # a browser's connections to the server beside the poll's (6 per host in all)
 
 
 class Recorder:
@@ -71,6 +76,7 @@ class Viewer:
         self.window = (0.0, 0.0)
         self.structures: list[str] = []
         self.failed = ""
+        self.screen = secrets.token_hex(5)  # live.js: one per page
 
     def sign_in(self) -> None:
         """Sign in and open the workspace, as the trainee does before the workshop starts
@@ -103,37 +109,46 @@ class Viewer:
             self.hand.cookies.update(self.browser.cookies)
 
     def watch(self, end: float, offset: float) -> None:
-        """live.js: a poll every second; the graph and the figures when the version moved.
-        The first poll waits `offset`: the screens were opened at different moments."""
+        """live.js: a poll a second after the last answer; on someone else's change, the
+        graph and the figures reloaded beside the next polls. The first poll waits `offset`:
+        the screens were opened at different moments."""
         time.sleep(offset)
-        record = self.recorder.request
-        while time.time() < end:
-            began = time.time()
-            response = record(
-                self.browser,
-                "GET /direct (suivi)",
-                "GET",
-                f"{self.map_url}/direct",
-                self.window,
-                params={"depuis": self.version},
-                headers={"If-None-Match": f'"v{self.version}"'},
-            )
-            if response is not None and response.status_code == 200:
-                version = response.json()["version"]
-                url = f"{self.map_url}/graphe.json"
-                graph = record(self.browser, "GET graphe.json", "GET", url, self.window)
-                if graph is not None:
-                    self.seen.append((round(time.time(), 4), version))
-                    self.version = max(self.version, version)
-                record(
+        with ThreadPoolExecutor(RELOADS) as reloads:
+            while time.time() < end:
+                response = self.recorder.request(
                     self.browser,
-                    "GET chiffres (htmx)",
+                    "GET /direct (suivi)",
                     "GET",
-                    f"{self.map_url}/chiffres",
+                    f"{self.map_url}/direct",
                     self.window,
-                    headers={"HX-Request": "true"},
+                    params={"depuis": self.version},
+                    headers={"If-None-Match": f'"v{self.version}"', "X-Screen": self.screen},
                 )
-            time.sleep(max(0.0, began + self.plan["poll_seconds"] - time.time()))
+                if response is not None and response.status_code == 200:
+                    feed = response.json()
+                    others = [event for event in feed["events"] if not event.get("here")]
+                    if feed["version"] > self.version and (others or feed.get("gap")):
+                        reloads.submit(self.reload_graph, feed["version"])
+                        reloads.submit(self.reload_figures)
+                    self.version = max(self.version, feed["version"])
+                time.sleep(self.plan["poll_seconds"])
+
+    def reload_graph(self, version: int) -> None:
+        """graph.js on `mapChanged`: the graph, which shows `version` or a later one."""
+        url = f"{self.map_url}/graphe.json"
+        if self.recorder.request(self.browser, "GET graphe.json", "GET", url, self.window):
+            self.seen.append((round(time.time(), 4), version))
+
+    def reload_figures(self) -> None:
+        """The key figures, as htmx reloads them on `mapChanged`."""
+        self.recorder.request(
+            self.browser,
+            "GET chiffres (htmx)",
+            "GET",
+            f"{self.map_url}/chiffres",
+            self.window,
+            headers={"HX-Request": "true", "X-Screen": self.screen},
+        )
 
     def edit(self, end: float, rng: random.Random) -> None:
         """The editor's hand: a link between two of the map's structures every 5 to 10 s."""
@@ -161,7 +176,11 @@ class Viewer:
                 f"{self.map_url}/liens",
                 self.window,
                 data=form,
-                headers={"HX-Request": "true", "X-CSRFToken": self.browser.token},
+                headers={
+                    "HX-Request": "true",
+                    "X-CSRFToken": self.browser.token,
+                    "X-Screen": self.screen,
+                },
             )
             self.posts.append(
                 {
