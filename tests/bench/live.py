@@ -14,6 +14,10 @@ workers, and the background worker), on the bench's département plus the two ro
    *other* viewer of that map, the time from the POST's start to that viewer's first graph
    fetched at the POST's version or later; the errors, the lost and the doubled links.
 
+BENCH_LIVE_TIMINGS=1 serves the bench's app instead (tests/bench/wsgi_bench.py, same workers)
+and adds, per path, the server's own time, SQL time and CPU time: where a slow request waited.
+Not for the figures of BENCHMARKS.md: for finding out why.
+
 The version a POST created is read from the database afterwards (map_activity: an author's
 changes in version order are their successful POSTs in time order), so measuring asks the
 server nothing more than the workshop does.
@@ -34,7 +38,7 @@ from allervers.extensions import db
 from allervers.maps.models import CooperationLink, MapActivity
 from tests.bench.client import Browser
 from tests.bench.data import Manifest, WorkshopGroup
-from tests.bench.load import cpu_seconds, machine_busy_seconds
+from tests.bench.load import cpu_seconds, machine_busy_seconds, server_side
 from tests.bench.pages import percentile
 from tests.bench.servers import BIN, BenchError, Gunicorn, Process, Worker
 
@@ -43,7 +47,7 @@ PROCESSES = 4
 EDITORS_PER_ROOM = 5
 POLL_SECONDS = 1.0
 EDIT_EVERY = (5.0, 10.0)
-DRAIN_SECONDS = 5  # the viewers keep watching after the last POST, so that they can see it
+DRAIN_SECONDS = 15  # the viewers keep watching after the last POST, so that they can see it
 WORKERS = 4  # the README's production section
 TARGET_MS = 2000
 PAGE_RATIO = 1.2
@@ -179,11 +183,16 @@ def run_live(
     """Serve, load and measure the live workshop on one database; returns its figures."""
     folder = folder / f"live-{label}"
     folder.mkdir()
+    diagnose = bool(os.environ.get("BENCH_LIVE_TIMINGS"))
+    if diagnose:
+        (folder / "timings").mkdir()
+        env = {**env, "BENCH_TIMINGS": str(folder / "timings")}
     worker = Worker(env, folder / "huey.log")
     server = None
     clients: list[Process] = []
     try:
-        server = Gunicorn(env, workers=WORKERS, log=folder / "gunicorn.log", production=True)
+        log = folder / "gunicorn.log"
+        server = Gunicorn(env, workers=WORKERS, log=log, production=not diagnose)
         pages = other_pages(manifest)
         reader = Browser(server.base, manifest.trainees[0].email)
         quiet = time_pages(reader, pages)
@@ -236,6 +245,8 @@ def run_live(
         "load_before": load_before,
     }
     result["clients_cpu_seconds"] = round(sum(out["cpu_seconds"] for out in outputs), 1)
+    if diagnose:
+        result["server_side"] = server_side(folder / "timings", start)
     return result
 
 

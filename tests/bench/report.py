@@ -418,6 +418,11 @@ def live_line(row: dict) -> str:
             for r in row["pages"]
         )
         + "".join(f"\n      {count} × {message}" for message, count in row["error_messages"])
+        + "".join(
+            f"\n      serveur {p['name']} : {p['count']} × p95 {p['p95']:.0f} ms, "
+            f"CPU {p['cpu_mean']:.1f} ms"
+            for p in (row.get("server_side") or {}).get("paths", [])
+        )
     )
 
 
