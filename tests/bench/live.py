@@ -49,6 +49,8 @@ POLL_SECONDS = 1.0
 EDIT_EVERY = (5.0, 10.0)
 DRAIN_SECONDS = 15  # the viewers keep watching after the last POST, so that they can see it
 WORKERS = 4  # the README's production section
+# BENCH_LIVE_THREADS=4 tries `--threads 4` (gthread workers) instead of the README's sync ones.
+THREADS = int(os.environ.get("BENCH_LIVE_THREADS", 0))
 TARGET_MS = 2000
 PAGE_RATIO = 1.2
 PAGE_RUNS = int(os.environ.get("BENCH_LIVE_PAGE_RUNS", 30))
@@ -192,7 +194,7 @@ def run_live(
     clients: list[Process] = []
     try:
         log = folder / "gunicorn.log"
-        server = Gunicorn(env, workers=WORKERS, log=log, production=not diagnose)
+        server = Gunicorn(env, workers=WORKERS, log=log, production=not diagnose, threads=THREADS)
         pages = other_pages(manifest)
         reader = Browser(server.base, manifest.trainees[0].email)
         quiet = time_pages(reader, pages)
@@ -237,6 +239,7 @@ def run_live(
     result["pages"] = pages_figures(quiet, busy)
     result["server"] = {
         "workers": WORKERS,
+        "threads": THREADS,
         "cpu_seconds": round(cpu_server, 1),
         "worker_cpu_seconds": round(cpu_worker, 1),
         "machine_cpu_seconds": round(cpu_machine, 1),

@@ -438,15 +438,15 @@ def live_section(kept: dict) -> list[str]:
         "",
         f"Deux groupes de {first['viewers'] // 2} stagiaires ont la carte de leur groupe "
         f"ouverte ({first['structures']} structures au départ) : {first['viewers']} "
-        "spectateurs simulés comme `static/js/live.js` : toutes les secondes "
+        "spectateurs simulés comme `static/js/live.js` : une seconde après chaque réponse, "
         "`GET /cartes/<id>/direct?depuis=<v>` avec `If-None-Match` (304 tant que la carte ne "
-        "change pas), puis, quand elle a changé, ce que l'espace de travail recharge : "
-        "`graphe.json` et les chiffres clés (htmx). "
+        "change pas) ; quand elle a changé du fait d'un autre écran, ce que l'espace de "
+        "travail recharge aussitôt, à côté du suivi : `graphe.json` et les chiffres clés "
+        "(htmx). "
         f"{first['editors']} d'entre eux ({first['editors'] // 2} par groupe) ajoutent un lien "
         "entre deux structures de la carte toutes les 5 à 10 s, par le formulaire de l'espace "
         f"de travail (jeton CSRF de la page), pendant {first['seconds']} s. Serveur : "
-        f"`gunicorn --workers {first['server']['workers']} --bind … wsgi:app` (workers `sync`, "
-        "la commande de la section Production du README) et le calculateur, sans Redis : le "
+        f"{server_command(first['server'])} et le calculateur, sans Redis : le "
         "direct est une scrutation conditionnelle de la version de la carte, en base. Les "
         f"spectateurs tournent dans {first['processes']} processus à eux (`tests/bench/"
         "live_client.py`), sur les mêmes 2 cœurs que le serveur : leur temps CPU est donné.",
@@ -536,6 +536,18 @@ def live_section(kept: dict) -> list[str]:
         lines += live_pages_lines(DATABASES[name], runs[name])
     lines += live_misses(runs)
     return lines
+
+
+def server_command(server: dict) -> str:
+    if server.get("threads"):
+        return (
+            f"`gunicorn --workers {server['workers']} --threads {server['threads']} --bind … "
+            "wsgi:app` (workers `gthread` : un essai, pas la commande du README)"
+        )
+    return (
+        f"`gunicorn --workers {server['workers']} --bind … wsgi:app` (workers `sync`, la "
+        "commande de la section Production du README)"
+    )
 
 
 def others_cores(run: dict) -> float:

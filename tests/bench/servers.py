@@ -94,12 +94,16 @@ class Gunicorn(Process):
     header); `production=True` serves `wsgi:app` with the command line of the README's
     production section and nothing else."""
 
-    def __init__(self, env: dict, workers: int, log: Path, production: bool = False):
+    def __init__(
+        self, env: dict, workers: int, log: Path, production: bool = False, threads: int = 0
+    ):
         self.port = free_port()
         self.workers = workers
         self.base = f"http://127.0.0.1:{self.port}"
         self.ready_path = "/connexion" if production else "/_floor"
         bind = ["--workers", str(workers), "--bind", f"127.0.0.1:{self.port}"]
+        if threads:  # gunicorn's gthread workers, `threads` requests at a time each
+            bind += ["--threads", str(threads)]
         if production:
             command = [str(BIN / "gunicorn"), *bind, "wsgi:app"]
         else:
