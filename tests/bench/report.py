@@ -610,7 +610,24 @@ def delay_why(run: dict) -> str:
         "autres processus de la machine). Un worker `sync` sert une requête à la fois : quand "
         "le processeur manque, chaque requête dure plus longtemps, les 4 workers sont "
         "occupés et les suivantes attendent leur tour, si bien que le délai est surtout "
-        "cette attente et non le travail des requêtes."
+        "cette attente et non le travail des requêtes." + reloads_text(run)
+    )
+
+
+def reloads_text(run: dict) -> str:
+    """What one change costs the server: the screens that reload after it."""
+    reloads = sum(
+        run["by_name"].get(name, {}).get("count", 0)
+        for name in ("GET graphe.json", "GET chiffres (htmx)")
+    )
+    if not run["posts"] or not run["requests"]:
+        return ""
+    cpu = run["server"]["cpu_seconds"] * 1000 / run["requests"]
+    return (
+        f" Chaque ajout a valu en moyenne {reloads / run['posts']:.0f} rechargements (graphe "
+        f"et chiffres des {run['viewers'] // 2 - 1} autres écrans de la carte), à "
+        f"{cpu:.1f} ms de processeur par requête en moyenne : c'est ce rechargement, et non le "
+        "suivi (un 304), qui occupe le serveur."
     )
 
 
@@ -618,10 +635,16 @@ def pages_why(run: dict) -> str:
     over = [r for r in run["pages"] if r["ratio"] > live.PAGE_RATIO]
     listed = ", ".join(f"{r['label']} × {r['ratio']:.2f}" for r in over)
     cores = run["server"]["machine_cpu_seconds"] / run["seconds"]
+    fastest = min(row["quiet_p95"] for row in run["pages"])
+    poll = run["by_name"].get("GET /direct (suivi)", {})
     return (
         f"{listed}. Pendant l'atelier, la machine a eu {cores:.2f} cœur occupé sur 2 : chaque "
         f"page partage le processeur et les {live.WORKERS} workers avec "
-        f"{run['per_second']:.0f} requêtes par seconde des spectateurs."
+        f"{run['per_second']:.0f} requêtes par seconde des spectateurs. "
+        f"{(live.PAGE_RATIO - 1) * 100:.0f} % d'une page de {fastest:.0f} ms, c'est "
+        f"{fastest * (live.PAGE_RATIO - 1):.0f} ms : la moindre file devant les workers `sync` "
+        f"le dépasse (le suivi, quelques ms de travail, a attendu {poll.get('p50', 0):.0f} ms "
+        "en médiane vu du client)."
     )
 
 
