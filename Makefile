@@ -9,7 +9,7 @@ VENDOR := static/vendor
 # Test processes (pytest-xdist): one per core; PYTEST_WORKERS=0 runs the suite in this process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test setup db lint pytest bench clean
+.PHONY: run test setup db lint pytest bench bench-live clean
 
 # The web server and, beside it, the worker that computes aggregates in the background.
 run: setup db
@@ -38,6 +38,11 @@ pytest: setup
 # and loaded by 100 simulated trainees, on SQLite then PostgreSQL; writes BENCHMARKS.md.
 bench: setup
 	$(BIN)/python -m tests.bench.run
+
+# Only the live workshop of the bench (60 viewers of 2 group maps, 10 adding links), on SQLite
+# then PostgreSQL: rewrites its section of BENCHMARKS.md (3 to 4 min on 2 cores).
+bench-live: setup
+	$(BIN)/python -m tests.bench.run --live
 
 # Reinstalled only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml

@@ -26,7 +26,9 @@ class Browser(requests.Session):
         if found is None:
             raise RuntimeError("pas de jeton CSRF sur la page de connexion")
         form = {"csrf_token": found.group(1), "email": email, "password": PASSWORD}
-        self.post(f"{self.base}/connexion", data=form, allow_redirects=False)
+        answer = self.post(f"{self.base}/connexion", data=form, allow_redirects=False)
+        if answer.status_code not in (302, 303):  # the form again, with why
+            raise RuntimeError(f"connexion de {email} refusée ({answer.status_code})")
         home = self.get(f"{self.base}/")
         found = META_TOKEN.search(home.text)
         if home.status_code != 200 or found is None:

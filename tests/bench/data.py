@@ -754,3 +754,98 @@ def count_rows() -> dict:
         name: db.session.scalar(select(func.count()).select_from(model))
         for name, model in models.items()
     }
+
+
+# ----- the live workshop ------------------------------------------------------------------------
+
+WORKSHOP_GROUPS = 2
+WORKSHOP_TRAINEES = 30  # a full room per group
+WORKSHOP_STRUCTURES = 12  # the group map when the workshop starts: ~10 partners, a few links
+WORKSHOP_LINKS = 6
+
+
+@dataclass
+class WorkshopGroup:
+    group_id: int
+    map_id: int
+    trainees: list[str]  # e-mails, in the order of the room
+    structures: list[int]
+
+
+def build_workshop() -> list[WorkshopGroup]:
+    """Two rooms of 30 trainees, each with its group map of 12 structures and 6 links, added to
+    the département (its own seed and accounts: the rest of the data set is unchanged)."""
+    rng = random.Random(SEED + 16)
+    session_id = db.session.scalar(select(func.min(TrainingSession.id)))
+    formateur = db.session.scalar(select(func.min(User.id)).where(User.role == "formateur"))
+    orleans = list(db.session.scalars(select(Structure.id).where(Structure.commune == "Orléans")))
+    password_hash = hash_password(PASSWORD)
+    rooms = []
+    for number in range(1, WORKSHOP_GROUPS + 1):
+        group_id = bulk(
+            Group,
+            [
+                {
+                    "session_id": session_id,
+                    "name": f"Atelier en direct {number}",
+                    "city": "Orléans",
+                    "start_date": date(2026, 12, 7),
+                    "end_date": date(2026, 12, 9),
+                    "capacity": WORKSHOP_TRAINEES,
+                }
+            ],
+        )[0]
+        emails = [f"atelier{number}-{n:02d}@banc.test" for n in range(1, WORKSHOP_TRAINEES + 1)]
+        user_ids = bulk(
+            User,
+            [
+                {
+                    "email": email,
+                    "name": f"Stagiaire {number}-{n:02d}",
+                    "password_hash": password_hash,
+                    "role": "stagiaire",
+                    "job_title": "Travailleuse sociale",
+                    "structure_id": rng.choice(orleans),
+                    "is_enabled": True,
+                }
+                for n, email in enumerate(emails, 1)
+            ],
+        )
+        bulk_plain(
+            Membership,
+            [_membership(group_id, uid, "stagiaire") for uid in user_ids]
+            + [_membership(group_id, formateur, "formateur")],
+        )
+        bulk_plain(
+            InvitationCode,
+            [{"group_id": group_id, "code": f"DIRECT-{number}", "created_at": NOW}],
+        )
+        structures = rng.sample(orleans, WORKSHOP_STRUCTURES)
+        map_id = bulk(
+            CooperationMap,
+            [
+                {
+                    "title": f"Carte du groupe – atelier {number}",
+                    "territory": "Orléans",
+                    "owner_id": None,
+                    "group_id": group_id,
+                    "focal_structure_id": structures[0],
+                    "content_version": 1,
+                    "positions": {},
+                }
+            ],
+        )[0]
+        bulk_plain(MapEntry, [entry_row(rng, map_id, sid) for sid in structures])
+        pairs = pick_pairs_few(rng, structures, WORKSHOP_LINKS)
+        bulk_plain(CooperationLink, [link_row(rng, map_id, pair) for pair in pairs])
+        rooms.append(WorkshopGroup(group_id, map_id, emails, structures))
+    db.session.commit()
+    return rooms
+
+
+def pick_pairs_few(rng, structures: list[int], count: int) -> list[tuple[int, int]]:
+    """`count` distinct pairs of the structures, each (low, high)."""
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < count:
+        pairs.add(tuple(sorted(rng.sample(structures, 2))))
+    return sorted(pairs)

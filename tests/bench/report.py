@@ -10,9 +10,11 @@ import json
 import sys
 from pathlib import Path
 
-from tests.bench import browser, load, pages
+from tests.bench import browser, live, load, pages
 
 RESULTS = "instance/bench-results.json"  # the figures of the last `make bench`
+LIVE_RESULTS = "instance/bench-live-results.json"  # the live workshop's, also by `make bench-live`
+LIVE_TITLE = "## Atelier en direct"
 FLOOR = pages.FLOOR
 SIGNED_IN = "Route minimale derrière la connexion"
 EMPTY_PAGE = "Page vide dans la mise en page"
@@ -123,6 +125,7 @@ def markdown(results: dict) -> str:
     lines += data_section(results)
     lines += pages_section(results)
     lines += load_section(results)
+    lines += live_section(live_results(results))
     lines += jobs_section(results)
     lines += misses_section(results)
     return "\n".join(lines) + "\n"
@@ -383,6 +386,285 @@ def jobs_section(results: dict) -> list[str]:
     return [*lines, "", f"Pic de mémoire du calculateur après ces calculs : {peaks}.", ""]
 
 
+# ----- the live workshop ------------------------------------------------------------------------
+
+
+def live_results(results: dict) -> dict:
+    """The live workshop's figures out of a whole bench's, as `make bench-live` keeps them."""
+    return {
+        "databases": {
+            name: figures["live"]
+            for name, figures in results["databases"].items()
+            if figures.get("live")
+        },
+        "skipped": results["skipped"],
+        "machine": results["machine"],
+        "seconds": results.get("seconds", 0.0),
+    }
+
+
+def live_line(row: dict) -> str:
+    delay, server = row["delay"], row["server"]
+    return (
+        f"    {row['posts_ok']}/{row['posts']} ajouts, {row['pairs']} paires (ajout × autre "
+        f"spectateur) : délai p50 {delay['p50']:.0f} ms, p95 {delay['p95']:.0f} ms, "
+        f"max {delay['max']:.0f} ms, {row['unseen']} jamais vus ; {row['errors']} erreurs, "
+        f"{row['lost']} perdus, {row['doubled']} doublés ; {row['per_second']:.0f} requêtes/s ; "
+        f"CPU gunicorn {server['cpu_seconds']:.0f} s, clients {row['clients_cpu_seconds']:.0f} s ; "
+        f"mémoire {server['rss_mb_mean']:.0f} Mo"
+        + "".join(
+            f"\n      {r['label']} : p95 {r['quiet_p95']:.0f} → {r['live_p95']:.0f} ms "
+            f"(× {r['ratio']:.2f})"
+            for r in row["pages"]
+        )
+        + "".join(f"\n      {count} × {message}" for message, count in row["error_messages"])
+        + "".join(
+            f"\n      serveur {p['name']} : {p['count']} × p95 {p['p95']:.0f} ms, "
+            f"CPU {p['cpu_mean']:.1f} ms"
+            for p in (row.get("server_side") or {}).get("paths", [])
+        )
+    )
+
+
+def live_section(kept: dict) -> list[str]:
+    runs = {name: kept["databases"][name] for name in kept["databases"]}
+    if not runs:
+        return []
+    names = list(runs)
+    first = runs[names[0]]
+    machine = kept["machine"]
+    lines = [
+        LIVE_TITLE,
+        "",
+        f"Deux groupes de {first['viewers'] // 2} stagiaires ont la carte de leur groupe "
+        f"ouverte ({first['structures']} structures au départ) : {first['viewers']} "
+        "spectateurs simulés comme `static/js/live.js` : une seconde après chaque réponse, "
+        "`GET /cartes/<id>/direct?depuis=<v>` avec `If-None-Match` (304 tant que la carte ne "
+        "change pas) ; quand elle a changé du fait d'un autre écran, ce que l'espace de "
+        "travail recharge aussitôt, à côté du suivi : `graphe.json` et les chiffres clés "
+        "(htmx). "
+        f"{first['editors']} d'entre eux ({first['editors'] // 2} par groupe) ajoutent un lien "
+        "entre deux structures de la carte toutes les 5 à 10 s, par le formulaire de l'espace "
+        f"de travail (jeton CSRF de la page), pendant {first['seconds']} s. Serveur : "
+        f"{server_command(first['server'])} et le calculateur, sans Redis : le "
+        "direct est une scrutation conditionnelle de la version de la carte, en base. Les "
+        f"spectateurs tournent dans {first['processes']} processus à eux (`tests/bench/"
+        "live_client.py`), sur les mêmes 2 cœurs que le serveur : leur temps CPU est donné.",
+        "",
+        "Délai : pour chaque ajout et chaque *autre* spectateur de la carte, du début du POST "
+        "au moment où ce spectateur a reçu un `graphe.json` à la version créée par l'ajout ou "
+        "après (la version de chaque ajout est lue ensuite dans `map_activity`). Erreurs : "
+        "toute réponse autre que 2xx ou 304. Liens perdus : ajouts répondus 200 dont le lien "
+        "n'est pas en base à la fin ; en double : paires avec plus d'un lien vivant (ou plus "
+        f"d'une ligne). Charge de la machine au départ : {' / '.join(machine['load_before'])}.",
+        "",
+        "| | " + " | ".join(DATABASES[name] for name in names) + " | Cible |",
+        "|---|" + "---:|" * len(names) + ":-:|",
+    ]
+
+    def row(label, value, target=""):
+        cells = " | ".join(value(runs[name]) for name in names)
+        lines.append(f"| {label} | {cells} | {target} |")
+
+    def per_name(name, key="p95"):
+        return lambda r: f"{r['by_name'].get(name, {}).get(key, float('nan')):.0f}"
+
+    def cores(r):
+        return r["server"]["cpu_seconds"] / r["seconds"]
+
+    row("Ajouts de liens réussis / envoyés", lambda r: f"{r['posts_ok']} / {r['posts']}")
+    row("Paires mesurées (ajout × autre spectateur)", lambda r: f"{r['pairs']:,}".replace(",", " "))
+    row("Délai jusqu'à l'écran des autres : p50 ms", lambda r: f"{r['delay']['p50']:.0f}")
+    row(
+        "Délai jusqu'à l'écran des autres : p95 ms",
+        lambda r: f"{r['delay']['p95']:.0f} {mark(r['delay']['p95'] < live.TARGET_MS)}",
+        f"< {live.TARGET_MS}",
+    )
+    row("Délai jusqu'à l'écran des autres : max ms", lambda r: f"{r['delay']['max']:.0f}")
+    row(
+        "Ajouts jamais vus par un spectateur",
+        lambda r: f"{r['unseen']} {mark(not r['unseen'])}",
+        "0",
+    )
+    row("Erreurs", lambda r: f"{r['errors']} {mark(r['errors'] == 0)}", "0")
+    row(
+        "Liens perdus",
+        lambda r: f"{r['lost'] + r['unmatched']} {mark(r['lost'] + r['unmatched'] == 0)}",
+        "0",
+    )
+    row(
+        "Liens en double",
+        lambda r: (
+            f"{r['doubled'] + r['rows_over_one']} {mark(r['doubled'] + r['rows_over_one'] == 0)}"
+        ),
+        "0",
+    )
+    row("Requêtes par seconde", lambda r: f"{r['per_second']:.0f}")
+    row("Suivi (`/direct`, 304 ou 200) p95 ms", per_name("GET /direct (suivi)"))
+    row("`graphe.json` p95 ms", per_name("GET graphe.json"))
+    row("Chiffres clés (htmx) p95 ms", per_name("GET chiffres (htmx)"))
+    row("Ajout d'un lien (POST) p95 ms", per_name("POST liens (ajout)"))
+    row("CPU de gunicorn (maître + workers) : cœurs occupés", lambda r: f"{cores(r):.2f}")
+    row(
+        "CPU de gunicorn par spectateur : ms par seconde",
+        lambda r: f"{cores(r) * 1000 / r['viewers']:.1f}",
+    )
+    row(
+        "Mémoire de gunicorn (RSS, somme) : moyenne / pic Mo",
+        lambda r: f"{r['server']['rss_mb_mean']:.0f} / {r['server']['rss_mb_max']:.0f}",
+    )
+    row(
+        "Mémoire de gunicorn par spectateur Mo",
+        lambda r: f"{r['server']['rss_mb_mean'] / r['viewers']:.1f}",
+    )
+    row("CPU du calculateur (s)", lambda r: f"{r['server']['worker_cpu_seconds']:.0f}")
+    row("CPU des clients simulés (s)", lambda r: f"{r['clients_cpu_seconds']:.0f}")
+    row(
+        "Cœurs occupés sur la machine (sur 2)",
+        lambda r: f"{r['server']['machine_cpu_seconds'] / r['seconds']:.2f}",
+    )
+    row(
+        "… dont le reste : PostgreSQL, système, autres processus (cœurs)",
+        lambda r: f"{others_cores(r):.2f}",
+    )
+    row(
+        "Charge de la machine au départ de l'atelier (1, 5, 15 min)",
+        lambda r: " / ".join(str(v) for v in r["server"].get("load_before", [])) or "—",
+    )
+    lines.append("")
+    for name in names:
+        lines += live_pages_lines(DATABASES[name], runs[name])
+    lines += live_misses(runs)
+    return lines
+
+
+def server_command(server: dict) -> str:
+    if server.get("threads"):
+        return (
+            f"`gunicorn --workers {server['workers']} --threads {server['threads']} --bind … "
+            "wsgi:app` (workers `gthread` : un essai, pas la commande du README)"
+        )
+    return (
+        f"`gunicorn --workers {server['workers']} --bind … wsgi:app` (workers `sync`, la "
+        "commande de la section Production du README)"
+    )
+
+
+def others_cores(run: dict) -> float:
+    """Cores busy with anything but gunicorn, the background worker and the simulated clients."""
+    server = run["server"]
+    ours = server["cpu_seconds"] + server["worker_cpu_seconds"] + run["clients_cpu_seconds"]
+    return max(server["machine_cpu_seconds"] - ours, 0.0) / run["seconds"]
+
+
+def live_pages_lines(database: str, run: dict) -> list[str]:
+    lines = [
+        f"Les autres pages, {database} : aller-retour p95 (ms) d'un stagiaire d'un autre groupe, "
+        f"une requête à la fois ({live.PAGE_RUNS} par page, à tour de rôle), sans spectateurs "
+        f"puis pendant l'atelier ; cible : pas plus de {live.PAGE_RATIO} × sans spectateurs.",
+        "",
+        f"| Page | Sans spectateurs | Pendant l'atelier | Rapport | ≤ {live.PAGE_RATIO} |",
+        "|---|---:|---:|---:|:-:|",
+    ]
+    lines += [
+        f"| {r['label']} | {r['quiet_p95']:.0f} | {r['live_p95']:.0f} | {r['ratio']:.2f} "
+        f"| {mark(r['ratio'] <= live.PAGE_RATIO)} |"
+        for r in run["pages"]
+    ]
+    return [*lines, ""]
+
+
+def live_misses(runs: dict) -> list[str]:
+    items = []
+    for name, run in runs.items():
+        met = live.targets(run)
+        if not met["errors"]:
+            messages = "; ".join(f"{count} × {text}" for text, count in run["error_messages"])
+            items.append(f"- **{DATABASES[name]}, erreurs** ({run['errors']}) : {messages}.")
+        if not met["delay"]:
+            items.append(f"- **{DATABASES[name]}, délai** : {delay_why(run)}")
+        if not met["pages"]:
+            items.append(f"- **{DATABASES[name]}, autres pages** : {pages_why(run)}")
+        if not met["lost"] or not met["doubled"]:
+            items.append(
+                f"- **{DATABASES[name]}, liens** : {run['lost']} perdus, {run['unmatched']} "
+                f"ajouts sans trace dans `map_activity`, {run['doubled']} paires avec deux liens "
+                f"vivants, {run['rows_over_one']} avec plusieurs lignes."
+            )
+    if not items:
+        return ["Toutes les cibles de l'atelier en direct sont atteintes.", ""]
+    return ["Cibles manquées de l'atelier en direct et pourquoi :", "", *items, ""]
+
+
+def delay_why(run: dict) -> str:
+    cores = run["server"]["cpu_seconds"] / run["seconds"]
+    machine = run["server"]["machine_cpu_seconds"] / run["seconds"]
+    graph = run["by_name"].get("GET graphe.json", {})
+    return (
+        f"p95 {run['delay']['p95']:.0f} ms ({run['unseen']} ajouts jamais vus). Un délai se "
+        "compose de l'attente du prochain suivi (jusqu'à 1 s), du suivi lui-même et du "
+        f"`graphe.json` (p95 {graph.get('p95', float('nan')):.0f} ms) ; les "
+        f"{run['per_second']:.0f} requêtes par seconde ont occupé {cores:.2f} cœur côté "
+        f"gunicorn et la machine {machine:.2f} cœur sur 2, dont {others_cores(run):.2f} "
+        "pour autre chose que le serveur et les clients simulés (PostgreSQL, système, "
+        "autres processus de la machine). Un worker `sync` sert une requête à la fois : quand "
+        "le processeur manque, chaque requête dure plus longtemps, les 4 workers sont "
+        "occupés et les suivantes attendent leur tour, si bien que le délai est surtout "
+        "cette attente et non le travail des requêtes." + reloads_text(run)
+    )
+
+
+def reloads_text(run: dict) -> str:
+    """What one change costs the server: the screens that reload after it."""
+    reloads = sum(
+        run["by_name"].get(name, {}).get("count", 0)
+        for name in ("GET graphe.json", "GET chiffres (htmx)")
+    )
+    if not run["posts"] or not run["requests"]:
+        return ""
+    cpu = run["server"]["cpu_seconds"] * 1000 / run["requests"]
+    return (
+        f" Chaque ajout a valu en moyenne {reloads / run['posts']:.0f} rechargements (graphe "
+        f"et chiffres des {run['viewers'] // 2 - 1} autres écrans de la carte), à "
+        f"{cpu:.1f} ms de processeur par requête en moyenne : c'est ce rechargement, et non le "
+        "suivi (un 304), qui occupe le serveur."
+    )
+
+
+def pages_why(run: dict) -> str:
+    over = [r for r in run["pages"] if r["ratio"] > live.PAGE_RATIO]
+    listed = ", ".join(f"{r['label']} × {r['ratio']:.2f}" for r in over)
+    cores = run["server"]["machine_cpu_seconds"] / run["seconds"]
+    fastest = min(row["quiet_p95"] for row in run["pages"])
+    poll = run["by_name"].get("GET /direct (suivi)", {})
+    return (
+        f"{listed}. Pendant l'atelier, la machine a eu {cores:.2f} cœur occupé sur 2 : chaque "
+        f"page partage le processeur et les {live.WORKERS} workers avec "
+        f"{run['per_second']:.0f} requêtes par seconde des spectateurs. "
+        f"{(live.PAGE_RATIO - 1) * 100:.0f} % d'une page de {fastest:.0f} ms, c'est "
+        f"{fastest * (live.PAGE_RATIO - 1):.0f} ms : la moindre file devant les workers `sync` "
+        f"le dépasse (le suivi, quelques ms de travail, a attendu {poll.get('p50', 0):.0f} ms "
+        "en médiane vu du client)."
+    )
+
+
+def with_live_section(text: str, kept: dict) -> str:
+    """BENCHMARKS.md with its « Atelier en direct » section replaced (or added before the
+    misses), the rest as the last `make bench` wrote it."""
+    section = "\n".join(live_section(kept))
+    if not text:
+        return f"# Mesures de performance\n\n{section}\n"
+    if LIVE_TITLE + "\n" in text:
+        before, after = text.split(LIVE_TITLE + "\n", 1)
+        rest = after.split("\n## ", 1)
+        return before + section + ("\n## " + rest[1] if len(rest) > 1 else "\n")
+    anchor = "## Calculs de fond"
+    if anchor in text:
+        before, after = text.split(anchor, 1)
+        return before + section + "\n" + anchor + after
+    return text.rstrip("\n") + "\n\n" + section + "\n"
+
+
 # ----- the misses -------------------------------------------------------------------------------
 
 
@@ -497,6 +779,11 @@ def load_why(run: dict) -> str:
 def main() -> int:
     root = Path(__file__).resolve().parents[2]
     results = json.loads((root / RESULTS).read_text(encoding="utf-8"))
+    if (root / LIVE_RESULTS).exists():  # a later `make bench-live`
+        kept = json.loads((root / LIVE_RESULTS).read_text(encoding="utf-8"))
+        for name, figures in kept["databases"].items():
+            if name in results["databases"]:
+                results["databases"][name]["live"] = figures
     (root / "BENCHMARKS.md").write_text(markdown(results), encoding="utf-8")
     return 0
 

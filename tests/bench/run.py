@@ -13,8 +13,13 @@ root. On SQLite (a throw-away file), then on PostgreSQL (a database `allervers_b
 5. the load test: 100 trainees for 2 minutes against gunicorn with 2 workers (Locust,
    tests/bench/load.py), with each worker's peak memory.
 
+6. the live workshop: 2 rooms of 30 trainees watching their group map while 10 of them add
+   links, against the README's production command line (tests/bench/live.py).
+
 BENCH_RUNS, BENCH_USERS and BENCH_SECONDS shorten a trial run; BENCH_DATABASES=sqlite skips
-PostgreSQL (BENCHMARKS.md then says so).
+PostgreSQL (BENCHMARKS.md then says so). `--live` (`make bench-live`) runs only the live
+workshop, keeps its figures in instance/bench-live-results.json and rewrites only its section
+of BENCHMARKS.md.
 """
 
 import json
@@ -43,7 +48,7 @@ from allervers import create_app  # noqa: E402
 from allervers.analysis import cache, scopes  # noqa: E402
 from allervers.auth.models import User  # noqa: E402
 from allervers.extensions import db  # noqa: E402
-from tests.bench import data, load, pages, report  # noqa: E402
+from tests.bench import data, live, load, pages, report  # noqa: E402
 from tests.bench.browser import territory_in_chromium  # noqa: E402
 from tests.bench.client import Browser  # noqa: E402
 from tests.bench.servers import (  # noqa: E402
@@ -156,6 +161,7 @@ def bench_database(kind: str, url: str, stack: ExitStack, with_browser: bool) ->
     loaded = load.run_load(env, FOLDER, manifest_path, worker, kind)
     say(report.load_line(loaded.as_dict()))
     worker.stop()
+    workshop = live_workshop(app, env, manifest, kind)
     return {
         "url": url.split("@")[-1] if kind == "postgresql" else "fichier SQLite jetable",
         "build_seconds": build_seconds,
@@ -165,7 +171,33 @@ def bench_database(kind: str, url: str, stack: ExitStack, with_browser: bool) ->
         "pages": measures,
         "chromium": chromium,
         "load": loaded.as_dict(),
+        "live": workshop,
     }
+
+
+def live_workshop(app, env: dict, manifest: data.Manifest, kind: str) -> dict:
+    """The two rooms added to the data set, then the live workshop measured."""
+    with app.app_context():
+        rooms = data.build_workshop()
+        db.session.remove()
+    say(
+        f"  Atelier en direct : {len(rooms)} groupes de {len(rooms[0].trainees)} spectateurs, "
+        f"{live.EDITORS_PER_ROOM * len(rooms)} ajoutent des liens pendant {live.SECONDS} s "
+        f"(gunicorn {live.WORKERS} workers, commande de production)"
+    )
+    result = live.run_live(app, env, FOLDER, manifest, rooms, kind)
+    say(report.live_line(result))
+    return result
+
+
+def bench_live_database(kind: str, url: str) -> dict:
+    """`--live`: the data set, then only the live workshop."""
+    say(f"\n== {kind} ==")
+    app, manifest, build_seconds = build(url)
+    say(f"  Données générées en {build_seconds:.1f} s")
+    env = app_environment(url, FOLDER)
+    env["HUEY_DB"] = str(FOLDER / f"jobs-{kind}.sqlite")
+    return live_workshop(app, env, manifest, kind)
 
 
 def database_url(kind: str, wanted: list[str], stack: ExitStack, skipped: dict) -> str | None:
@@ -194,6 +226,7 @@ def check_tools() -> None:
 
 def main() -> int:
     started = time.monotonic()
+    only_live = "--live" in sys.argv[1:]
     wanted = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
     results = {"databases": {}, "skipped": {}, "machine": machine()}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so that the cleanups run
@@ -204,13 +237,18 @@ def main() -> int:
                 stack.callback(shutil.rmtree, FOLDER, ignore_errors=True)
             for kind in ("sqlite", "postgresql"):
                 url = database_url(kind, wanted, stack, results["skipped"])
-                if url:
+                if url and only_live:
+                    results["databases"][kind] = bench_live_database(kind, url)
+                elif url:
                     with_browser = kind == "sqlite"
                     results["databases"][kind] = bench_database(kind, url, stack, with_browser)
     except BenchError as error:
         print(f"\nLe banc s'est arrêté : {error}", file=sys.stderr)
         return 1
     results["seconds"] = time.monotonic() - started
+    if only_live:
+        return write_live(results)
+    write_json(ROOT / report.LIVE_RESULTS, report.live_results(results))
     kept = ROOT / report.RESULTS
     kept.parent.mkdir(exist_ok=True)
     kept.write_text(json.dumps(results, indent=1), encoding="utf-8")
@@ -219,6 +257,24 @@ def main() -> int:
     if os.environ.get("BENCH_KEEP"):
         say(f"Fichiers du banc (journaux, bases) gardés dans {FOLDER}")
     say(f"\n{target.name} écrit. Durée totale du banc : {results['seconds'] / 60:.1f} min")
+    return 0
+
+
+def write_json(path: Path, content: dict) -> None:
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(content, indent=1), encoding="utf-8")
+
+
+def write_live(results: dict) -> int:
+    """`--live`: its figures apart, and its section of BENCHMARKS.md rewritten in place."""
+    write_json(ROOT / report.LIVE_RESULTS, results)
+    target = ROOT / "BENCHMARKS.md"
+    before = target.read_text(encoding="utf-8") if target.exists() else ""
+    target.write_text(report.with_live_section(before, results), encoding="utf-8")
+    if os.environ.get("BENCH_KEEP"):
+        say(f"Fichiers du banc (journaux, bases) gardés dans {FOLDER}")
+    minutes = results["seconds"] / 60
+    say(f"\nSection « Atelier en direct » de {target.name} écrite ; durée {minutes:.1f} min")
     return 0
 
 

@@ -88,25 +88,29 @@ class Process:
 
 
 class Gunicorn(Process):
-    """The app served by gunicorn's sync workers, as in production."""
+    """The app served by gunicorn's sync workers, as in production.
 
-    def __init__(self, env: dict, workers: int, log: Path):
+    By default the bench's app (tests/bench/wsgi_bench.py: its floor routes, its timing
+    header); `production=True` serves `wsgi:app` with the command line of the README's
+    production section and nothing else."""
+
+    def __init__(
+        self, env: dict, workers: int, log: Path, production: bool = False, threads: int = 0
+    ):
         self.port = free_port()
         self.workers = workers
         self.base = f"http://127.0.0.1:{self.port}"
-        command = [
-            str(BIN / "gunicorn"),
-            "tests.bench.wsgi_bench:app",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--timeout",
-            "120",
-            "--backlog",
-            "2048",
-            "--no-control-socket",  # gunicorn 27 would otherwise share one in ~/.gunicorn
-        ]
+        self.ready_path = "/connexion" if production else "/_floor"
+        bind = ["--workers", str(workers), "--bind", f"127.0.0.1:{self.port}"]
+        if threads:  # gunicorn's gthread workers, `threads` requests at a time each
+            bind += ["--threads", str(threads)]
+        if production:
+            command = [str(BIN / "gunicorn"), *bind, "wsgi:app"]
+        else:
+            command = [str(BIN / "gunicorn"), "tests.bench.wsgi_bench:app", *bind]
+            command += ["--timeout", "120", "--backlog", "2048"]
+        # gunicorn 27 would otherwise share a control socket in ~/.gunicorn
+        command.append("--no-control-socket")
         super().__init__("gunicorn", command, env, log)
         self.wait_ready()
 
@@ -116,7 +120,7 @@ class Gunicorn(Process):
             if not self.alive():
                 raise BenchError(f"gunicorn s'est arrêté au démarrage :\n{self.log_tail()}")
             try:
-                with urllib.request.urlopen(f"{self.base}/_floor", timeout=2) as response:
+                with urllib.request.urlopen(f"{self.base}{self.ready_path}", timeout=2) as response:
                     if response.status == 200 and len(self.worker_pids()) == self.workers:
                         return
             except OSError:
