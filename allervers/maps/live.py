@@ -12,6 +12,7 @@ from sqlalchemy import distinct, func, select, true
 from allervers.auth.models import User
 from allervers.extensions import db
 from allervers.maps.models import CooperationLink, CooperationMap, MapActivity, MapEntry
+from allervers.maps.services import key_figures
 
 # Without a version to start from (a screen just opened), the feed gives the last few changes.
 RECENT = 10
@@ -112,6 +113,7 @@ def feed(
     """The feed's answer when the map changed since the version the screen shows. `gap`: more
     changed than the events tell (a screen that slept): reload everything."""
     figures = counts(cooperation_map.id)
+    strip = key_figures(cooperation_map)
     events = events_since(cooperation_map.id, since)
     told = events[0].version - 1 if events else cooperation_map.content_version
     return {
@@ -121,6 +123,14 @@ def feed(
             "structures": figures.structures,
             "links": figures.links,
             "contributors": figures.contributors,
+        },
+        # The workspace's strip of key figures, so that no screen has to ask for it again.
+        "figures": {
+            "structures": strip.structures,
+            "links": strip.links,
+            "density": round(strip.density * 100),
+            "isolates": strip.isolates,
+            "wished": strip.wished,
         },
         "gap": since is not None and told > since,
         "events": [event_data(a, viewer, screen) for a in events],

@@ -56,7 +56,7 @@
   // A redraw caused by someone else's change (static/js/live.js) never moves the focus.
   function causedElsewhere(event) {
     var config = event.detail.requestConfig, cause = config && config.triggeringEvent;
-    return Boolean(cause && (cause.type === "liveEntriesChanged" || (cause.detail && cause.detail.live)));
+    return Boolean(cause && (cause.type === "liveEntriesChanged" || cause.type === "liveMapChanged"));
   }
 
   document.body.addEventListener("htmx:afterSettle", function (event) {

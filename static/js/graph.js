@@ -654,7 +654,9 @@
       if (!state.focused && cy.nodes().length && box.matches(":focus-visible")) { setFocus(state, firstNode(cy)); }
     });
     window.addEventListener("beforeprint", function () { if (document.body.contains(box)) { printImage(state); } });
-    document.body.addEventListener("mapChanged", function () { if (document.body.contains(box)) { load(state); } });
+    ["mapChanged", "liveMapChanged"].forEach(function (name) {  // here, or on another screen
+      document.body.addEventListener(name, function () { if (document.body.contains(box)) { load(state); } });
+    });
   }
 
   function scan(root) {

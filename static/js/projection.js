@@ -211,7 +211,7 @@
   $("[data-proj-tour-buttons]").hidden = false;
   showState();
   loadTour();
-  // graph.js reloads the graph after each change (mapChanged): the highlight follows.
+  // graph.js reloads the graph after each change (liveMapChanged): the highlight follows.
   var waited = 0;
   (function whenGraph() {
     if (box && box.cy) {

@@ -4,10 +4,11 @@ Each viewer is a thread with its own session that behaves like static/js/live.js
 workspace: `GET /cartes/<id>/direct?depuis=<v>` with `If-None-Match: "v<v>"` and its screen's
 `X-Screen`, the next one a second after the answer; on a 200 that brings someone else's
 change (not only this screen's own, marked `here`), what the workspace then fetches, at once
-and beside the next polls, as the browser does: the graph (`graphe.json`, graph.js) and the
-key figures (`chiffres`, htmx). An editor also has a second thread, its hand on the form: a
+and beside the next polls, as the browser does: the graph (`graphe.json`, graph.js); the key
+figures come with the feed. An editor also has a second thread, its hand on the form: a
 link between two of the map's structures every 5 to 10 s, posted as the workspace's link
-form posts it (CSRF token of the page, `HX-Request`, the screen's `X-Screen`).
+form posts it (CSRF token of the page, `HX-Request`, the screen's `X-Screen`), after which
+its own screen reloads the graph and the key figures (htmx's `mapChanged`).
 
 The process signs its viewers in, says it is ready (a file), waits for the signal to start
 (another file, with the start time), runs, and writes what it saw as JSON: every request's
@@ -110,7 +111,7 @@ class Viewer:
 
     def watch(self, end: float, offset: float) -> None:
         """live.js: a poll a second after the last answer; on someone else's change, the
-        graph and the figures reloaded beside the next polls. The first poll waits `offset`:
+        graph reloaded beside the next polls. The first poll waits `offset`:
         the screens were opened at different moments."""
         time.sleep(offset)
         with ThreadPoolExecutor(RELOADS) as reloads:
@@ -129,18 +130,17 @@ class Viewer:
                     others = [event for event in feed["events"] if not event.get("here")]
                     if feed["version"] > self.version and (others or feed.get("gap")):
                         reloads.submit(self.reload_graph, feed["version"])
-                        reloads.submit(self.reload_figures)
                     self.version = max(self.version, feed["version"])
                 time.sleep(self.plan["poll_seconds"])
 
     def reload_graph(self, version: int) -> None:
-        """graph.js on `mapChanged`: the graph, which shows `version` or a later one."""
+        """graph.js on `liveMapChanged`: the graph, which shows `version` or a later one."""
         url = f"{self.map_url}/graphe.json"
         if self.recorder.request(self.browser, "GET graphe.json", "GET", url, self.window):
             self.seen.append((round(time.time(), 4), version))
 
     def reload_figures(self) -> None:
-        """The key figures, as htmx reloads them on `mapChanged`."""
+        """The key figures, as htmx reloads them on `mapChanged` after the screen's own change."""
         self.recorder.request(
             self.browser,
             "GET chiffres (htmx)",
@@ -192,6 +192,15 @@ class Viewer:
                     "pair": sorted([int(source), int(target)]),
                 }
             )
+            if response is not None:  # the editor's own screen follows its change (HX-Trigger)
+                self.recorder.request(
+                    self.hand,
+                    "GET graphe.json (auteur)",
+                    "GET",
+                    f"{self.map_url}/graphe.json",
+                    self.window,
+                )
+                self.reload_figures()
 
 
 def main(plan_path: str, index: int) -> int:

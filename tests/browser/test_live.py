@@ -64,6 +64,8 @@ def test_a_link_added_on_one_screen_appears_on_the_other_without_a_reload(
     trainer_url = trainer.url
     trainer.evaluate("() => document.activeElement.blur()")  # looking at the wall, say
 
+    asked = []
+    trainer.on("request", lambda request: asked.append(request.url))
     add_link(trainee, world["structure"].name, world["partner"].name)
 
     trainer.wait_for_function(f"{EDGES} === 1", timeout=4000)
@@ -75,6 +77,9 @@ def test_a_link_added_on_one_screen_appears_on_the_other_without_a_reload(
     )
     expect(trainer.locator("#ws-figures")).to_contain_text(re.compile(r"Liens\s*1"))
     assert trainer.url == trainer_url  # no reload
+    # the figures came with the feed: only the graph was asked for again
+    assert not [url for url in asked if "/chiffres" in url]
+    assert [url for url in asked if url.endswith("/graphe.json")]
     expect(note).to_have_value("Réunion prévue en janvier")
     # someone else's change moves nobody's focus (a screen reader would jump with it)
     focused = "() => document.activeElement.id || document.activeElement.tagName"

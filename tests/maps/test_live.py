@@ -52,6 +52,13 @@ def test_a_change_by_another_member_reaches_the_feed_with_its_author(
     body = answer.json
     assert body["version"] == start["version"] + 3
     assert body["counts"] == {"structures": 2, "links": 1, "contributors": 1}
+    assert body["figures"] == {
+        "structures": 2,
+        "links": 1,
+        "density": 100,
+        "isolates": 0,
+        "wished": 0,
+    }
     texts = [(e["who"], e["text"], e["mine"]) for e in body["events"]]
     name = world["formateur"].name
     assert texts == [
