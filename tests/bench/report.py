@@ -441,11 +441,12 @@ def live_section(kept: dict) -> list[str]:
         "spectateurs simulés comme `static/js/live.js` : une seconde après chaque réponse, "
         "`GET /cartes/<id>/direct?depuis=<v>` avec `If-None-Match` (304 tant que la carte ne "
         "change pas) ; quand elle a changé du fait d'un autre écran, ce que l'espace de "
-        "travail recharge aussitôt, à côté du suivi : `graphe.json` et les chiffres clés "
-        "(htmx). "
+        "travail recharge aussitôt, à côté du suivi : `graphe.json` (les chiffres clés viennent "
+        "avec la réponse du suivi). "
         f"{first['editors']} d'entre eux ({first['editors'] // 2} par groupe) ajoutent un lien "
         "entre deux structures de la carte toutes les 5 à 10 s, par le formulaire de l'espace "
-        f"de travail (jeton CSRF de la page), pendant {first['seconds']} s. Serveur : "
+        "de travail (jeton CSRF de la page), puis leur écran recharge son graphe et ses "
+        f"chiffres clés (htmx), pendant {first['seconds']} s. Serveur : "
         f"{server_command(first['server'])} et le calculateur, sans Redis : le "
         "direct est une scrutation conditionnelle de la version de la carte, en base. Les "
         f"spectateurs tournent dans {first['processes']} processus à eux (`tests/bench/"
@@ -502,7 +503,7 @@ def live_section(kept: dict) -> list[str]:
     row("Requêtes par seconde", lambda r: f"{r['per_second']:.0f}")
     row("Suivi (`/direct`, 304 ou 200) p95 ms", per_name("GET /direct (suivi)"))
     row("`graphe.json` p95 ms", per_name("GET graphe.json"))
-    row("Chiffres clés (htmx) p95 ms", per_name("GET chiffres (htmx)"))
+    row("Chiffres clés après son propre ajout (htmx) p95 ms", per_name("GET chiffres (htmx)"))
     row("Ajout d'un lien (POST) p95 ms", per_name("POST liens (ajout)"))
     row("CPU de gunicorn (maître + workers) : cœurs occupés", lambda r: f"{cores(r):.2f}")
     row(
