@@ -132,7 +132,7 @@ def join(me: Counter) -> None:
         me.click(
             page.get_by_role("button", name="Créer mon compte et rejoindre le groupe"), "créer"
         )
-    expect(page.get_by_role("heading", level=1)).to_have_text("Groupe 1 Orléans")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Carte du groupe – Groupe 1 Orléans")
 
 
 def create_map(me: Counter) -> None:

@@ -102,8 +102,9 @@ def join_and_start_a_map(page: Page) -> None:
     page.get_by_label("Confirmez le mot de passe").fill("une-phrase-de-passe")
     page.get_by_label("Votre structure (employeur)").select_option(label="CCAS d'Orléans — Orléans")
     page.get_by_role("button", name="Créer mon compte et rejoindre le groupe").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Groupe 1 Orléans")
-    page.get_by_role("link", name="Cartes", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Carte du groupe – Groupe 1 Orléans")
+    # joining lands on the group map; the trainee's own map starts from the list of maps
+    page.get_by_role("navigation", name="Fil d'Ariane").get_by_role("link", name="Cartes").click()
     page.get_by_role("button", name="Nouvelle carte").click()
     page.get_by_label("Titre de la carte").fill("Mon réseau")
     page.get_by_role("button", name="Enregistrer la carte").click()

@@ -73,6 +73,7 @@ def _build(fixture) -> dict:
     new_initiative, new_effect = fixture("make_initiative"), fixture("make_effect")
     ids = {
         "map": world["map"].id,
+        "group_map": world["group_map"].id,
         "entry": world["entry"].id,
         "link": world["link"].id,
         "structure": world["structure"].id,
@@ -267,6 +268,7 @@ def _other_records(world, new_initiative) -> dict:
     )
     return {
         "map": other_map.id,
+        "group_map": maps.group_map(world["other_group"]).id,
         "initiative": private.id,
         "note": note.id,
         "action": action.id,

@@ -448,6 +448,15 @@ def snapshot_fields(ids):
     return {"label": text(120)}
 
 
+def closing_fields(ids):
+    return {"label": text(120), "lock": maybe(st.sampled_from(["y", ""])), "next": maybe(text(80))}
+
+
+def _group_map_pages(ids) -> list[str]:
+    base = f"/cartes/{ids['group_map']}"
+    return [base, f"{base}/projection", f"{base}/direct", f"{base}/instantanes"]
+
+
 # ----- every mutating route ------------------------------------------------------------------
 
 OWNER = "stagiaire"  # the trainee who owns the world's map, initiative, action and note
@@ -527,6 +536,12 @@ SPECS: dict[str, Spec] = {
     "maps.restore_link": Spec(OWNER, args={"link_id": "deleted_link"}),
     "maps.import_links": Spec(OWNER, import_link_fields, files=import_link_files, pages=_map_page),
     "maps.copy_to_group": Spec(OWNER, copy_fields),
+    # the live workshop: its formateur closes (snapshot, lock) and reopens the group map
+    "maps.close_workshop": Spec(
+        "formateur", closing_fields, args={"map_id": "group_map"}, pages=_group_map_pages
+    ),
+    "maps.close_group_workshop": Spec("formateur", closing_fields, pages=_group_map_pages),
+    "maps.reopen": Spec("formateur", args={"map_id": "group_map"}, pages=_group_map_pages),
     "analysis.save_positions": Spec(
         OWNER, positions_fields, pages=lambda ids: [f"/cartes/{ids['map']}/graphe.json"]
     ),

@@ -47,6 +47,7 @@ PARAMETERS = {
     "code": ["ORLAAA111", "ORL-AAA-111"],
     "initiative_id": ["1", "2"],
     "position": ["0", "1", "-1"],
+    "depuis": ["0", "1", "-1", "99999999999", "1.5"],
 }
 ROLE_ORDER = ("admin", "formateur", "stagiaire", "referent", "formateur_autre", "stagiaire_autre")
 
