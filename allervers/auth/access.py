@@ -25,7 +25,7 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = services.user_for_session(user_id, current_token())
+        user = services.user_for_session(user_id, current_token(), active=not _is_passive(app))
         if user is None:
             session.clear()
         return user
@@ -61,6 +61,18 @@ def public(view):
     """Mark a view as open to anonymous visitors; every other view requires a signed-in user."""
     view.is_public = True
     return view
+
+
+def passive(view):
+    """Mark a view that a page calls on its own (the live feed polls every second): it does not
+    count as the person's activity, so an unattended screen still idles out of its session."""
+    view.is_passive = True
+    return view
+
+
+def _is_passive(app: Flask) -> bool:
+    view = app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "is_passive", False))
 
 
 def init_login_wall(app: Flask) -> None:

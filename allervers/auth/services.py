@@ -122,8 +122,9 @@ def open_session(user: User, address: str | None) -> str:
     return token
 
 
-def user_for_session(user_id: str, token: str | None) -> User | None:
-    """The user of a live session, or None when it ended, idled out or outlived its maximum."""
+def user_for_session(user_id: str, token: str | None, active: bool = True) -> User | None:
+    """The user of a live session, or None when it ended, idled out or outlived its maximum;
+    an `active` request (the person did something) keeps the session from idling out."""
     if not token or not user_id.isdigit():
         return None
     query = select(UserSession).where(UserSession.token_hash == _digest(token))
@@ -141,7 +142,7 @@ def user_for_session(user_id: str, token: str | None) -> User | None:
         return None
     if not record.user.is_enabled:
         return None
-    if (now - record.last_seen_at).total_seconds() > TOUCH_INTERVAL_SECONDS:
+    if active and (now - record.last_seen_at).total_seconds() > TOUCH_INTERVAL_SECONDS:
         _set_session(record.id, last_seen_at=now)
     return record.user
 

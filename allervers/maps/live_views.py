@@ -3,6 +3,7 @@
 from flask import Response, jsonify, request
 from flask_login import current_user
 
+from allervers.auth.access import passive
 from allervers.core.actor import current_screen
 from allervers.core.forms import parse_int
 from allervers.maps import access, live
@@ -11,6 +12,7 @@ from . import bp
 
 
 @bp.get("/cartes/<int:map_id>/direct")
+@passive
 def live_feed(map_id: int):
     """304 while the map is unchanged (`If-None-Match`), else the changes after `depuis`."""
     cooperation_map = access.visible_map_or_404(current_user, map_id)

@@ -1,7 +1,12 @@
 """The live feed of a map: 304 while nothing changed, then who changed what since a version."""
 
 import json
+from datetime import timedelta
 
+from sqlalchemy import select
+
+from allervers.auth.models import UserSession
+from allervers.core.timeutil import utcnow
 from allervers.extensions import db
 from allervers.maps import live, services
 from tests.helpers import post_form
@@ -233,3 +238,23 @@ def test_the_cached_graph_follows_every_change_of_the_map_and_of_the_directory(
     db.session.commit()
     nodes, _edges = graph()
     assert nodes[str(partner.id)]["label"] == "CAF du Loiret (Orléans)"
+
+
+def test_a_screen_left_open_still_idles_out_of_its_session(client_as, world):
+    """The feed is asked every second by the page itself: it is not the person's activity."""
+    client = client_as("stagiaire")
+    record = db.session.scalar(
+        select(UserSession).where(UserSession.user_id == world["stagiaire"].id)
+    )
+    record.last_seen_at = utcnow() - timedelta(hours=1, minutes=50)
+    db.session.commit()
+    seen = record.last_seen_at
+    assert feed(client, world, map_key="map").status_code == 200
+    db.session.refresh(record)
+    assert record.last_seen_at == seen
+    record.last_seen_at = utcnow() - timedelta(hours=2, minutes=1)
+    db.session.commit()
+    answer = feed(client, world, map_key="map")
+    assert answer.status_code in (302, 401)  # signed out: the page sends the tab to sign-in
+    # a page the person opens does count
+    assert client_as("stagiaire").get(f"/cartes/{world['map'].id}").status_code == 200
