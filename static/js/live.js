@@ -39,8 +39,9 @@
     var url = element.dataset.liveFeed + (element.dataset.liveFeed.indexOf("?") < 0 ? "?" : "&") + "depuis=" + version;
     live.inFlight = true;
     var headers = { "If-None-Match": '"v' + version + '"', "X-Screen": SCREEN };
-    fetch(url, { credentials: "same-origin", cache: "no-store", headers: headers })
+    fetch(url, { credentials: "same-origin", cache: "no-store", headers: headers, redirect: "manual" })
       .then(function (response) {
+        if (response.type === "opaqueredirect") { throw new Error("session"); }  // signed out
         if (response.status === 304) { return null; }
         if (!response.ok) { throw new Error(response.status); }
         return response.json();
@@ -51,8 +52,9 @@
         if (feed && feedElement() === element) { apply(element, feed); }
         if (!live.paused) { schedule(nextDelay(element)); }
       })
-      .catch(function () {
+      .catch(function (error) {
         live.inFlight = false;
+        if (error && error.message === "session") { signedOut(element); return; }
         offline(element, true);
         if (!live.paused) { schedule(RETRY_MS); }
       });
@@ -100,6 +102,18 @@
   function clock(iso) {
     var date = new Date(iso);
     return isNaN(date) ? "" : date.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
+  }
+
+  // The session ended (idle, or signed out elsewhere): no more polling; the next action on the
+  // page leads to the sign-in page (app.js), and back.
+  function signedOut(element) {
+    live.paused = true;
+    var note = document.querySelector("[data-live-offline]");
+    if (note) {
+      note.textContent = "Votre session a pris fin : les modifications des autres ne s'affichent plus. Rechargez la page pour vous reconnecter.";
+      note.hidden = false;
+    }
+    element.classList.add("live-lost");
   }
 
   function offline(element, lost) {

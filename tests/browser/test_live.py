@@ -5,7 +5,11 @@ import re
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import update
 
+from allervers.auth.models import UserSession
+from allervers.core.timeutil import utcnow
+from allervers.extensions import db
 from allervers.maps import services as maps
 from tests.browser.conftest import sign_in
 
@@ -144,3 +148,24 @@ def test_joining_on_a_phone_lands_on_the_group_map_ready_to_add(browser: Browser
     phone.wait_for_function(f"{EDGES} === 1")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_a_screen_whose_session_ended_says_so_and_stops_asking(
+    browser: Browser, base_url, world, make_structure
+):
+    group_map, _third = placed_group_map(world, make_structure)
+    page = open_as(browser, base_url, world["stagiaire"], group_map)
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == world["stagiaire"].id)
+        .values(ended_at=utcnow())
+    )
+    db.session.commit()
+    note = page.locator("[data-live-offline]")
+    expect(note).to_contain_text("Votre session a pris fin", timeout=5000)
+    polls = []
+    page.on(
+        "request", lambda request: polls.append(request.url) if "/direct" in request.url else None
+    )
+    page.wait_for_timeout(2500)
+    assert polls == []
