@@ -140,6 +140,9 @@ def test_joining_on_a_phone_lands_on_the_group_map_ready_to_add(browser: Browser
     search = phone.locator("#entry-q")
     expect(search).to_be_focused()
     for name in (world["structure"].name, world["partner"].name):
+        # the form is drawn again after each addition: type in the fresh one
+        expect(search).to_be_focused()
+        expect(search).to_have_value("")
         search.fill(name[:12])
         expect(phone.locator("#structure-results [role=option]").first).to_contain_text(name)
         search.press("Enter")
