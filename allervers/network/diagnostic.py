@@ -30,7 +30,7 @@ EXPLANATIONS = {
     "connaissent pas ; très haut, elle devient un goulot et tout repose sur elle.",
     "closeness": "Proximité : en peu d'intermédiaires, la structure peut joindre tout le réseau ; "
     "elle ne dit rien de la qualité des liens.",
-    "eigenvector": "Influence : la structure est liée à des partenaires eux-mêmes très liés ; "
+    "eigenvector": "Influence dans le réseau (centralité de vecteur propre) : la structure est liée à des partenaires eux-mêmes très liés ; "
     "l'influence ne garantit pas l'accès aux publics les plus éloignés.",
     "community": "Groupe de structures qui coopèrent surtout entre elles ; un groupe trop fermé "
     "oriente peu vers l'extérieur.",
@@ -68,10 +68,26 @@ EXPLANATIONS = {
     "difficult_links": "Liens qui existent mais sont tendus.",
     "mean_level": "Niveau moyen des liens (0 se connaître … 5 partenariat formalisé) ; un "
     "niveau plus élevé n'est pas toujours meilleur.",
-    "mean_trust": "Confiance moyenne (fiabilité, convergence des missions, dialogue) notée de "
-    "1 à 4.",
-    "mean_value": "Valeur moyenne des partenaires (influence, implication, ressources) notée de "
-    "1 à 4.",
+    "mean_trust": "Score de confiance du réseau (PARTNER) : moyenne des scores de confiance des "
+    "liens notés, de 1 à 4 ; le score d'un lien est la moyenne de ses trois critères "
+    "(fiabilité, convergence des missions, ouverture au dialogue).",
+    "mean_value": "Score de valeur du réseau (PARTNER) : moyenne des scores de valeur des liens "
+    "notés, de 1 à 4 ; le score d'un lien est la moyenne de ses trois critères (influence, "
+    "implication, apport de ressources).",
+    "trust_rated": "Nombre de liens dont les trois critères de confiance sont notés.",
+    "value_rated": "Nombre de liens dont les trois critères de valeur sont notés.",
+    "ratings_partial": "Liens notés sur une partie des critères seulement : ils ne comptent pas "
+    "dans les scores (PARTNER demande les trois).",
+    "trust": "Confiance (PARTNER) : moyenne des scores de confiance de ses liens notés, de 1 "
+    "(faible) à 4 (forte).",
+    "value": "Valeur (PARTNER) : moyenne des scores de valeur de ses liens notés, de 1 à 4 : ce "
+    "que la coopération apporte, selon vous.",
+    "rated_links": "Nombre de ses liens qui ont un score de confiance ou de valeur.",
+    "influence_declared": "Influence déclarée (Net-Map) : le poids que vous lui prêtez sur "
+    "l'aller-vers du territoire, de 0 (aucun) à 5 (décisif).",
+    "position": "Position envers l'aller-vers (Net-Map) : moteur, favorable, neutre ou réservé.",
+    "network_influence": "Influence dans le réseau : son influence par les liens (centralité de "
+    "vecteur propre) rapportée à la plus forte de la carte, de 0 à 1.",
     "wished_links": "Liens souhaités : besoins de coopération pas encore couverts.",
     "wished_share": "Part des liens souhaités parmi tous les liens de la carte.",
 }

@@ -9,7 +9,14 @@ import igraph
 import networkx as nx
 
 from allervers.network.graph import Network
-from allervers.network.model import NetworkMeasures, StructureMeasures, name_key
+from allervers.network.model import (
+    Community,
+    NetworkMeasures,
+    SectorMix,
+    StructureMeasures,
+    name_key,
+)
+from allervers.network.ratings import network_scores, structure_scores
 
 
 def communities(network: Network, seed: int) -> list[set[int]]:
@@ -133,10 +140,13 @@ def structure_measures(network: Network, groups: list[set[int]]) -> list[Structu
     cores = nx.core_number(graph)
     articulation = set(nx.articulation_points(graph))
     community_of = {node: number for number, group in enumerate(groups, 1) for node in group}
+    highest = max(influence.values(), default=0.0)
+    scores = structure_scores(network)
     rows = []
     for node in sorted(graph, key=network.key):
         constraint, effective_size = burt(graph, node)
         structure = network.structures[node]
+        trust, value, rated = scores[node]
         rows.append(
             StructureMeasures(
                 id=node,
@@ -152,6 +162,12 @@ def structure_measures(network: Network, groups: list[set[int]]) -> list[Structu
                 effective_size=effective_size,
                 is_articulation_point=node in articulation,
                 core_number=cores[node],
+                influence_declared=structure.influence,
+                position=structure.position,
+                network_influence=influence[node] / highest if highest > 0 else 0.0,
+                trust=trust,
+                value=value,
+                rated_links=rated,
             )
         )
     return rows
@@ -188,6 +204,85 @@ def _mean(values: list[int]) -> float | None:
     return statistics.fmean(values) if values else None
 
 
+def ei_by_sector(graph: nx.Graph, labels: dict[str, str]) -> list[SectorMix]:
+    """Krackhardt's E-I index of each sector present at an end of a link: E its links to
+    structures of another (known) sector, I its links inside; (E − I) / (E + I), from −1
+    (only inside) to +1 (only outside). Most inward-looking first."""
+    internal: dict[str, int] = {}
+    external: dict[str, int] = {}
+    for left, right in graph.edges():
+        first, second = graph.nodes[left]["sector"], graph.nodes[right]["sector"]
+        if not (first and second):
+            continue
+        if first == second:
+            internal[first] = internal.get(first, 0) + 1
+        else:
+            for sector in (first, second):
+                external[sector] = external.get(sector, 0) + 1
+    counts: dict[str, int] = {}
+    for node in graph:
+        sector = graph.nodes[node]["sector"]
+        if sector:
+            counts[sector] = counts.get(sector, 0) + 1
+    rows = []
+    for sector in set(internal) | set(external):
+        inside, outside = internal.get(sector, 0), external.get(sector, 0)
+        rows.append(
+            SectorMix(
+                sector=sector,
+                label=labels.get(sector, sector),
+                structures=counts.get(sector, 0),
+                internal=inside,
+                external=outside,
+                ei_index=(outside - inside) / (outside + inside),
+            )
+        )
+    rows.sort(key=lambda row: (row.ei_index, name_key(row.label)))
+    return rows
+
+
+# A second sector names a community too when it holds at least this share of its members.
+SECOND_SECTOR_FROM = 1 / 3
+
+
+def community_list(
+    network: Network, groups: list[set[int]], labels: dict[str, str]
+) -> list[Community]:
+    """The groups of two structures or more, each named by its dominant sectors."""
+    result = []
+    for number, group in enumerate(groups, 1):
+        if len(group) < 2:
+            continue
+        members = sorted(group, key=network.key)
+        counts: dict[str, int] = {}
+        for node in members:
+            sector = network.structures[node].sector
+            if sector:
+                counts[sector] = counts.get(sector, 0) + 1
+        ranked = sorted(counts, key=lambda code: (-counts[code], name_key(labels.get(code, code))))
+        dominant = ranked[:1]
+        if len(ranked) > 1 and counts[ranked[1]] >= max(2, SECOND_SECTOR_FROM * len(members)):
+            dominant.append(ranked[1])
+        result.append(
+            Community(
+                number=number,
+                label=_community_label(dominant, counts, len(members), labels),
+                sectors=dominant,
+                members=[network.name(node) for node in members],
+                member_ids=members,
+            )
+        )
+    return result
+
+
+def _community_label(dominant: list[str], counts: dict, size: int, labels: dict) -> str:
+    if not dominant:
+        return "secteurs non précisés"
+    if len(dominant) == 1 and counts[dominant[0]] == 1 and size > 2:
+        return "secteurs variés"
+    return " et ".join(labels.get(code, code) for code in dominant)
+
+
 def network_measures(network: Network, groups: list[set[int]]) -> NetworkMeasures:
     graph = network.graph
     n, m = graph.number_of_nodes(), graph.number_of_edges()
@@ -216,8 +311,7 @@ def network_measures(network: Network, groups: list[set[int]]) -> NetworkMeasure
         ei_index=ei,
         difficult_links=sum(1 for link in edges if link.status == "difficile"),
         mean_level=_mean([link.level for link in edges if link.level is not None]),
-        mean_trust=_mean([r for link in edges for r in link.trust if r is not None]),
-        mean_value=_mean([r for link in edges for r in link.value if r is not None]),
         wished_links=wished,
         wished_share=wished / all_links if all_links else None,
+        **network_scores(network),
     )

@@ -27,6 +27,10 @@ class StructureIn:
     sector: str | None
     departement: str | None = None
     publics: frozenset[str] = frozenset()
+    commune: str | None = None  # INSEE code
+    epci: str | None = None  # SIREN of its intercommunalité
+    influence: int | None = None  # Net-Map declared influence, 0–5 (on a map)
+    position: str | None = None  # Net-Map position towards aller-vers: moteur … reserve
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,12 @@ class StructureMeasures:
     effective_size: float | None
     is_articulation_point: bool
     core_number: int
+    influence_declared: int | None = None
+    position: str | None = None
+    network_influence: float = 0.0  # eigenvector / the map's highest, 0–1
+    trust: float | None = None  # PARTNER: mean trust score of its rated links, 1–4
+    value: float | None = None
+    rated_links: int = 0
 
 
 @dataclass
@@ -93,10 +103,13 @@ class NetworkMeasures:
     ei_index: float | None
     difficult_links: int
     mean_level: float | None
-    mean_trust: float | None
+    mean_trust: float | None  # PARTNER network trust score: mean of the rated links' scores
     mean_value: float | None
     wished_links: int
     wished_share: float | None
+    trust_rated: int = 0  # links with their three trust items
+    value_rated: int = 0
+    ratings_partial: int = 0  # links with some items only (left out of the scores)
 
 
 @dataclass
@@ -116,13 +129,61 @@ class Gap:
 
 
 @dataclass
+class Reason:
+    """One part of a suggestion's score: why, in plain French, and how many points."""
+
+    kind: str  # one of suggestions.REASON_KINDS
+    label: str  # short, for the score's breakdown
+    text: str
+    points: float
+
+
+@dataclass
 class Suggestion:
     structure: str
     structure_id: int
-    score: float
-    kind: str  # "partenaires communs" or "mêmes publics"
-    reason: str
-    shared: list[str]
+    score: float  # the sum of the reasons' points
+    kind: str  # the kind of its strongest reason
+    reason: str  # every reason's text, in one paragraph
+    shared: list[str]  # common partners' names, or shared publics' codes
+    reasons: list[Reason] = field(default_factory=list)
+    near: bool = False  # in the focal structure's commune, EPCI or a neighbouring EPCI
+    on_map: bool = False
+
+
+@dataclass
+class LinkRating:
+    """PARTNER scores of one link: the mean of its three trust (value) items, 1–4."""
+
+    source: str
+    target: str
+    source_id: int
+    target_id: int
+    trust: float | None
+    value: float | None
+
+
+@dataclass
+class Community:
+    """A Louvain group of two structures or more, named by its dominant sectors."""
+
+    number: int
+    label: str
+    sectors: list[str]  # dominant sector codes
+    members: list[str]
+    member_ids: list[int]
+
+
+@dataclass
+class SectorMix:
+    """Krackhardt's E-I index of one sector: its links outside (E) against inside (I)."""
+
+    sector: str
+    label: str
+    structures: int
+    internal: int
+    external: int
+    ei_index: float | None
 
 
 @dataclass
@@ -138,6 +199,29 @@ class PerceptionGap:
 
 
 @dataclass
+class InfluenceGap:
+    """Maps of one aggregate that declare a different Net-Map influence for one structure."""
+
+    structure: str
+    structure_id: int
+    values: list[int]
+    spread: int
+
+
+@dataclass
+class RatingGap:
+    """Maps of one aggregate that score one link's trust (or value) differently, 1–4."""
+
+    source: str
+    target: str
+    source_id: int
+    target_id: int
+    measure: str  # "trust" or "value"
+    scores: list[float]
+    spread: float
+
+
+@dataclass
 class Analysis:
     network: NetworkMeasures
     structures: list[StructureMeasures]
@@ -146,9 +230,14 @@ class Analysis:
     diagnostic: list[str]
     explanations: dict[str, str]
     focal: int | None = None
+    ratings: list[LinkRating] = field(default_factory=list)
+    communities: list[Community] = field(default_factory=list)
+    ei_by_sector: list[SectorMix] = field(default_factory=list)
+    netmap: list[str] = field(default_factory=list)  # Net-Map diagnostic sentences
 
     def to_json(self) -> dict[str, Any]:
-        """Keys: network, structures, gaps, suggestions, diagnostic, explanations, focal."""
+        """Keys: network, structures, gaps, suggestions, diagnostic, explanations, focal,
+        ratings, communities, ei_by_sector, netmap."""
         return to_json(self)
 
     @classmethod
@@ -162,10 +251,17 @@ class Analysis:
             network=NetworkMeasures(**network),
             structures=[StructureMeasures(**row) for row in data["structures"]],
             gaps=[Gap(**gap) for gap in data["gaps"]],
-            suggestions=[Suggestion(**suggestion) for suggestion in data["suggestions"]],
+            suggestions=[
+                Suggestion(**{**item, "reasons": [Reason(**r) for r in item.get("reasons", ())]})
+                for item in data["suggestions"]
+            ],
             diagnostic=list(data["diagnostic"]),
             explanations=dict(data["explanations"]),
             focal=data.get("focal"),
+            ratings=[LinkRating(**item) for item in data.get("ratings", ())],
+            communities=[Community(**item) for item in data.get("communities", ())],
+            ei_by_sector=[SectorMix(**item) for item in data.get("ei_by_sector", ())],
+            netmap=list(data.get("netmap", ())),
         )
 
 

@@ -1,18 +1,43 @@
-"""Possibilities to cooperate: partners of partners, directory structures with the same publics."""
+"""Possible partners for the map's own structure, each with its reasons and their points.
 
-import heapq
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+Candidates: the structures of the map it has no link with (wished ones included), and the
+directory's structures of its département that are not on the map. Each reason adds points
+(`POINTS`); a candidate needs at least one reason that is about cooperation (common partners,
+a part of the network out of reach, the same publics, a wish of the group), a complementary
+sector counting alone only on the map or next door. Structures near the focal one (same
+commune, same intercommunalité or a neighbouring one) come first, then the score, then the name:
+a partner 70 km away is suggested only when nothing nearer is.
+"""
 
-import networkx as nx
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from allervers.network.graph import Network
-from allervers.network.model import StructureIn, Suggestion, name_key
+from allervers.network.model import Community, Reason, StructureIn, Suggestion, name_key
 
 MAX_SUGGESTIONS = 10
-MIN_COMMON_PARTNERS = 2
 COMMON_PARTNERS = "partenaires communs"
+STRUCTURAL_HOLE = "trou structural"
+COMPLEMENTARY_SECTOR = "secteur complémentaire"
 SAME_PUBLICS = "mêmes publics"
+GROUP_WISH = "souhait du groupe"
+PROXIMITY = "proximité"
+REASON_KINDS = (
+    COMMON_PARTNERS,
+    STRUCTURAL_HOLE,
+    COMPLEMENTARY_SECTOR,
+    SAME_PUBLICS,
+    GROUP_WISH,
+    PROXIMITY,
+)
+COOPERATION_KINDS = {COMMON_PARTNERS, STRUCTURAL_HOLE, SAME_PUBLICS, GROUP_WISH}
+# Points of each reason (the score is their sum).
+PER_COMMON_PARTNER, MAX_COMMON = 1.0, 3.0
+HOLE_POINTS = 2.0
+SECTOR_POINTS = 1.0
+PER_PUBLIC, MAX_PUBLICS = 0.5, 1.5
+PER_WISH, MAX_WISHES = 1.0, 2.0
+SAME_COMMUNE, SAME_EPCI, NEIGHBOUR_EPCI = 2.0, 1.5, 1.0
 NUMBERS = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit"}
 
 
@@ -30,48 +55,6 @@ def number_word(count: int) -> str:
     return NUMBERS.get(count, str(count))
 
 
-def _common_partners(network: Network, focal: int) -> list[Suggestion]:
-    """Structures linked to at least two partners of the focal structure, scored by Adamic-Adar.
-
-    Adamic-Adar sums 1/log(degree) over the shared partners: a partner who knows few others
-    says more about the fit than a hub who knows everyone. Any link already on the map,
-    wished ones included, rules a structure out.
-    """
-    graph = network.graph
-    on_map = {end for link in network.links if focal in link.pair for end in link.pair}
-    on_map.add(focal)
-    common: dict[int, list[int]] = defaultdict(list)
-    for partner in graph.adj[focal]:
-        for other in graph.adj[partner]:
-            if other not in on_map:
-                common[other].append(partner)
-    candidates = sorted(
-        (node for node, partners in common.items() if len(partners) >= MIN_COMMON_PARTNERS),
-        key=network.key,
-    )
-    suggestions = []
-    for _focal, node, score in nx.adamic_adar_index(graph, [(focal, node) for node in candidates]):
-        names = sorted((network.name(partner) for partner in common[node]), key=name_key)
-        if len(names) <= 3:
-            count = number_word(len(names))
-            reason = f"Coopère déjà avec {french_list(names)}, {count} de vos partenaires."
-        else:
-            reason = (
-                f"Coopère déjà avec {len(names)} de vos partenaires, dont {french_list(names[:3])}."
-            )
-        suggestions.append(
-            Suggestion(
-                structure=network.name(node),
-                structure_id=node,
-                score=round(score, 3),
-                kind=COMMON_PARTNERS,
-                reason=reason,
-                shared=names,
-            )
-        )
-    return suggestions
-
-
 def _public_label(code: str, labels: Mapping[str, str]) -> str:
     label = labels.get(code, code)
     # "Jeunes de 16 à 25 ans" reads "jeunes de 16 à 25 ans" mid-sentence; acronyms stay as they are.
@@ -80,51 +63,156 @@ def _public_label(code: str, labels: Mapping[str, str]) -> str:
     return label
 
 
-def _same_publics(
-    network: Network,
-    focal: StructureIn,
-    directory: Sequence[StructureIn],
-    labels: Mapping[str, str],
-) -> list[Suggestion]:
-    """Directory structures absent from the map, in the focal structure's département, serving at
-    least one public that the focal structure serves or that its links concern; the score is the
-    number of such publics. The best MAX_SUGGESTIONS only, in the order of `suggest`."""
-    if not focal.departement:
-        return []
-    publics = set(focal.publics)
-    for link in network.links:
-        if focal.id in link.pair:
-            publics |= link.publics
-    placed = set(network.structures) | {focal.id}
-    matches = [
-        (candidate, shared)
-        for candidate in directory
-        if candidate.id not in placed
-        and candidate.departement == focal.departement
-        and (shared := publics & candidate.publics)
-    ]
-    # A département has thousands of candidates: only the best few can be suggested.
-    best = heapq.nsmallest(
-        MAX_SUGGESTIONS,
-        matches,
-        key=lambda match: (-len(match[1]), name_key(match[0].name), match[0].id),
+@dataclass(frozen=True)
+class Proximity:
+    """Where the focal structure is: the EPCIs next to its own, and names for the sentences."""
+
+    nearby_epcis: frozenset[str] = frozenset()
+    names: Mapping[str, str] = field(default_factory=dict)  # INSEE or EPCI code → name
+
+
+@dataclass
+class Context:
+    network: Network
+    focal: StructureIn
+    partners: set[int]
+    partner_sectors: set[str]
+    publics: set[str]
+    unreached: dict[int, Community]  # structure → its community the focal does not reach
+    public_labels: Mapping[str, str]
+    sector_labels: Mapping[str, str]
+    wishes: Mapping[int, int]
+    proximity: Proximity
+
+
+def _common(context: Context, candidate: StructureIn) -> Reason | None:
+    graph = context.network.graph
+    if candidate.id not in graph:
+        return None
+    common = context.partners.intersection(graph.adj[candidate.id])
+    if not common:
+        return None
+    names = sorted((context.network.name(node) for node in common), key=name_key)
+    if len(names) == 1:
+        text = f"Coopère déjà avec {names[0]}, l'un de vos partenaires."
+    elif len(names) <= 3:
+        text = (
+            f"Coopère déjà avec {french_list(names)}, {number_word(len(names))} de vos partenaires."
+        )
+    else:
+        text = f"Coopère déjà avec {len(names)} de vos partenaires, dont {french_list(names[:3])}."
+    points = min(MAX_COMMON, PER_COMMON_PARTNER * len(names))
+    return Reason(COMMON_PARTNERS, f"{len(names)} partenaire(s) commun(s)", text, points)
+
+
+def _hole(context: Context, candidate: StructureIn) -> Reason | None:
+    community = context.unreached.get(candidate.id)
+    if community is None:
+        return None
+    others = [name for name in community.members if name != candidate.name][:2]
+    text = (
+        f"Relie une partie du réseau que vous n'atteignez pas : le groupe « {community.label} » "
+        f"({len(community.members)} structures, avec {french_list(others)})."
     )
-    return [_same_publics_suggestion(candidate, shared, labels) for candidate, shared in best]
+    return Reason(STRUCTURAL_HOLE, "partie du réseau non atteinte", text, HOLE_POINTS)
 
 
-def _same_publics_suggestion(candidate: StructureIn, shared: set, labels) -> Suggestion:
-    words = sorted((_public_label(code, labels) for code in shared), key=name_key)
+def _sector(context: Context, candidate: StructureIn) -> Reason | None:
+    sector = candidate.sector
+    if not sector or sector == context.focal.sector or sector in context.partner_sectors:
+        return None
+    label = context.sector_labels.get(sector, sector)
+    text = f"Secteur « {label} » absent de vos partenaires."
+    return Reason(COMPLEMENTARY_SECTOR, f"secteur {label}", text, SECTOR_POINTS)
+
+
+def _publics(context: Context, candidate: StructureIn) -> Reason | None:
+    shared = context.publics & candidate.publics
+    if not shared:
+        return None
+    words = sorted((_public_label(code, context.public_labels) for code in shared), key=name_key)
+    text = f"Accompagne les mêmes publics : {french_list(words)}."
+    points = min(MAX_PUBLICS, PER_PUBLIC * len(shared))
+    return Reason(SAME_PUBLICS, f"{len(shared)} public(s) commun(s)", text, points)
+
+
+def _wish(context: Context, candidate: StructureIn) -> Reason | None:
+    count = context.wishes.get(candidate.id, 0)
+    if not count:
+        return None
+    if count == 1:
+        text = "Un autre membre du groupe souhaite aussi coopérer avec elle."
+    else:
+        count_word = number_word(count).capitalize()
+        text = f"{count_word} autres membres du groupe souhaitent coopérer avec elle."
+    points = min(MAX_WISHES, PER_WISH * count)
+    return Reason(GROUP_WISH, f"souhaitée par {count} membre(s)", text, points)
+
+
+def _proximity(context: Context, candidate: StructureIn) -> Reason | None:
+    focal, names = context.focal, context.proximity.names
+    if focal.commune and candidate.commune == focal.commune:
+        name = names.get(focal.commune, "")
+        text = f"Même commune{f' ({name})' if name else ''}."
+        return Reason(PROXIMITY, "même commune", text, SAME_COMMUNE)
+    if focal.epci and candidate.epci == focal.epci:
+        name = names.get(focal.epci, "")
+        text = f"Même intercommunalité{f' ({name})' if name else ''}."
+        return Reason(PROXIMITY, "même intercommunalité", text, SAME_EPCI)
+    if candidate.epci and candidate.epci in context.proximity.nearby_epcis:
+        name = names.get(candidate.epci, "")
+        text = f"Intercommunalité voisine{f' ({name})' if name else ''}."
+        return Reason(PROXIMITY, "intercommunalité voisine", text, NEIGHBOUR_EPCI)
+    return None
+
+
+REASONS = (_common, _hole, _wish, _publics, _sector, _proximity)
+
+
+def _suggestion(context: Context, candidate: StructureIn, on_map: bool) -> Suggestion | None:
+    reasons = [reason for find in REASONS if (reason := find(context, candidate))]
+    kinds = {reason.kind for reason in reasons}
+    near = PROXIMITY in kinds or not context.focal.epci  # without an EPCI: the département
+    close = any(r.kind == PROXIMITY and r.points >= SAME_EPCI for r in reasons)
+    if not kinds & COOPERATION_KINDS and not (COMPLEMENTARY_SECTOR in kinds and (on_map or close)):
+        return None
+    strongest = max(
+        (reason for reason in reasons if reason.kind != PROXIMITY), key=lambda r: r.points
+    )
+    shared = next((r for r in reasons if r.kind == COMMON_PARTNERS), None)
     return Suggestion(
         structure=candidate.name,
         structure_id=candidate.id,
-        score=float(len(shared)),
-        kind=SAME_PUBLICS,
-        reason=(
-            f"Accompagne les mêmes publics ({french_list(words)}) dans le même "
-            "département, mais n'est pas sur la carte."
-        ),
-        shared=sorted(shared),
+        score=round(sum(reason.points for reason in reasons), 2),
+        kind=strongest.kind,
+        reason=" ".join(reason.text for reason in reasons),
+        shared=_shared(context, candidate)
+        if shared
+        else sorted(context.publics & candidate.publics),
+        reasons=reasons,
+        near=near,
+        on_map=on_map,
     )
+
+
+def _shared(context: Context, candidate: StructureIn) -> list[str]:
+    common = context.partners.intersection(context.network.graph.adj[candidate.id])
+    return sorted((context.network.name(node) for node in common), key=name_key)
+
+
+def _unreached(network: Network, focal: int, communities: Sequence[Community]) -> dict:
+    """Structures of communities where the focal structure has no partner (itself excluded)."""
+    graph = network.graph
+    partners = set(graph.adj[focal]) if focal in graph else set()
+    result = {}
+    for community in communities:
+        members = set(community.member_ids)
+        if focal in members or members & partners:
+            continue
+        for node in members:
+            if graph.degree(node):
+                result[node] = community
+    return result
 
 
 def suggest(
@@ -132,17 +220,57 @@ def suggest(
     focal: int | None,
     directory: Sequence[StructureIn],
     public_labels: Mapping[str, str],
+    *,
+    sector_labels: Mapping[str, str] | None = None,
+    communities: Sequence[Community] = (),
+    wishes: Mapping[int, int] | None = None,
+    proximity: Proximity | None = None,
+    exclude: Collection[int] = (),
 ) -> list[Suggestion]:
-    """Both kinds together, best score first then by name; at most ten."""
+    """At most ten, near ones first, then the best score, then by name.
+
+    `wishes`: structure id → how many other members of the group wish a link with it.
+    `exclude`: structures the trainee dismissed."""
     if focal is None:
         return []
-    suggestions = []
-    if focal in network.graph:
-        suggestions += _common_partners(network, focal)
-    focal_structure = network.structures.get(focal) or next(
-        (structure for structure in directory if structure.id == focal), None
+    structure = network.structures.get(focal) or next(
+        (item for item in directory if item.id == focal), None
     )
-    if focal_structure is not None:
-        suggestions += _same_publics(network, focal_structure, directory, public_labels)
-    suggestions.sort(key=lambda item: (-item.score, name_key(item.structure), item.structure_id))
+    if structure is None:
+        return []
+    graph = network.graph
+    partners = set(graph.adj[focal]) if focal in graph else set()
+    publics = set(structure.publics)
+    linked = {focal}
+    for link in network.links:
+        if focal in link.pair:
+            publics |= link.publics
+            linked.update(link.pair)
+    context = Context(
+        network=network,
+        focal=structure,
+        partners=partners,
+        partner_sectors={network.structures[node].sector for node in partners} - {None},
+        publics=publics,
+        unreached=_unreached(network, focal, communities),
+        public_labels=public_labels,
+        sector_labels=sector_labels or {},
+        wishes=wishes or {},
+        proximity=proximity or Proximity(),
+    )
+    excluded = set(exclude) | linked
+    suggestions = []
+    for candidate in network.structures.values():
+        if candidate.id not in excluded and (item := _suggestion(context, candidate, True)):
+            suggestions.append(item)
+    for candidate in directory:
+        if candidate.id in excluded or candidate.id in network.structures:
+            continue
+        if candidate.departement != structure.departement or not structure.departement:
+            continue
+        if item := _suggestion(context, candidate, False):
+            suggestions.append(item)
+    suggestions.sort(
+        key=lambda item: (not item.near, -item.score, name_key(item.structure), item.structure_id)
+    )
     return suggestions[:MAX_SUGGESTIONS]

@@ -178,8 +178,10 @@ def test_means_of_levels_and_ratings():
     ]
     network = analyse(structures, links).network
     assert network.mean_level == 2.5
-    assert network.mean_trust == 3.0
-    assert network.mean_value == 1.0
+    # PARTNER scores need the three items: both trust ratings are partial
+    assert network.mean_trust is None and network.trust_rated == 0
+    assert network.mean_value == 1.0 and network.value_rated == 1
+    assert network.ratings_partial == 2
 
 
 def test_links_outside_the_map_and_self_links_are_left_out():

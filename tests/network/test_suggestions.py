@@ -1,97 +1,194 @@
-"""Possibilities to cooperate for the focal structure."""
-
-import math
+"""Possible partners for the focal structure: each reason, its points, and nearness first."""
 
 from allervers.network import LinkIn, StructureIn, analyse
+from allervers.network.graph import build_network
+from allervers.network.suggestions import Proximity, suggest
 
-PUBLICS = [
-    ("jeunes", "Jeunes de 16 à 25 ans sans emploi ni formation"),
-    ("familles-monoparentales", "Familles monoparentales"),
-    ("qpv", "QPV"),
-]
-FAMILIES_AND_YOUTH = {"familles-monoparentales", "jeunes"}
-
-
-def _map():
-    """Focal F works with P1, P2, P3; X works with P1 and P2; Y only with P1; Z with all three
-    partners, but F already wishes to work with Z."""
-    structures = [
-        StructureIn(1, "F", "social", "45", frozenset({"jeunes"})),
-        StructureIn(2, "P1", "emploi", "45"),
-        StructureIn(3, "P2", "sante", "45"),
-        StructureIn(4, "P3", "droits", "45"),
-        StructureIn(5, "X", "logement", "45"),
-        StructureIn(6, "Y", "justice", "45"),
-        StructureIn(7, "Z", "culture", "45"),
-    ]
-    pairs = [(1, 2), (1, 3), (1, 4), (5, 2), (5, 3), (6, 2), (7, 2), (7, 3), (7, 4)]
-    links = [LinkIn(a, b, "existant", 2) for a, b in pairs]
-    links[0] = LinkIn(1, 2, "existant", 2, publics=frozenset({"familles-monoparentales"}))
-    links.append(LinkIn(1, 7, "souhaite", None))
-    return structures, links
+PUBLICS = {
+    "jeunes": "Jeunes de 16 à 25 ans sans emploi ni formation",
+    "familles-monoparentales": "Familles monoparentales",
+    "qpv": "QPV",
+    "seniors": "Personnes âgées isolées",
+}
+SECTORS = {"social": "Action sociale", "sante": "Santé", "emploi": "Emploi"}
 
 
-def test_partners_of_partners_scored_by_adamic_adar():
-    structures, links = _map()
-    suggestions = analyse(structures, links, focal=1).suggestions
-    assert [item.structure for item in suggestions] == ["X"]
-    (x,) = suggestions
-    # P1 works with F, X, Y, Z (degree 4); P2 with F, X, Z (degree 3).
-    assert x.score == round(1 / math.log(4) + 1 / math.log(3), 3)
-    assert x.reason == "Coopère déjà avec P1 et P2, deux de vos partenaires."
-    assert x.shared == ["P1", "P2"]
-    assert x.kind == "partenaires communs"
+def _structures(*specs) -> list[StructureIn]:
+    """(id, name) or (id, name, sector, publics, commune, epci) with defaults: social, 45."""
+    result = []
+    for spec in specs:
+        defaults = (None, None, "social", (), None, None)
+        sid, name, sector, publics, commune, epci = (*spec, *defaults[len(spec) :])
+        result.append(StructureIn(sid, name, sector, "45", frozenset(publics), commune, epci))
+    return result
 
 
-def test_three_and_more_common_partners():
-    structures = [StructureIn(n, name, None) for n, name in enumerate("FABCDXY", 1)]
-    ids = {s.name: s.id for s in structures}
-    pairs = [("F", p) for p in "ABCD"] + [("X", p) for p in "ABC"] + [("Y", p) for p in "ABCD"]
-    links = [LinkIn(ids[a], ids[b], "existant", 1) for a, b in pairs]
-    suggestions = analyse(structures, links, focal=ids["F"]).suggestions
-    assert [item.structure for item in suggestions] == ["Y", "X"]
-    assert suggestions[1].reason == "Coopère déjà avec A, B et C, trois de vos partenaires."
-    assert suggestions[0].reason == "Coopère déjà avec 4 de vos partenaires, dont A, B et C."
+def _suggest(structures, links, focal=1, directory=(), **options):
+    network = build_network(structures, links)
+    return suggest(network, focal, directory, PUBLICS, sector_labels=SECTORS, **options)
 
 
-def test_directory_structures_with_the_same_publics_in_the_same_departement():
-    structures, links = _map()
-    directory = [
-        StructureIn(20, "Foyer jeunes", "logement", "45", frozenset({"jeunes", "qpv"})),
-        StructureIn(21, "Maison des familles", "jeunesse", "45", frozenset(FAMILIES_AND_YOUTH)),
-        StructureIn(22, "Ailleurs", "jeunesse", "37", frozenset({"jeunes"})),
-        StructureIn(23, "Autres publics", "sante", "45", frozenset({"qpv"})),
-        StructureIn(2, "P1", "emploi", "45", frozenset({"jeunes"})),  # already on the map
-    ]
-    suggestions = analyse(structures, links, focal=1, directory=directory, publics=PUBLICS)
-    items = suggestions.suggestions
-    assert [(item.structure, item.score) for item in items] == [
-        ("Maison des familles", 2.0),
-        ("X", round(1 / math.log(4) + 1 / math.log(3), 3)),
-        ("Foyer jeunes", 1.0),
-    ]
-    assert items[0].reason == (
-        "Accompagne les mêmes publics (familles monoparentales et jeunes de 16 à 25 ans sans "
-        "emploi ni formation) dans le même département, mais n'est pas sur la carte."
+def _edges(*pairs):
+    return [LinkIn(a, b, "existant", 2) for a, b in pairs]
+
+
+def test_common_partners_give_one_point_each_up_to_three():
+    structures = _structures((1, "F"), (2, "A"), (3, "B"), (4, "C"), (5, "D"), (6, "X"), (7, "Y"))
+    links = _edges((1, 2), (1, 3), (1, 4), (1, 5), (6, 2), (6, 3), (7, 2), (7, 3), (7, 4), (7, 5))
+    items = _suggest(structures, links)
+    assert [(item.structure, item.score) for item in items] == [("Y", 3.0), ("X", 2.0)]
+    y, x = items
+    assert y.reason == "Coopère déjà avec 4 de vos partenaires, dont A, B et C."
+    assert x.reason == "Coopère déjà avec A et B, deux de vos partenaires."
+    assert x.shared == ["A", "B"] and x.kind == "partenaires communs" and x.on_map
+
+
+def test_one_common_partner_is_a_reason_too():
+    structures = _structures((1, "F"), (2, "A"), (3, "X"))
+    (item,) = _suggest(structures, _edges((1, 2), (2, 3)))
+    assert item.reason == "Coopère déjà avec A, l'un de vos partenaires."
+    assert item.score == 1.0
+
+
+def test_a_part_of_the_network_out_of_reach_is_a_structural_hole():
+    """Two triangles joined by B – C: Louvain finds them (a planted partition)."""
+    structures = _structures((1, "F"), (2, "A"), (3, "B"), (4, "C"), (5, "D"), (6, "E"))
+    links = _edges((1, 2), (1, 3), (2, 3), (3, 4), (4, 5), (4, 6), (5, 6))
+    analysis = analyse(structures, links, focal=1, sectors=list(SECTORS.items()))
+    assert [c.members for c in analysis.communities] == [["A", "B", "F"], ["C", "D", "E"]]
+    scores = {item.structure: item.score for item in analysis.suggestions}
+    assert scores == {"C": 3.0, "D": 2.0, "E": 2.0}  # C: the hole (2) and B in common (1)
+    d = next(item for item in analysis.suggestions if item.structure == "D")
+    assert d.kind == "trou structural"
+    assert d.reason == (
+        "Relie une partie du réseau que vous n'atteignez pas : le groupe « Action sociale » "
+        "(3 structures, avec C et E)."
     )
-    assert items[0].kind == "mêmes publics"
-    assert items[0].shared == ["familles-monoparentales", "jeunes"]
+
+
+def test_a_complementary_sector_counts_alone_only_on_the_map_or_next_door():
+    structures = _structures((1, "F"), (2, "A"), (3, "Santé sur la carte", "sante"))
+    structures[0] = StructureIn(1, "F", "social", "45", commune="45147", epci="E1")
+    directory = [
+        *_structures(
+            (20, "Santé dans l'EPCI", "sante", (), "45999", "E1"),
+            (21, "Santé loin", "sante", (), "45001", "E9"),
+            (22, "Action sociale dans l'EPCI", "social", (), "45998", "E1"),
+        )
+    ]
+    items = _suggest(structures, _edges((1, 2)), directory=directory)
+    assert [(item.structure, item.score, item.near) for item in items] == [
+        ("Santé dans l'EPCI", 2.5, True),  # sector 1 + same EPCI 1.5
+        ("Santé sur la carte", 1.0, False),  # on the map: the sector is enough; commune unknown
+    ]
+    structures[2] = StructureIn(3, "Santé sur la carte", "sante", "45", commune="45147", epci="E1")
+    (item,) = _suggest(structures, _edges((1, 2)))
+    assert item.reason == "Secteur « Santé » absent de vos partenaires. Même commune."
+    assert [r.points for r in item.reasons] == [1.0, 2.0]
+
+
+def test_same_publics_half_a_point_each_up_to_one_and_a_half():
+    structures = _structures(
+        (1, "F", "social", ("jeunes", "qpv", "seniors", "familles-monoparentales"))
+    )
+    directory = _structures(
+        (20, "Deux publics", "social", ("jeunes", "qpv")),
+        (21, "Quatre publics", "social", tuple(PUBLICS)),
+        (22, "Aucun", "social", ("autres",)),
+    )
+    items = _suggest(structures, [], directory=directory)
+    assert [(item.structure, item.score) for item in items] == [
+        ("Quatre publics", 1.5),
+        ("Deux publics", 1.0),
+    ]
+    assert items[1].reason == (
+        "Accompagne les mêmes publics : jeunes de 16 à 25 ans sans emploi ni formation et QPV."
+    )
+    assert items[1].shared == ["jeunes", "qpv"]
+
+
+def test_the_publics_of_the_focal_links_count():
+    structures = _structures((1, "F"), (2, "A"))
+    links = [LinkIn(1, 2, "existant", 1, publics=frozenset({"seniors"}))]
+    directory = _structures((20, "Club seniors", "social", ("seniors",)))
+    (item,) = _suggest(structures, links, directory=directory)
+    assert item.structure == "Club seniors" and item.kind == "mêmes publics"
+
+
+def test_wishes_of_the_group_one_point_each_up_to_two():
+    structures = _structures((1, "F"))
+    directory = _structures((20, "Voulue par un"), (21, "Voulue par trois"), (22, "Personne"))
+    items = _suggest(structures, [], directory=directory, wishes={20: 1, 21: 3})
+    assert [(item.structure, item.score) for item in items] == [
+        ("Voulue par trois", 2.0),
+        ("Voulue par un", 1.0),
+    ]
+    assert items[0].reason == "Trois autres membres du groupe souhaitent coopérer avec elle."
+    assert items[1].reason == "Un autre membre du groupe souhaite aussi coopérer avec elle."
+
+
+def test_near_structures_come_first_even_with_a_lower_score():
+    structures = [StructureIn(1, "F", "social", "45", frozenset({"jeunes"}), "45147", "E1")]
+    directory = [
+        StructureIn(20, "Loin", "social", "45", frozenset({"jeunes"}), "45300", "E9"),
+        StructureIn(21, "Voisine", "social", "45", frozenset({"jeunes"}), "45200", "E2"),
+        StructureIn(22, "Même commune", "social", "45", frozenset({"jeunes"}), "45147", "E1"),
+        StructureIn(23, "Même EPCI", "social", "45", frozenset({"jeunes"}), "45100", "E1"),
+    ]
+    proximity = Proximity(
+        nearby_epcis=frozenset({"E2"}),
+        names={"45147": "Fleury-les-Aubrais", "E1": "Orléans Métropole", "E2": "CC des Loges"},
+    )
+    items = _suggest(structures, [], directory=directory, proximity=proximity, wishes={20: 2})
+    assert [(item.structure, item.score, item.near) for item in items] == [
+        ("Même commune", 2.5, True),
+        ("Même EPCI", 2.0, True),
+        ("Voisine", 1.5, True),
+        ("Loin", 2.5, False),  # a higher score than two near ones, but 70 km away
+    ]
+    assert items[0].reason.endswith("Même commune (Fleury-les-Aubrais).")
+    assert items[1].reason.endswith("Même intercommunalité (Orléans Métropole).")
+    assert items[2].reason.endswith("Intercommunalité voisine (CC des Loges).")
+    assert [reason.kind for reason in items[3].reasons] == ["souhait du groupe", "mêmes publics"]
+
+
+def test_without_an_epci_the_departement_is_near_enough():
+    structures = _structures((1, "F", "social", ("jeunes",)))
+    directory = _structures((20, "Ailleurs", "social", ("jeunes",)))
+    directory.append(StructureIn(21, "Autre département", "social", "37", frozenset({"jeunes"})))
+    (item,) = _suggest(structures, [], directory=directory)
+    assert item.structure == "Ailleurs" and item.near
+
+
+def test_linked_wished_dismissed_and_placed_structures_are_left_out():
+    structures = _structures((1, "F", "social", ("jeunes",)), (2, "A"), (3, "Souhaitée"))
+    links = [*_edges((1, 2)), LinkIn(1, 3, "souhaite", None)]
+    directory = _structures(
+        (2, "A", "social", ("jeunes",)),  # already on the map and linked
+        (20, "Écartée", "social", ("jeunes",)),
+        (21, "Gardée", "social", ("jeunes",)),
+    )
+    items = _suggest(structures, links, directory=directory, exclude={20})
+    assert [item.structure for item in items] == ["Gardée"]
 
 
 def test_no_focal_no_suggestion():
-    structures, links = _map()
-    assert analyse(structures, links).suggestions == []
+    structures = _structures((1, "F"), (2, "A"), (3, "B"))
+    assert analyse(structures, _edges((1, 2), (2, 3))).suggestions == []
 
 
-def test_at_most_ten_suggestions_best_first():
-    focal = StructureIn(1, "F", None, "45", frozenset({"jeunes", "qpv"}))
-    publics = [frozenset({"jeunes", "qpv"}), frozenset({"jeunes"})]
+def test_at_most_ten_the_score_is_the_sum_of_its_parts():
+    structures = [StructureIn(1, "F", None, "45", frozenset({"jeunes", "qpv"}))]
+    both, one = frozenset({"jeunes", "qpv"}), frozenset({"jeunes"})
     directory = [
-        StructureIn(100 + n, f"Structure {n:02d}", None, "45", publics[n % 2]) for n in range(12)
+        StructureIn(100 + n, f"Structure {n:02d}", None, "45", both if n % 2 else one)
+        for n in range(12)
     ]
-    suggestions = analyse([focal], [], focal=1, directory=directory).suggestions
-    assert len(suggestions) == 10
-    assert [item.score for item in suggestions] == [2.0] * 6 + [1.0] * 4
-    assert suggestions[0].structure == "Structure 00"
-    assert suggestions[6].structure == "Structure 01"
-    assert "(jeunes et qpv)" in suggestions[0].reason  # codes stand in for missing labels
+    items = analyse(structures, [], focal=1, directory=directory, publics=PUBLICS.items())
+    items = items.suggestions
+    assert len(items) == 10
+    assert [item.score for item in items] == [1.0] * 6 + [0.5] * 4
+    assert [item.structure for item in items[:2]] == ["Structure 01", "Structure 03"]
+    for item in items:
+        assert item.score == sum(reason.points for reason in item.reasons)
+        assert item.reason == " ".join(reason.text for reason in item.reasons)
