@@ -78,20 +78,98 @@ def families(user: User) -> list[tuple[str, list[tuple[Technique, int]]]]:
     return list(grouped.items())
 
 
-def initiatives_using(user: User, code: str) -> Select:
-    """The visible initiatives that use the technique: reference cases first, then the latest."""
+def _using(user: User, code: str) -> Select:
+    """The visible initiatives that use the technique, unordered."""
     uses = select(InitiativeTechnique).where(
         InitiativeTechnique.initiative_id == Initiative.id,
         InitiativeTechnique.technique_code == code,
     )
-    return (
-        visible_initiatives(user)
-        .where(uses.exists())
-        .order_by(
-            Initiative.is_reference.desc(), Initiative.updated_at.desc(), Initiative.id.desc()
-        )
-        .options(selectinload(Initiative.structure))  # the cards show the carrying structure
-    )
+    return visible_initiatives(user).where(uses.exists())
+
+
+def _first_reference_then_latest(query: Select) -> Select:
+    return query.order_by(
+        Initiative.is_reference.desc(), Initiative.updated_at.desc(), Initiative.id.desc()
+    ).options(selectinload(Initiative.structure))  # the cards and quotes name the carrier
+
+
+def initiatives_using(user: User, code: str) -> Select:
+    """The visible initiatives that use the technique: reference cases first, then the latest."""
+    return _first_reference_then_latest(_using(user, code))
+
+
+# ----- what the initiatives learnt --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One part of a technique page gathered from its initiatives' own sections."""
+
+    slug: str  # in the URL of the page that lists them all
+    field: str  # the Initiative column (SECTIONS)
+    title: str
+    empty: str  # what the page says when no visible initiative wrote it
+
+
+# Read from the live columns the initiative page shows, never from an autosaved draft: what
+# the personal-data guard checked on save, and nothing the author has since removed.
+LESSONS = (
+    Lesson(
+        "reussite",
+        "success_conditions",
+        "Ce qui a fait réussir",
+        "Aucune initiative partagée n'a encore décrit ce qui a fait réussir cette technique.",
+    ),
+    Lesson(
+        "freins",
+        "difficulties",
+        "Ce qui a freiné",
+        "Aucune initiative partagée n'a encore décrit ce qui a freiné cette technique.",
+    ),
+    Lesson(
+        "enseignements",
+        "lessons",
+        "Enseignements",
+        "Aucune initiative partagée n'a encore tiré d'enseignement de cette technique.",
+    ),
+)
+LESSON_SLUGS = tuple(lesson.slug for lesson in LESSONS)
+
+
+def lesson_of(slug: str) -> Lesson:
+    return next(lesson for lesson in LESSONS if lesson.slug == slug)
+
+
+BLANKS = " \t\r\n"
+
+
+def _written(field: str):
+    """The SQL condition "this section says something" (blank text counts as nothing)."""
+    column = getattr(Initiative, field)
+    return column.is_not(None) & (func.length(func.trim(column, BLANKS)) > 0)
+
+
+def lesson_counts(user: User, code: str) -> dict[str, int]:
+    """How many visible initiatives of the technique wrote each section, by slug."""
+    counts = [func.count(case((_written(lesson.field), 1))) for lesson in LESSONS]
+    query = _using(user, code).with_only_columns(*counts).order_by(None)
+    return dict(zip(LESSON_SLUGS, db.session.execute(query).one(), strict=True))
+
+
+def quotes(user: User, code: str, lesson: Lesson) -> Select:
+    """The visible initiatives of the technique that wrote this section, in the list's order."""
+    return _first_reference_then_latest(_using(user, code).where(_written(lesson.field)))
+
+
+def lessons_overview(user: User, code: str, cap: int) -> list[tuple[Lesson, list, int]]:
+    """Each part with its first `cap` initiatives and how many wrote it in all."""
+    counts = lesson_counts(user, code)
+    overview = []
+    for lesson in LESSONS:
+        total = counts[lesson.slug]
+        first = db.session.scalars(quotes(user, code, lesson).limit(cap)) if total else []
+        overview.append((lesson, list(first), total))
+    return overview
 
 
 # ----- effects observed -------------------------------------------------------------------------
@@ -121,13 +199,28 @@ class EffectSummary:
         return f"{self.total:,.1f}".replace(",", "\u202f").replace(".", ",")
 
 
+def _effects_of(user: User, code: str) -> Select:
+    """The live effects of the visible initiatives that use the technique."""
+    ids = _visible_ids(user)
+    return (
+        select(Effect)
+        .join(ids, ids.c.id == Effect.initiative_id)
+        .join(
+            InitiativeTechnique,
+            (InitiativeTechnique.initiative_id == Effect.initiative_id)
+            & (InitiativeTechnique.technique_code == code),
+        )
+        .where(Effect.deleted_at.is_(None))
+    )
+
+
 def effect_summaries(user: User, code: str) -> list[tuple[str, list[EffectSummary]]]:
     """Per dimension (in DIMENSIONS order), one summary per indicator: the catalogue's
     indicators in CSV order, then the free ones alphabetically."""
-    ids = _visible_ids(user)
     free_label = case((Effect.indicator_code.is_(None), Effect.indicator_label), else_=None)
     query = (
-        select(
+        _effects_of(user, code)
+        .with_only_columns(
             Effect.dimension,
             Effect.indicator_code,
             free_label,
@@ -137,13 +230,6 @@ def effect_summaries(user: User, code: str) -> list[tuple[str, list[EffectSummar
             func.sum(Effect.value),
             func.max(Effect.observed_on),
         )
-        .join(ids, ids.c.id == Effect.initiative_id)
-        .join(
-            InitiativeTechnique,
-            (InitiativeTechnique.initiative_id == Effect.initiative_id)
-            & (InitiativeTechnique.technique_code == code),
-        )
-        .where(Effect.deleted_at.is_(None))
         .group_by(Effect.dimension, Effect.indicator_code, free_label)
     )
     indicators = {entry.code: (rank, entry) for rank, entry in enumerate(vocab.load("indicateurs"))}
@@ -172,6 +258,60 @@ def effect_summaries(user: User, code: str) -> list[tuple[str, list[EffectSummar
     for _key, summary in sorted(rows, key=lambda row: row[0]):
         grouped.setdefault(summary.dimension, []).append(summary)
     return [(name, summaries) for name, summaries in grouped.items() if summaries]
+
+
+@dataclass(frozen=True)
+class DimensionEffects:
+    """The effects observed along one dimension: counts, per indicator, and the latest ones."""
+
+    code: str
+    label: str
+    observations: int
+    initiatives: int
+    indicators: list[EffectSummary]
+    latest: list[Effect]
+
+
+def effects_by_dimension(user: User, code: str, latest: int) -> list[DimensionEffects]:
+    """The dimensions with at least one effect, in DIMENSIONS order; each with its `latest`
+    most recent observations (their initiative loaded, to link to it)."""
+    effects = _effects_of(user, code)
+    counts_query = effects.with_only_columns(
+        Effect.dimension, func.count(Effect.id), func.count(func.distinct(Effect.initiative_id))
+    ).group_by(Effect.dimension)
+    counts = {dimension: (n, m) for dimension, n, m in db.session.execute(counts_query)}
+    indicators = dict(effect_summaries(user, code))
+    result = []
+    for dimension in [*DIMENSIONS, *sorted(set(counts) - set(DIMENSIONS))]:
+        if dimension not in counts:
+            continue
+        recent = (
+            effects.where(Effect.dimension == dimension)
+            .order_by(Effect.observed_on.desc(), Effect.id.desc())
+            .limit(latest)
+            .options(selectinload(Effect.initiative))
+        )
+        observations, initiatives = counts[dimension]
+        result.append(
+            DimensionEffects(
+                code=dimension,
+                label=DIMENSIONS.get(dimension, dimension),
+                observations=observations,
+                initiatives=initiatives,
+                indicators=indicators.get(dimension, []),
+                latest=list(db.session.scalars(recent)),
+            )
+        )
+    return result
+
+
+def effect_totals(user: User, code: str) -> tuple[int, int]:
+    """(observations, initiatives with at least one) over the technique's visible initiatives."""
+    query = _effects_of(user, code).with_only_columns(
+        func.count(Effect.id), func.count(func.distinct(Effect.initiative_id))
+    )
+    observations, initiatives = db.session.execute(query).one()
+    return observations, initiatives
 
 
 # ----- the formateurs' notes --------------------------------------------------------------------
