@@ -38,8 +38,7 @@ def show_technique(code: str):
         technique=technique,
         pagination=paginate(services.initiatives_using(current_user, code), PER_PAGE),
         lessons=services.lessons_overview(current_user, code, QUOTES_SHOWN),
-        effects=services.effects_by_dimension(current_user, code, LATEST_EFFECTS),
-        effect_totals=services.effect_totals(current_user, code),
+        effects=services.effects_observed(current_user, code, LATEST_EFFECTS),
         updated_by=services.updated_by(technique.note),
         **_shown_with(),
     )

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from allervers.auth.models import User
 from allervers.core import vocab
@@ -149,26 +149,53 @@ def _written(field: str):
     return column.is_not(None) & (func.length(func.trim(column, BLANKS)) > 0)
 
 
-def lesson_counts(user: User, code: str) -> dict[str, int]:
-    """How many visible initiatives of the technique wrote each section, by slug."""
-    counts = [func.count(case((_written(lesson.field), 1))) for lesson in LESSONS]
-    query = _using(user, code).with_only_columns(*counts).order_by(None)
-    return dict(zip(LESSON_SLUGS, db.session.execute(query).one(), strict=True))
-
-
 def quotes(user: User, code: str, lesson: Lesson) -> Select:
     """The visible initiatives of the technique that wrote this section, in the list's order."""
     return _first_reference_then_latest(_using(user, code).where(_written(lesson.field)))
 
 
 def lessons_overview(user: User, code: str, cap: int) -> list[tuple[Lesson, list, int]]:
-    """Each part with its first `cap` initiatives and how many wrote it in all."""
-    counts = lesson_counts(user, code)
+    """Each part with its first `cap` initiatives (in the list's order) and how many wrote it.
+
+    One ranked query over ids and flags (no text is sorted), then one load of the few shown:
+    per part, a row number among the initiatives that wrote it and their count.
+    """
+    order = (Initiative.is_reference.desc(), Initiative.updated_at.desc(), Initiative.id.desc())
+    columns = [Initiative.id]
+    for lesson in LESSONS:
+        wrote = case((_written(lesson.field), 1), else_=0)
+        columns += [
+            wrote.label(f"wrote_{lesson.field}"),
+            func.sum(wrote).over().label(f"total_{lesson.field}"),
+            func.row_number()
+            .over(partition_by=wrote, order_by=order)
+            .label(f"rank_{lesson.field}"),
+        ]
+    ranked = _using(user, code).with_only_columns(*columns).order_by(None).subquery()
+    shown = or_(
+        *(
+            (ranked.c[f"wrote_{lesson.field}"] == 1) & (ranked.c[f"rank_{lesson.field}"] <= cap)
+            for lesson in LESSONS
+        )
+    )
+    rows = db.session.execute(select(ranked).where(shown)).mappings().all()
+    loaded = {
+        initiative.id: initiative
+        for initiative in db.session.scalars(
+            select(Initiative)
+            .where(Initiative.id.in_([row["id"] for row in rows]))
+            .options(joinedload(Initiative.structure))
+        )
+    }
     overview = []
     for lesson in LESSONS:
-        total = counts[lesson.slug]
-        first = db.session.scalars(quotes(user, code, lesson).limit(cap)) if total else []
-        overview.append((lesson, list(first), total))
+        mine = sorted(
+            (row[f"rank_{lesson.field}"], row["id"])
+            for row in rows
+            if row[f"wrote_{lesson.field}"] == 1 and row[f"rank_{lesson.field}"] <= cap
+        )
+        total = int(rows[0][f"total_{lesson.field}"] or 0) if rows else 0
+        overview.append((lesson, [loaded[number] for _rank, number in mine], total))
     return overview
 
 
@@ -269,49 +296,53 @@ class DimensionEffects:
     observations: int
     initiatives: int
     indicators: list[EffectSummary]
-    latest: list[Effect]
+    latest: list[tuple[Effect, str]]  # with the title of its initiative
 
 
-def effects_by_dimension(user: User, code: str, latest: int) -> list[DimensionEffects]:
-    """The dimensions with at least one effect, in DIMENSIONS order; each with its `latest`
-    most recent observations (their initiative loaded, to link to it)."""
+@dataclass(frozen=True)
+class EffectsObserved:
+    dimensions: list[DimensionEffects]  # those with at least one effect, in DIMENSIONS order
+    observations: int
+    initiatives: int  # that recorded at least one
+
+
+def effects_observed(user: User, code: str, latest: int) -> EffectsObserved:
+    """The technique's effects per dimension, each with its `latest` most recent observations."""
     effects = _effects_of(user, code)
-    counts_query = effects.with_only_columns(
-        Effect.dimension, func.count(Effect.id), func.count(func.distinct(Effect.initiative_id))
-    ).group_by(Effect.dimension)
-    counts = {dimension: (n, m) for dimension, n, m in db.session.execute(counts_query)}
-    indicators = dict(effect_summaries(user, code))
-    result = []
-    for dimension in [*DIMENSIONS, *sorted(set(counts) - set(DIMENSIONS))]:
-        if dimension not in counts:
-            continue
-        recent = (
-            effects.where(Effect.dimension == dimension)
-            .order_by(Effect.observed_on.desc(), Effect.id.desc())
-            .limit(latest)
-            .options(selectinload(Effect.initiative))
-        )
-        observations, initiatives = counts[dimension]
-        result.append(
-            DimensionEffects(
-                code=dimension,
-                label=DIMENSIONS.get(dimension, dimension),
-                observations=observations,
-                initiatives=initiatives,
-                indicators=indicators.get(dimension, []),
-                latest=list(db.session.scalars(recent)),
-            )
-        )
-    return result
-
-
-def effect_totals(user: User, code: str) -> tuple[int, int]:
-    """(observations, initiatives with at least one) over the technique's visible initiatives."""
-    query = _effects_of(user, code).with_only_columns(
-        func.count(Effect.id), func.count(func.distinct(Effect.initiative_id))
+    pairs = effects.with_only_columns(Effect.dimension, Effect.initiative_id).distinct()
+    initiatives: dict[str, set[int]] = {}
+    for dimension, initiative_id in db.session.execute(pairs):
+        initiatives.setdefault(dimension, set()).add(initiative_id)
+    rank = func.row_number().over(
+        partition_by=Effect.dimension, order_by=(Effect.observed_on.desc(), Effect.id.desc())
     )
-    observations, initiatives = db.session.execute(query).one()
-    return observations, initiatives
+    ranked = effects.with_only_columns(Effect.id, rank.label("rank")).subquery()
+    recent = (
+        select(Effect, Initiative.title)
+        .join(ranked, ranked.c.id == Effect.id)
+        .join(Initiative, Initiative.id == Effect.initiative_id)
+        .where(ranked.c.rank <= latest)
+        .order_by(Effect.observed_on.desc(), Effect.id.desc())
+    )
+    latest_of: dict[str, list[tuple[Effect, str]]] = {}
+    for effect, title in db.session.execute(recent):
+        latest_of.setdefault(effect.dimension, []).append((effect, title))
+    dimensions = [
+        DimensionEffects(
+            code=dimension,
+            label=DIMENSIONS.get(dimension, dimension),
+            observations=sum(summary.observations for summary in summaries),
+            initiatives=len(initiatives.get(dimension, ())),
+            indicators=summaries,
+            latest=latest_of.get(dimension, []),
+        )
+        for dimension, summaries in effect_summaries(user, code)
+    ]
+    return EffectsObserved(
+        dimensions=dimensions,
+        observations=sum(dimension.observations for dimension in dimensions),
+        initiatives=len(set().union(*initiatives.values())),
+    )
 
 
 # ----- the formateurs' notes --------------------------------------------------------------------
