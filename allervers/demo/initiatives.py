@@ -84,6 +84,11 @@ INITIATIVES = [
             "publics": ["eloignes-numerique", "travailleurs-precaires"],
             "non_take_up": ["non-reception"],
             "context": "Des démarches abandonnées en cours de route faute d'aide numérique.",
+            "success_conditions": "Un lieu où les personnes viennent déjà ; un créneau fixe, "
+            "affiché à l'accueil ; le conseiller numérique qui présente l'assistante sociale "
+            "de vive voix plutôt qu'une affiche.",
+            "difficulties": "Pas de bureau fermé au début : parler de sa situation à côté des "
+            "postes en libre accès gênait. Une petite salle a été prêtée au bout d'un mois.",
             "lessons": "Le conseiller numérique repère, l'assistante sociale accompagne.",
         },
         [
@@ -108,6 +113,11 @@ INITIATIVES = [
             "techniques": ["contact-proactif"],
             "publics": ["familles-monoparentales"],
             "non_take_up": ["non-connaissance", "non-proposition"],
+            "success_conditions": "Un courrier qui annonce l'appel quelques jours avant ; des "
+            "appels en fin d'après-midi et le samedi matin ; des conseillers formés à "
+            "l'écoute, qui proposent sans insister.",
+            "difficulties": "Des numéros de téléphone périmés : près d'une famille sur trois "
+            "n'a pas pu être jointe. Au premier appel, certaines ont craint un contrôle.",
             "lessons": "Un appel bienveillant, annoncé, est rarement vécu comme un contrôle.",
             "consent": True,
         },
@@ -157,6 +167,13 @@ INITIATIVES = [
             "publics": ["sans-domicile", "sante-mentale"],
             "non_take_up": ["non-demande"],
             "posture": "Ne rien attendre de la première rencontre ; revenir.",
+            "success_conditions": "Le binôme entre structures : la Croix-Rouge connaît les "
+            "personnes et les lieux, le CCAS ouvre les droits dès le lendemain. Les mêmes "
+            "visages chaque mardi.",
+            "difficulties": "Le renouvellement des bénévoles ; l'hiver, l'urgence (un abri, un "
+            "repas) prend toute la place et les droits attendent.",
+            "lessons": "Revenir sans rien proposer fait partie du travail : la demande vient "
+            "souvent à la troisième ou quatrième rencontre.",
             "consent": True,
         },
         [
@@ -182,9 +199,18 @@ INITIATIVES = [
             "techniques": ["porte-a-porte", "pairs"],
             "publics": ["precarite-energetique", "qpv"],
             "non_take_up": ["non-connaissance"],
+            "success_conditions": "Des habitants relais, connus dans le quartier, qui frappent "
+            "aux portes avec nous ; le passage annoncé par affiche dans les halls la semaine "
+            "avant.",
+            "difficulties": "Beaucoup de portes closes en journée : il a fallu revenir en début "
+            "de soirée. Les questions débordent vite les factures (loyer, dettes).",
+            "lessons": "Les habitants relais ouvrent les portes ; les professionnels ouvrent "
+            "les droits.",
         },
         [
             ("2025-11-30", "personnes", "rencontrees", 63, None),
+            ("2025-11-30", "personnes", "droits-ouverts", 18, "Chèque énergie et aides du FSL."),
+            ("2025-11-30", "pratiques", "binomes", 12, "Un habitant relais à chaque visite."),
             ("2025-11-30", "organisations", "conventions", 1, "Convention avec le bailleur."),
         ],
     ),
@@ -205,10 +231,17 @@ INITIATIVES = [
             "techniques": ["itinerance", "numerique"],
             "publics": ["ruraux", "eloignes-numerique"],
             "non_take_up": ["non-reception"],
+            "success_conditions": "Être là pendant la distribution, quand les personnes sont "
+            "déjà venues ; l'épicerie annonce le passage du bus la semaine avant.",
+            "difficulties": "Le réseau mobile est faible devant l'épicerie ; une matinée par "
+            "mois, c'est peu pour suivre une démarche jusqu'au bout.",
+            "lessons": "Le bus ne remplace pas un accompagnement : prévoir où la personne sera "
+            "reçue ensuite.",
             "consent": True,
         },
         [
             ("2025-09-04", "personnes", "accompagnements", 7, None),
+            ("2026-01-08", "personnes", "retours", None, "« On n'a plus à prendre le car. »"),
             ("2025-12-04", "pratiques", "temps", 3, "Trois heures par mois dégagées."),
         ],
     ),
@@ -226,6 +259,9 @@ INITIATIVES = [
             "techniques": ["action-collective", "equipe-mobile"],
             "publics": ["jeunes"],
             "non_take_up": ["non-demande"],
+            "success_conditions": "Préparer le programme avec des jeunes du quartier plutôt "
+            "que d'arriver avec des ateliers tout faits.",
+            "difficulties": "Trouver un créneau qui convienne aux jeunes et aux deux équipes.",
         },
         [],
     ),

@@ -6,13 +6,15 @@ from flask_login import current_user
 from allervers.core.models import EditConflictError
 from allervers.core.web import conflict, done, form_page, form_version, paginate, render
 from allervers.initiatives import techniques as services
-from allervers.initiatives.models import DIMENSIONS, STATUSES
+from allervers.initiatives.models import DIMENSIONS, SECTIONS, STATUSES
 from allervers.initiatives.technique_forms import TechniqueForm
 
 from . import bp
 
 FORM = "techniques/form.html"
 PER_PAGE = 10
+QUOTES_SHOWN = 3  # per part on the technique page; « voir tout » lists them all
+LATEST_EFFECTS = 3  # per dimension
 
 
 def initiative_url(initiative_id: int) -> str:
@@ -35,12 +37,37 @@ def show_technique(code: str):
         "techniques/_initiatives.html",
         technique=technique,
         pagination=paginate(services.initiatives_using(current_user, code), PER_PAGE),
-        effects=services.effect_summaries(current_user, code),
+        lessons=services.lessons_overview(current_user, code, QUOTES_SHOWN),
+        effects=services.effects_observed(current_user, code, LATEST_EFFECTS),
         updated_by=services.updated_by(technique.note),
-        initiative_url=initiative_url,
-        dimensions=DIMENSIONS,
-        statuses=STATUSES,
+        **_shown_with(),
     )
+
+
+@bp.get(f"/techniques/<code>/<any({', '.join(services.LESSON_SLUGS)}):part>")
+def show_technique_lesson(code: str, part: str):
+    """Every visible initiative's « conditions de réussite », « freins » or « enseignements »."""
+    technique = services.technique_or_404(code)
+    lesson = services.lesson_of(part)
+    return render(
+        "techniques/lesson.html",
+        "techniques/_lesson_page.html",
+        technique=technique,
+        lesson=lesson,
+        pagination=paginate(services.quotes(current_user, code, lesson), PER_PAGE),
+        **_shown_with(),
+    )
+
+
+def _shown_with() -> dict:
+    """What the technique's templates need to name and link initiatives and effects."""
+    return {
+        "initiative_url": initiative_url,
+        "lessons_all": services.LESSONS,
+        "sections": SECTIONS,
+        "dimensions": DIMENSIONS,
+        "statuses": STATUSES,
+    }
 
 
 @bp.route("/techniques/<code>/modifier", methods=["GET", "POST"])

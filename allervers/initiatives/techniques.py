@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from allervers.auth.models import User
 from allervers.core import vocab
@@ -78,20 +78,125 @@ def families(user: User) -> list[tuple[str, list[tuple[Technique, int]]]]:
     return list(grouped.items())
 
 
-def initiatives_using(user: User, code: str) -> Select:
-    """The visible initiatives that use the technique: reference cases first, then the latest."""
+def _using(user: User, code: str) -> Select:
+    """The visible initiatives that use the technique, unordered."""
     uses = select(InitiativeTechnique).where(
         InitiativeTechnique.initiative_id == Initiative.id,
         InitiativeTechnique.technique_code == code,
     )
-    return (
-        visible_initiatives(user)
-        .where(uses.exists())
-        .order_by(
-            Initiative.is_reference.desc(), Initiative.updated_at.desc(), Initiative.id.desc()
+    return visible_initiatives(user).where(uses.exists())
+
+
+def _first_reference_then_latest(query: Select) -> Select:
+    return query.order_by(
+        Initiative.is_reference.desc(), Initiative.updated_at.desc(), Initiative.id.desc()
+    ).options(selectinload(Initiative.structure))  # the cards and quotes name the carrier
+
+
+def initiatives_using(user: User, code: str) -> Select:
+    """The visible initiatives that use the technique: reference cases first, then the latest."""
+    return _first_reference_then_latest(_using(user, code))
+
+
+# ----- what the initiatives learnt --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One part of a technique page gathered from its initiatives' own sections."""
+
+    slug: str  # in the URL of the page that lists them all
+    field: str  # the Initiative column (SECTIONS)
+    title: str
+    empty: str  # what the page says when no visible initiative wrote it
+
+
+# Read from the live columns the initiative page shows, never from an autosaved draft: what
+# the personal-data guard checked on save, and nothing the author has since removed.
+LESSONS = (
+    Lesson(
+        "reussite",
+        "success_conditions",
+        "Ce qui a fait réussir",
+        "Aucune initiative partagée n'a encore décrit ce qui a fait réussir cette technique.",
+    ),
+    Lesson(
+        "freins",
+        "difficulties",
+        "Ce qui a freiné",
+        "Aucune initiative partagée n'a encore décrit ce qui a freiné cette technique.",
+    ),
+    Lesson(
+        "enseignements",
+        "lessons",
+        "Enseignements",
+        "Aucune initiative partagée n'a encore tiré d'enseignement de cette technique.",
+    ),
+)
+LESSON_SLUGS = tuple(lesson.slug for lesson in LESSONS)
+
+
+def lesson_of(slug: str) -> Lesson:
+    return next(lesson for lesson in LESSONS if lesson.slug == slug)
+
+
+BLANKS = " \t\r\n"
+
+
+def _written(field: str):
+    """The SQL condition "this section says something" (blank text counts as nothing)."""
+    column = getattr(Initiative, field)
+    return column.is_not(None) & (func.length(func.trim(column, BLANKS)) > 0)
+
+
+def quotes(user: User, code: str, lesson: Lesson) -> Select:
+    """The visible initiatives of the technique that wrote this section, in the list's order."""
+    return _first_reference_then_latest(_using(user, code).where(_written(lesson.field)))
+
+
+def lessons_overview(user: User, code: str, cap: int) -> list[tuple[Lesson, list, int]]:
+    """Each part with its first `cap` initiatives (in the list's order) and how many wrote it.
+
+    One ranked query over ids and flags (no text is sorted), then one load of the few shown:
+    per part, a row number among the initiatives that wrote it and their count.
+    """
+    order = (Initiative.is_reference.desc(), Initiative.updated_at.desc(), Initiative.id.desc())
+    columns = [Initiative.id]
+    for lesson in LESSONS:
+        wrote = case((_written(lesson.field), 1), else_=0)
+        columns += [
+            wrote.label(f"wrote_{lesson.field}"),
+            func.sum(wrote).over().label(f"total_{lesson.field}"),
+            func.row_number()
+            .over(partition_by=wrote, order_by=order)
+            .label(f"rank_{lesson.field}"),
+        ]
+    ranked = _using(user, code).with_only_columns(*columns).order_by(None).subquery()
+    shown = or_(
+        *(
+            (ranked.c[f"wrote_{lesson.field}"] == 1) & (ranked.c[f"rank_{lesson.field}"] <= cap)
+            for lesson in LESSONS
         )
-        .options(selectinload(Initiative.structure))  # the cards show the carrying structure
     )
+    rows = db.session.execute(select(ranked).where(shown)).mappings().all()
+    loaded = {
+        initiative.id: initiative
+        for initiative in db.session.scalars(
+            select(Initiative)
+            .where(Initiative.id.in_([row["id"] for row in rows]))
+            .options(joinedload(Initiative.structure))
+        )
+    }
+    overview = []
+    for lesson in LESSONS:
+        mine = sorted(
+            (row[f"rank_{lesson.field}"], row["id"])
+            for row in rows
+            if row[f"wrote_{lesson.field}"] == 1 and row[f"rank_{lesson.field}"] <= cap
+        )
+        total = int(rows[0][f"total_{lesson.field}"] or 0) if rows else 0
+        overview.append((lesson, [loaded[number] for _rank, number in mine], total))
+    return overview
 
 
 # ----- effects observed -------------------------------------------------------------------------
@@ -121,13 +226,28 @@ class EffectSummary:
         return f"{self.total:,.1f}".replace(",", "\u202f").replace(".", ",")
 
 
+def _effects_of(user: User, code: str) -> Select:
+    """The live effects of the visible initiatives that use the technique."""
+    ids = _visible_ids(user)
+    return (
+        select(Effect)
+        .join(ids, ids.c.id == Effect.initiative_id)
+        .join(
+            InitiativeTechnique,
+            (InitiativeTechnique.initiative_id == Effect.initiative_id)
+            & (InitiativeTechnique.technique_code == code),
+        )
+        .where(Effect.deleted_at.is_(None))
+    )
+
+
 def effect_summaries(user: User, code: str) -> list[tuple[str, list[EffectSummary]]]:
     """Per dimension (in DIMENSIONS order), one summary per indicator: the catalogue's
     indicators in CSV order, then the free ones alphabetically."""
-    ids = _visible_ids(user)
     free_label = case((Effect.indicator_code.is_(None), Effect.indicator_label), else_=None)
     query = (
-        select(
+        _effects_of(user, code)
+        .with_only_columns(
             Effect.dimension,
             Effect.indicator_code,
             free_label,
@@ -137,13 +257,6 @@ def effect_summaries(user: User, code: str) -> list[tuple[str, list[EffectSummar
             func.sum(Effect.value),
             func.max(Effect.observed_on),
         )
-        .join(ids, ids.c.id == Effect.initiative_id)
-        .join(
-            InitiativeTechnique,
-            (InitiativeTechnique.initiative_id == Effect.initiative_id)
-            & (InitiativeTechnique.technique_code == code),
-        )
-        .where(Effect.deleted_at.is_(None))
         .group_by(Effect.dimension, Effect.indicator_code, free_label)
     )
     indicators = {entry.code: (rank, entry) for rank, entry in enumerate(vocab.load("indicateurs"))}
@@ -172,6 +285,64 @@ def effect_summaries(user: User, code: str) -> list[tuple[str, list[EffectSummar
     for _key, summary in sorted(rows, key=lambda row: row[0]):
         grouped.setdefault(summary.dimension, []).append(summary)
     return [(name, summaries) for name, summaries in grouped.items() if summaries]
+
+
+@dataclass(frozen=True)
+class DimensionEffects:
+    """The effects observed along one dimension: counts, per indicator, and the latest ones."""
+
+    code: str
+    label: str
+    observations: int
+    initiatives: int
+    indicators: list[EffectSummary]
+    latest: list[tuple[Effect, str]]  # with the title of its initiative
+
+
+@dataclass(frozen=True)
+class EffectsObserved:
+    dimensions: list[DimensionEffects]  # those with at least one effect, in DIMENSIONS order
+    observations: int
+    initiatives: int  # that recorded at least one
+
+
+def effects_observed(user: User, code: str, latest: int) -> EffectsObserved:
+    """The technique's effects per dimension, each with its `latest` most recent observations."""
+    effects = _effects_of(user, code)
+    pairs = effects.with_only_columns(Effect.dimension, Effect.initiative_id).distinct()
+    initiatives: dict[str, set[int]] = {}
+    for dimension, initiative_id in db.session.execute(pairs):
+        initiatives.setdefault(dimension, set()).add(initiative_id)
+    rank = func.row_number().over(
+        partition_by=Effect.dimension, order_by=(Effect.observed_on.desc(), Effect.id.desc())
+    )
+    ranked = effects.with_only_columns(Effect.id, rank.label("rank")).subquery()
+    recent = (
+        select(Effect, Initiative.title)
+        .join(ranked, ranked.c.id == Effect.id)
+        .join(Initiative, Initiative.id == Effect.initiative_id)
+        .where(ranked.c.rank <= latest)
+        .order_by(Effect.observed_on.desc(), Effect.id.desc())
+    )
+    latest_of: dict[str, list[tuple[Effect, str]]] = {}
+    for effect, title in db.session.execute(recent):
+        latest_of.setdefault(effect.dimension, []).append((effect, title))
+    dimensions = [
+        DimensionEffects(
+            code=dimension,
+            label=DIMENSIONS.get(dimension, dimension),
+            observations=sum(summary.observations for summary in summaries),
+            initiatives=len(initiatives.get(dimension, ())),
+            indicators=summaries,
+            latest=latest_of.get(dimension, []),
+        )
+        for dimension, summaries in effect_summaries(user, code)
+    ]
+    return EffectsObserved(
+        dimensions=dimensions,
+        observations=sum(dimension.observations for dimension in dimensions),
+        initiatives=len(set().union(*initiatives.values())),
+    )
 
 
 # ----- the formateurs' notes --------------------------------------------------------------------

@@ -10,5 +10,6 @@ STAFF = {"formateur", "formateur_autre", "admin"}
 TECHNIQUE_PAGES: dict = {
     "initiatives.list_techniques": (lambda w: "/techniques", SIGNED_IN),
     "initiatives.show_technique": (lambda w: "/techniques/maraude", SIGNED_IN),
+    "initiatives.show_technique_lesson": (lambda w: "/techniques/maraude/reussite", SIGNED_IN),
     "initiatives.edit_technique": (lambda w: "/techniques/maraude/modifier", STAFF),
 }

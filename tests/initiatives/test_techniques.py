@@ -122,16 +122,29 @@ def test_technique_page_shows_the_catalogue_entry_and_invites_formateurs(client_
     assert "<html" in text(response)
     assert "Famille : Présence sur les lieux de vie" in page
     assert "Tournées à pied ou en véhicule" in page
-    assert "Conditions de réussite Pas encore renseignées." in page
-    assert "Points de vigilance Pas encore renseignés." in page
-    assert "Les formateurs les compléteront." in page
+    # Nothing written anywhere: each part says so and what to do, not « pas encore renseignées ».
+    assert "Pas encore renseign" not in page
+    assert (
+        "Ce qui a fait réussir Aucune initiative partagée n'a encore décrit ce qui a fait "
+        "réussir cette technique. Vous l'avez mise en œuvre ? Remplissez la section "
+        "« Conditions de réussite » de votre initiative"
+    ) in page
+    assert (
+        "Ce qui a freiné Aucune initiative partagée n'a encore décrit ce qui a freiné cette "
+        "technique. Vous l'avez mise en œuvre ? Remplissez la section « Freins et difficultés »"
+    ) in page
+    assert "Enseignements Aucune initiative partagée n'a encore tiré d'enseignement" in page
+    assert 'href="/initiatives/nouvelle"' in text(response)
     assert EDIT not in text(response)
     assert "Aucune initiative que vous pouvez consulter" in page
     assert "Aucun effet n'a encore été suivi" in page
+    assert "Voir tout" not in page
 
     staff = text(client_as("formateur").get("/techniques/maraude"))
     assert f'href="{EDIT}"' in staff
     assert ">Modifier</a>" in staff
+    assert "Décrivez ce qui fait réussir cette technique" in staff
+    assert "Signalez les écueils à connaître" in staff
 
 
 @pytest.mark.parametrize(
@@ -213,10 +226,17 @@ def test_effects_table_on_the_page(client_as, make_initiative, make_effect):
     make_effect(one, value=None, observed_on=date(2026, 9, 8))
     make_effect(one, dimension="pratiques", indicator_code="outils", value=None)
     page = visible_text(client_as("referent").get("/techniques/maraude"))
+    assert "3 observations notées par 1 initiative que vous pouvez consulter." in page
     assert (
-        "Indicateur Observations Initiatives Total Dernière observation Personnes concernées "
-        "Personnes rencontrées 2 1 12 personnes (sur 1 observation chiffrée) 08/09/2026 "
-        "Pratiques professionnelles "
+        "Personnes concernées · 2 observations, 1 initiative "
+        "Personnes concernées : effets par indicateur "
+        "Indicateur Observations Initiatives Total Dernière observation "
+        "Personnes rencontrées 2 1 12 personnes (sur 1 observation chiffrée) 08/09/2026"
+    ) in page
+    assert (
+        "Pratiques professionnelles · 1 observation, 1 initiative "
+        "Pratiques professionnelles : effets par indicateur "
+        "Indicateur Observations Initiatives Total Dernière observation "
         "Nouveaux outils ou nouvelles postures adoptés (qualitatif) 1 1 qualitatif"
     ) in page
     assert "Organisations" not in page  # no empty dimension
@@ -250,7 +270,7 @@ def test_initiatives_are_paginated_ten_per_page(client_as, make_initiative):
     second = client.get("/techniques/maraude?page=2", headers={"HX-Request": "true"})
     assert second.status_code == 200
     assert "<html" not in text(second)
-    assert "Conditions de réussite" not in text(second)  # only the list is swapped
+    assert "Ce qui a fait réussir" not in text(second)  # only the list is swapped
     assert text(second).count("<article>") == 2
     assert "Initiative 01" in text(second)
     assert "Initiative 11" not in text(second)
