@@ -170,6 +170,12 @@ def by_name(name: str | None, departement: str | None = None) -> list[Commune]:
     return [c for c in found if departement is None or c.departement == departement]
 
 
+def by_departement(code: str | None) -> list[Commune]:
+    """The communes of a département (45, 2A, 974), biggest first."""
+    code = (code or "").strip().upper()
+    return sorted((c for c in _ref().by_insee.values() if c.departement == code), key=_rank)
+
+
 def epci_of(insee: str | None) -> str | None:
     commune = lookup(insee)
     return commune.epci if commune else None
