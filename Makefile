@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 VENDOR := static/vendor
+# The official list of communes, made compact at set-up (allervers/communes/build.py).
+COMMUNES := allervers/communes/data/communes.json
 # Test processes (pytest-xdist): one per core; PYTEST_WORKERS=0 runs the suite in this process.
 PYTEST_WORKERS ?= auto
 
@@ -20,7 +22,7 @@ run: setup db
 
 test: setup db lint pytest
 
-setup: $(VENV)/.installed $(VENDOR)/.copied
+setup: $(VENV)/.installed $(VENDOR)/.copied $(COMMUNES)
 
 db: $(VENV)/.installed
 	@mkdir -p instance
@@ -72,5 +74,9 @@ $(VENDOR)/.copied: node_modules/.installed Makefile
 	   $(VENDOR)/chartjs/
 	@touch $@
 
+# Communes, EPCI and postal codes (Etalab, npm): rebuilt only when the lock file changes.
+$(COMMUNES): node_modules/.installed allervers/communes/build.py $(VENV)/.installed
+	$(BIN)/python -m allervers.communes.build node_modules/@etalab/decoupage-administratif/data $@
+
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR)
+	rm -rf $(VENV) node_modules $(VENDOR) $(COMMUNES)

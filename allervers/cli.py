@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from allervers.auth import services as accounts
 from allervers.auth.models import ROLES
 from allervers.auth.passwords import password_problem
+from allervers.communes.cli import group as communes_group
 from allervers.core.plural import plural
 
 
@@ -110,6 +111,7 @@ def restore_command(path: Path, yes: bool) -> None:
 
 
 commands = [
+    communes_group,
     create_user_command,
     demo_command,
     import_map_command,

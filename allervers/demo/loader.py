@@ -53,6 +53,8 @@ def load_demo() -> DemoSummary:
 def _structure(item: dict) -> Structure:
     existing = directory.find_same(item["name"], item["commune"])
     if existing:
+        if not existing.insee_code:  # loaded before the official list of communes: complete it
+            existing.refresh_derived()
         return existing
     structure = directory.build_structure(**item)
     db.session.add(structure)

@@ -5,7 +5,7 @@ structure typed in the form and a structure read from a file obey the same rules
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
@@ -25,6 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from allervers import communes
 from allervers.core import vocab
 from allervers.core.forms import (
     BaseForm,
@@ -77,6 +78,106 @@ def check_insee_code(value: str | None) -> str | None:
     if value and not INSEE_CODE.fullmatch(value):
         return "Le code INSEE compte cinq caractères, par exemple 45234 (2A004 en Corse)."
     return None
+
+
+def _postal_codes_text(commune: communes.Commune) -> str:
+    codes = list(commune.postal_codes)
+    return codes[0] if len(codes) == 1 else ", ".join(codes[:-1]) + " ou " + codes[-1]
+
+
+@dataclass
+class PlaceCheck:
+    """What the commune, postal code and INSEE code typed in a form amount to."""
+
+    commune: communes.Commune | None = None
+    postal_code: str | None = None
+    problems: dict = field(default_factory=dict)  # field name → message
+    choices: list = field(default_factory=list)  # communes to pick from
+
+
+def _known(insee: str | None) -> communes.Commune | None:
+    return communes.lookup(insee) if insee and INSEE_CODE.fullmatch(insee) else None
+
+
+def check_place(
+    name: str | None, postal_code: str | None, insee: str | None, choice: str | None = None
+) -> PlaceCheck:
+    """Resolve a place against the official list of communes (allervers.communes).
+
+    `choice` is a commune picked among those the form proposed (homonyms, the communes of a
+    postal code): it decides. The INSEE code comes from the autocomplete: it stands while the
+    name is still the chosen commune's. Otherwise the name and the postal code must designate
+    one commune; a postal code alone is enough when it serves only one."""
+    check = PlaceCheck()
+    chosen = _known(choice)
+    if chosen:
+        postal_code = postal_code if chosen.serves(postal_code) else None
+    else:
+        chosen = _known(insee)
+        if chosen and name and communes.normalise(name) != communes.normalise(chosen.name):
+            chosen = None  # the name was changed after choosing: it decides
+    named = communes.by_name(name) if name else []
+    if chosen is None and name:
+        if not named:
+            check.problems["commune"] = (
+                f"Commune inconnue : « {name} ». Choisissez-la dans les suggestions, "
+                "ou saisissez son code postal."
+            )
+            check.choices = communes.by_postal_code(postal_code) or communes.search(name, 8)
+            return check
+        serving = [c for c in named if c.serves(postal_code)] if postal_code else named
+        if postal_code and not serving:
+            if len(named) == 1:
+                check.problems["postal_code"] = (
+                    f"Le code postal {postal_code} n'est pas celui de {named[0].name} "
+                    f"({_postal_codes_text(named[0])})."
+                )
+            else:
+                check.problems["postal_code"] = (
+                    f"Aucune commune « {named[0].name} » n'a le code postal {postal_code} : "
+                    "choisissez la vôtre ci-dessous."
+                )
+            check.choices = named[:20]
+            return check
+        if len(serving) > 1 and not postal_code:
+            check.problems["commune"] = (
+                f"Plusieurs communes s'appellent « {named[0].name} » : choisissez la vôtre "
+                "ci-dessous, ou saisissez son code postal."
+            )
+            check.choices = serving[:20]
+            return check
+        chosen = serving[0]
+    elif chosen is None and postal_code:
+        served = communes.by_postal_code(postal_code)
+        if not served:
+            check.problems["postal_code"] = (
+                f"Aucune commune n'a le code postal {postal_code} : vérifiez-le."
+            )
+            return check
+        if len(served) > 1:
+            check.problems["commune"] = (
+                f"Le code postal {postal_code} dessert {len(served)} communes : "
+                "choisissez la vôtre ci-dessous."
+            )
+            check.choices = served
+            return check
+        chosen = served[0]
+    elif chosen is None:
+        check.problems["commune"] = (
+            "Saisissez la commune (ou son code postal) : elle distingue les homonymes."
+        )
+        return check
+    if postal_code and not chosen.serves(postal_code):
+        check.problems["postal_code"] = (
+            f"Le code postal {postal_code} n'est pas celui de {chosen.name} "
+            f"({_postal_codes_text(chosen)})."
+        )
+        check.choices = [chosen]
+        return check
+    check.commune = chosen
+    single = chosen.postal_codes[0] if len(chosen.postal_codes) == 1 else None
+    check.postal_code = postal_code or single
+    return check
 
 
 def check_siret(value: str | None) -> str | None:
@@ -163,20 +264,18 @@ class StructureForm(PrivacyCheckedForm):
     )
     commune = StringField(
         "Commune",
+        description="Quelques lettres du nom ou le code postal, puis choisissez dans la liste.",
         filters=[empty_to_none],
-        validators=[
-            DataRequired("Saisissez la commune : elle distingue les homonymes."),
-            Length(max=120),
-        ],
+        validators=[Length(max=120)],
     )
     postal_code = StringField(
         "Code postal", filters=[empty_to_none], validators=[_check(check_postal_code)]
     )
-    insee_code = StringField(
-        "Code INSEE de la commune",
-        filters=[empty_to_none, lambda v: v.upper() if v else v],
-        validators=[_check(check_insee_code)],
-    )
+    # Filled by the commune's autocomplete (or a choice among homonyms), checked against the
+    # official list (allervers.communes); an unreadable one is ignored, never shown.
+    insee_code = HiddenField(filters=[empty_to_none, lambda v: v.strip().upper() if v else v])
+    # A commune picked among those proposed when the place was ambiguous (radio buttons).
+    commune_choice = HiddenField(filters=[empty_to_none, lambda v: v.strip().upper() if v else v])
     siret = StringField(
         "SIRET",
         description="14 chiffres, facultatif. Deux structures ne peuvent pas avoir le même.",
@@ -220,6 +319,33 @@ class StructureForm(PrivacyCheckedForm):
             [("", "Déduit de la typologie"), *vocab.choices("secteurs")]
         )
         self.publics.choices = as_choices(vocab.choices("publics"))
+        self.place_choices: list = []  # communes to pick from, when the place is ambiguous
+
+    @property
+    def place(self) -> communes.Commune | None:
+        """The commune the INSEE code designates, shown beside the field."""
+        return _known(self.insee_code.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.commune.errors or self.postal_code.errors:
+            return False
+        check = check_place(
+            self.commune.data,
+            self.postal_code.data,
+            self.insee_code.data,
+            self.commune_choice.data,
+        )
+        for name, problem in check.problems.items():
+            self[name].errors = [*self[name].errors, problem]
+        self.place_choices = check.choices
+        if check.commune is None:
+            self.insee_code.data = None
+            return False
+        self.commune.data = check.commune.name
+        self.postal_code.data = check.postal_code
+        self.insee_code.data = check.commune.insee
+        return valid
 
     def validate_typology(self, field) -> None:
         if not field.data:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from allervers import communes
 from allervers.auth.models import User
 from allervers.core import vocab
 from allervers.core.models import SoftDeleteMixin, TimestampMixin, VersionedMixin
@@ -87,7 +88,18 @@ class Structure(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
         """Keep the sector, département and search key in step with the fields they come from."""
         if not self.has_custom_sector:
             self.sector = vocab.typology_sector(self.typology)
-        self.departement = departement_of(self.postal_code)
+        # A record saved without its INSEE code (a map's quick creation, an import, the demo)
+        # gets it when the official list resolves its commune; the code then gives the
+        # département (Corsica's 2A / 2B, overseas 971…), the postal code otherwise.
+        if not self.insee_code:
+            found = communes.resolve(self.commune, self.postal_code)
+            self.insee_code = found.insee if found else None
+        place = communes.lookup(self.insee_code)
+        self.departement = (
+            place.departement
+            if place
+            else communes.departement_of_insee(self.insee_code) or departement_of(self.postal_code)
+        )
         self.search_text = normalise(
             " ".join(filter(None, (self.name, self.acronym, self.commune)))
         )

@@ -1,12 +1,23 @@
 """Pages of the directory (annuaire) of structures: list, record, edits, merges, CSV."""
 
+import re
+
 from flask import Response, flash, request, url_for
 from flask_login import current_user
 
+from allervers import communes
 from allervers.core import vocab
 from allervers.core.forms import parse_int, search_words
 from allervers.core.timeutil import utcnow
-from allervers.core.web import done, form_page, form_version, invalid, paginate, render
+from allervers.core.web import (
+    done,
+    form_page,
+    form_version,
+    invalid,
+    paginate,
+    render,
+    wants_fragment,
+)
 from allervers.directory import access, importer, referents, services
 from allervers.directory.forms import (
     SORTS,
@@ -68,6 +79,23 @@ def export_structures():
     filename = f"annuaire-{utcnow():%Y-%m-%d}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@bp.get("/communes")
+def search_communes():
+    """The official list of communes: the options of the structure form's commune combobox
+    (htmx), or a page to look a commune up (its postal codes, INSEE code, intercommunalité)."""
+    query = (request.args.get("q") or request.args.get("commune") or "").strip()[:80]
+    listbox = wants_fragment()
+    results = communes.search(query, 10 if listbox else 51) if len(query) >= 2 else []
+    return render(
+        "directory/communes.html",
+        "directory/_commune_options.html",
+        q=query,
+        results=results[:50],
+        more=len(results) > 50,
+        postal_code=query if re.fullmatch(r"\d{5}", query) else None,
+    )
 
 
 @bp.get("/annuaire/<int:structure_id>")

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
+from allervers import communes
 from allervers.auth.models import User
 from allervers.auth.passwords import hash_password
 from allervers.core import vocab
@@ -63,49 +64,17 @@ REFERENTS = 24
 STRUCTURES_PER_MAP = 30
 NOW = datetime(2026, 11, 20, 9, 0)
 
-# Communes of the Loiret and their postal codes; the weight is roughly the population.
-COMMUNES = [
-    ("Orléans", "45000", 30),
-    ("Fleury-les-Aubrais", "45400", 6),
-    ("Olivet", "45160", 6),
-    ("Saint-Jean-de-Braye", "45800", 5),
-    ("Saint-Jean-de-la-Ruelle", "45140", 4),
-    ("Saran", "45770", 4),
-    ("Montargis", "45200", 8),
-    ("Gien", "45500", 6),
-    ("Pithiviers", "45300", 4),
-    ("Briare", "45250", 2),
-    ("Beaugency", "45190", 2),
-    ("Meung-sur-Loire", "45130", 2),
-    ("Châteauneuf-sur-Loire", "45110", 2),
-    ("Sully-sur-Loire", "45600", 2),
-    ("Amilly", "45200", 3),
-    ("Châlette-sur-Loing", "45120", 3),
-    ("Le Malesherbois", "45330", 2),
-    ("Jargeau", "45150", 1),
-    ("La Ferté-Saint-Aubin", "45240", 2),
-    ("Ingré", "45140", 2),
-    ("Saint-Denis-en-Val", "45560", 2),
-    ("Chécy", "45430", 2),
-    ("Saint-Jean-le-Blanc", "45650", 2),
-    ("Outarville", "45480", 1),
-    ("Courtenay", "45320", 1),
-    ("Lorris", "45260", 1),
-    ("Châtillon-Coligny", "45230", 1),
-    ("Ouzouer-sur-Loire", "45570", 1),
-    ("Puiseaux", "45390", 1),
-    ("Patay", "45310", 1),
-    ("Neuville-aux-Bois", "45170", 1),
-    ("Artenay", "45410", 1),
-    ("Beaune-la-Rolande", "45340", 1),
-    ("Bellegarde", "45270", 1),
-    ("Ferrières-en-Gâtinais", "45210", 1),
-    ("Nogent-sur-Vernisson", "45290", 1),
-    ("Dordives", "45680", 1),
-    ("Saint-Ay", "45130", 1),
-    ("La Chapelle-Saint-Mesmin", "45380", 2),
-    ("Semoy", "45400", 1),
-]
+# The communes of the Loiret, from the official list (allervers.communes): structures are placed
+# in real communes with their INSEE code, in proportion to the population, so that most are in
+# the big intercommunalités (Orléans Métropole, Montargoise) and some in rural ones.
+DEPARTEMENT = "45"
+
+
+def departement_communes() -> list[communes.Commune]:
+    """Every commune of the département, biggest first (the same order every run)."""
+    return communes.by_departement(DEPARTEMENT)
+
+
 # The groups meet in the larger towns.
 GROUP_CITIES = ["Orléans", "Montargis", "Gien", "Pithiviers", "Fleury-les-Aubrais", "Olivet"]
 # Typologies met in a département's directory, with how common they are.
@@ -242,13 +211,14 @@ def sentence(rng: random.Random, count: int, topics: list[str] | None = None) ->
 def make_structures(rng: random.Random) -> tuple[list[int], dict[str, list[int]]]:
     """The directory; returns the ids and the ids of each commune."""
     publics = [entry.code for entry in vocab.load("publics")]
-    towns = [(name, code) for name, code, _ in COMMUNES]
-    weights = [weight for *_, weight in COMMUNES]
+    towns = departement_communes()
+    weights = [town.population for town in towns]
     kinds = [(code, label) for code, label, _ in TYPOLOGIES]
     kind_weights = [weight for *_, weight in TYPOLOGIES]
     rows, public_rows, communes = [], [], []
     for number in range(SIZES["structures"]):
-        commune, postal_code = rng.choices(towns, weights)[0]
+        town = rng.choices(towns, weights)[0]
+        commune, postal_code = town.name, rng.choice(town.postal_codes)
         typology, label = rng.choices(kinds, kind_weights)[0]
         if typology == "ASSO":
             name = f"{rng.choice(ASSOCIATION_NAMES)} – antenne {number} de {commune}"
@@ -256,6 +226,7 @@ def make_structures(rng: random.Random) -> tuple[list[int], dict[str, list[int]]
             name = f"{label} de {commune} ({number})"
         structure = Structure(name=name, typology=typology, commune=commune)
         structure.postal_code, structure.has_custom_sector = postal_code, False
+        structure.insee_code = town.insee
         structure.refresh_derived()
         rows.append(
             {
@@ -265,6 +236,7 @@ def make_structures(rng: random.Random) -> tuple[list[int], dict[str, list[int]]
                 "has_custom_sector": False,
                 "commune": commune,
                 "postal_code": postal_code,
+                "insee_code": town.insee,
                 "departement": structure.departement,
                 "description": sentence(rng, 25),
                 "thematiques": [],
@@ -731,7 +703,7 @@ def build() -> Manifest:
         action_id=action_id,
         technique="maraude",
         search_words=["permanence marche", "maraude", "droits jeunes", "bus", "seniors isoles"],
-        communes=[name for name, *_ in COMMUNES],
+        communes=sorted({town.name for town in departement_communes()}),
     )
 
 

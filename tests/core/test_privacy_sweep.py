@@ -46,7 +46,7 @@ EXCEPTIONS = {
     },
     **{
         ("StructureForm", name): STRUCTURE
-        for name in ("name", "acronym", "commune", "postal_code", "insee_code", "siret")
+        for name in ("name", "acronym", "commune", "postal_code", "siret")
     },
     ("StructureForm", "thematiques"): "des mots-clés du répertoire (logement, santé…)",
     ("EntryForm", "new_name"): STRUCTURE,

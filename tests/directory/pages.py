@@ -12,6 +12,8 @@ DIRECTORY_PAGES: dict = {
     "directory.export_structures": (lambda w: "/annuaire/export.csv", SIGNED_IN, 200, "text/csv"),
     "directory.show_structure": (lambda w: f"/annuaire/{w['structure'].id}", SIGNED_IN),
     "directory.create_structure": (lambda w: "/annuaire/nouvelle", SIGNED_IN),
+    # the official list of communes; its htmx answer is a listbox (tests/directory/test_communes.py)
+    "directory.search_communes": (lambda w: "/communes?q=orl", SIGNED_IN, 200, "text/html"),
     # world["structure"] has no creator: its référent, formateurs and admins edit it.
     "directory.edit_structure": (
         lambda w: f"/annuaire/{w['structure'].id}/modifier",

@@ -174,9 +174,13 @@ def structure_fields(ids):
         "acronym": maybe(text(40)),
         "typology": choices(codes("typologies")),
         "sector": maybe(choices(codes("secteurs"))),
-        "commune": text(120),
-        "postal_code": maybe(st.from_regex(r"\d{5}", fullmatch=True)),
+        # real communes too, so that saves happen (allervers.communes checks the place)
+        "commune": st.one_of(text(120), st.sampled_from(["Orléans", "briare", "Saint-Denis"])),
+        "postal_code": maybe(
+            st.one_of(st.from_regex(r"\d{5}", fullmatch=True), st.sampled_from(["45000", "45250"]))
+        ),
         "insee_code": maybe(st.from_regex(r"\d{5}|2[AB]\d{3}", fullmatch=True)),
+        "commune_choice": maybe(st.sampled_from(["45234", "45053", "2A004", "nope"])),
         "siret": maybe(st.from_regex(r"\d{14}", fullmatch=True)),
         "website": maybe(st.sampled_from(["https://www.caf.fr", "www.ccas-orleans.fr"])),
         "phone": maybe(st.sampled_from(["02 38 00 00 00", "+33 2 38 00 00 00"])),
