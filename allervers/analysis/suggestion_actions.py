@@ -46,8 +46,8 @@ def wish_link(cooperation_map: CooperationMap, structure: Structure) -> Outcome:
     if link is not None and not link.is_deleted:
         return Outcome(
             False,
-            f"La carte a déjà un lien « {link.status_label} » entre {focal.name} et "
-            f"{structure.name} : rien n'a été ajouté.",
+            f"La carte a déjà un lien entre {focal.name} et {structure.name}, au statut "
+            f"« {link.status_label} » : rien n'a été ajouté.",
         )
     for placed in (focal, structure):
         entry = maps.entry_of(cooperation_map, placed.id)
