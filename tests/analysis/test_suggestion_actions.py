@@ -1,8 +1,8 @@
 """Acting on a map's suggested partners: dismiss, restore, wished link, action-plan item.
 
-The world's map belongs to the trainee: her CCAS (focal) is linked to the CAF. The fixtures add
-a partner of the CAF on the map (suggested: a common partner) and a directory structure of the
-Loiret serving the same publics (suggested, not on the map).
+The world's map belongs to the trainee: her CCAS (focal) is linked to the CAF. The fixtures of
+conftest.py add a partner of the CAF on the map (suggested: a common partner) and a directory
+structure of the Loiret serving the same publics (suggested, not on the map).
 """
 
 import pytest
@@ -17,30 +17,6 @@ from allervers.maps import live
 from allervers.maps import services as maps
 from allervers.maps.models import CooperationLink, MapActivity, MapEntry
 from tests.helpers import follow, fragment, post_form, text, visible_text
-
-
-@pytest.fixture
-def neighbour(world, make_structure):
-    """A partner of the trainee's partner, on her map but not linked to her structure."""
-    structure = make_structure(name="Mission locale de l'Orléanais", typology="ML")
-    maps.add_entry(world["map"], structure, {})
-    maps.save_link(world["map"], world["partner"].id, structure.id, {"level": 3})
-    return structure
-
-
-@pytest.fixture
-def grocery(world, make_structure):
-    """A directory structure of the Loiret for young people, as the CCAS's link to the CAF."""
-    maps.save_link(
-        world["map"], world["structure"].id, world["partner"].id, {"publics": ["jeunes"]}
-    )
-    return make_structure(
-        name="Épicerie solidaire de Gien",
-        commune="Gien",
-        postal_code="45500",
-        typology="ES",
-        publics=["jeunes"],
-    )
 
 
 def _url(cooperation_map, structure, verb: str) -> str:
