@@ -271,7 +271,7 @@ def test_action_plan_item_twice_is_one_item(client_as, world, neighbour):
 
 
 def test_long_reasons_are_cut_at_a_whole_sentence(client_as, world, make_structure):
-    name = "Association " + "très " * 40 + "longue"
+    name = "Association " + "très " * 36 + "longue"  # 198 characters: the most a name has
     structure = make_structure(name=name, typology="ML")
     maps.add_entry(world["map"], structure, {})
     maps.save_link(world["map"], world["partner"].id, structure.id, {"level": 3})
