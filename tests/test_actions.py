@@ -17,6 +17,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from allervers.analysis import dismissals
 from allervers.auth import services as accounts
 from allervers.core.timeutil import utcnow
 from allervers.directory import importer as directory_importer
@@ -288,6 +289,16 @@ def _presentation(presentation, suffix: str = "") -> str:
 def _item(s: Scene, position: int, verb: str) -> str:
     presentation, item = s.item(position)
     return _presentation(presentation, f"/elements/{item.id}/{verb}")
+
+
+def _suggestion(s: Scene, verb: str, cooperation_map=None) -> str:
+    return _map(s, f"/suggestions/{s.structure().id}/{verb}", cooperation_map)
+
+
+def _restore_suggestion(s: Scene) -> str:
+    structure = s.structure()
+    dismissals.dismiss(s.w["map"], structure, s.w["stagiaire"])
+    return _map(s, f"/suggestions/{structure.id}/retablir")
 
 
 def _link_form(s: Scene, entry) -> dict:
@@ -650,6 +661,14 @@ ACTIONS: dict[str, Action] = {
         ),
         OWNER,
     ),
+    # the analysis's suggested partners: whoever may change the map (the group's members too).
+    "analysis.dismiss": Action(lambda s, r: (_suggestion(s, "ecarter"), {}), OWNER),
+    "analysis.dismiss#group": Action(
+        lambda s, r: (_suggestion(s, "ecarter", s.w["group_map"]), {}), {"stagiaire", "formateur"}
+    ),
+    "analysis.restore": Action(lambda s, r: (_restore_suggestion(s), {}), OWNER),
+    "analysis.wish_link": Action(lambda s, r: (_suggestion(s, "lien-souhaite"), {}), OWNER),
+    "analysis.plan_action": Action(lambda s, r: (_suggestion(s, "plan-d-action"), {}), OWNER),
     # formateurs and admins read the map and its snapshots; only its owner takes one.
     "analysis.snapshots": Action(
         lambda s, r: (_map(s, "/instantanes"), {"label": "Début de formation"}), OWNER

@@ -1,10 +1,11 @@
-"""Analysis results kept between requests, workers and restarts."""
+"""Analysis results kept between requests, workers and restarts; suggestions set aside."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from allervers.core.timeutil import utcnow
 from allervers.extensions import db
 
 
@@ -27,3 +28,26 @@ class AnalysisResult(db.Model):
 
     def __repr__(self) -> str:
         return f"<AnalysisResult {self.key} v{self.version}>"
+
+
+class SuggestionDismissal(db.Model):
+    """A suggested partner that the map's editors set aside: the map's analysis leaves it out
+    until someone restores it (« Rétablir »). Restoring deletes the row: nothing else depends
+    on it, and the live feed of the map keeps the trace of both gestures."""
+
+    __tablename__ = "suggestion_dismissals"
+    __table_args__ = (UniqueConstraint("map_id", "structure_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The unique pair starts with map_id: it is the index of « this map's dismissals » too.
+    map_id: Mapped[int] = mapped_column(ForeignKey("cooperation_maps.id"))
+    structure_id: Mapped[int] = mapped_column(ForeignKey("structures.id"))
+    # NULL once that person's account is deleted: a group map's dismissal stays.
+    dismissed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    dismissed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    structure: Mapped["Structure"] = relationship()  # noqa: F821
+    dismissed_by: Mapped["User | None"] = relationship()  # noqa: F821
+
+    def __repr__(self) -> str:
+        return f"<SuggestionDismissal map={self.map_id} structure={self.structure_id}>"

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from allervers.analysis import cache, scopes
+from allervers.analysis import cache, dismissals, scopes
 from allervers.auth.models import User
 from allervers.core import vocab
 from allervers.core.timeutil import utcnow
@@ -248,6 +248,7 @@ def compute_map_analysis(cooperation_map: CooperationMap, directory_version: str
         sectors=vocab.choices("secteurs"),
         publics=vocab.choices("publics"),
         directory=candidates_near(cooperation_map, placed, directory_version),
+        exclude=dismissals.dismissed_ids(cooperation_map.id),
     )
 
 

@@ -12,7 +12,7 @@ from allervers.core.web import done, form_page, render
 from allervers.maps import access
 from allervers.network import export
 
-from . import aggregate_views, bp  # noqa: F401 - registers the aggregate pages
+from . import aggregate_views, bp, suggestion_views  # noqa: F401 - registers their pages
 
 
 @bp.get("/cartes/<int:map_id>/analyse")

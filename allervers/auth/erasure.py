@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select, up
 from sqlalchemy.orm import InstrumentedAttribute
 
 from allervers.analysis import cache
+from allervers.analysis.models import SuggestionDismissal
 from allervers.analysis.services import map_cache_keys
 from allervers.auth import throttle
 from allervers.auth.models import User, UserSession
@@ -138,6 +139,7 @@ RULES: tuple[Rule, ...] = (
     set_null(CooperationMap.locked_by_id),
     set_null(HistoryEvent.purged_by_id),
     set_null(ReferentAttachment.decided_by_id),
+    set_null(SuggestionDismissal.dismissed_by_id),  # a group map's dismissal stays
     Rule(Initiative.author_id, _initiatives),
     Rule(CooperationMap.owner_id, _maps),
     delete_rows(Presentation.owner_id),

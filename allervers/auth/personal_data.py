@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from allervers.analysis.models import SuggestionDismissal
 from allervers.auth.models import User, UserSession
 from allervers.core.timeutil import utcnow
 from allervers.directory.models import ReferentAttachment, Structure, StructureMerge
@@ -143,6 +144,11 @@ PARTS: tuple[Part, ...] = (
         "snapshots_taken",
         (MapSnapshot.taken_by_id,),
         lambda u: _all(MapSnapshot, MapSnapshot.taken_by_id == u.id, omit=("content",)),
+    ),
+    Part(
+        "suggestions_dismissed",
+        (SuggestionDismissal.dismissed_by_id,),
+        lambda u: _all(SuggestionDismissal, SuggestionDismissal.dismissed_by_id == u.id),
     ),
     Part("initiatives", (Initiative.author_id,), _initiatives),
     Part(

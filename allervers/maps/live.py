@@ -33,6 +33,9 @@ VERBS = {
     ("import", "map"): "a importé",
     ("lock", "map"): "a clos l'atelier : la carte n'est plus modifiable",
     ("unlock", "map"): "a rouvert la carte",
+    # allervers/analysis/dismissals.py: the analysis's suggested partners
+    ("dismiss", "suggestion"): "a écarté la suggestion",
+    ("restore", "suggestion"): "a rétabli la suggestion",
 }
 
 

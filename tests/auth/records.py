@@ -7,6 +7,7 @@ app (attendance, dashboard), so that deleting her exercises every rule.
 
 from datetime import date, timedelta
 
+from allervers.analysis import dismissals
 from allervers.analysis import services as analysis
 from allervers.auth import services as accounts
 from allervers.directory import services as directory
@@ -61,6 +62,11 @@ def _directory(world) -> dict:
 def _maps(world) -> dict:
     trainee, other = world["stagiaire"], world["stagiaire_autre"]
     analysis.analyse_map(world["map"])  # cached in analysis_results
+    set_aside = build_structure(name="Point conseil budget", commune="Orléans", typology="ASSO")
+    db.session.add(set_aside)
+    db.session.commit()
+    dismissals.dismiss(world["map"], set_aside, trainee)
+    dismissals.dismiss(world["group_map"], set_aside, trainee)  # kept, without her name
     return {
         "snapshot": analysis.take_snapshot(world["map"], "Début de formation", trainee),
         "group_snapshot": analysis.take_snapshot(world["group_map"], "Carte du groupe", trainee),

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import bindparam, event, select, text, update
 
 from allervers import create_app
+from allervers.analysis import dismissals
 from allervers.auth import services as accounts
 from allervers.directory import importer, referents
 from allervers.directory import services as directory
@@ -148,13 +149,15 @@ def _set_references(connection, table, rows: list[dict]) -> None:
 
 
 def _map_records(world, make_structure) -> dict:
-    """A structure and a link removed from the trainee's map, and a removed map."""
+    """A structure and a link removed from the trainee's map (the structure then dismissed
+    from its suggestions), and a removed map."""
     own = world["map"]
     gone = make_structure(name="Mission locale", commune="Orléans", typology="ML")
     entry = maps.add_entry(own, gone, {"influence": 2})
     link, _created = maps.save_link(own, world["structure"].id, gone.id, {"level": 1})
     maps.remove_link(link)
     maps.remove_entry(entry)
+    dismissals.dismiss(own, gone, world["stagiaire"])  # no longer suggested, until restored
     removed = maps.create_map(world["stagiaire"], "Ancienne carte", "Tours", None)
     maps.remove_map(removed)
     kept = world["link"]
@@ -166,6 +169,7 @@ def _map_records(world, make_structure) -> dict:
         "deleted_entry": entry.id,
         "deleted_link": link.id,
         "deleted_map": removed.id,
+        "dismissed_structure": gone.id,
         "map_slug": "carte",  # the trash's name for maps, in /corbeille/<slug>/<id>/restaurer
     }
 

@@ -470,6 +470,11 @@ def _map_page(ids):
     return [f"/cartes/{ids['map']}", f"/cartes/{ids['map']}/analyse"]
 
 
+def _suggestion_pages(ids):
+    base = f"/cartes/{ids['map']}"
+    return [f"{base}/analyse", f"{base}/suggestions", f"{base}/suggestions/ecartees"]
+
+
 SPECS: dict[str, Spec] = {
     # accounts
     # Failed sign-ins and joins are counted (rate_counters) even though they are refused.
@@ -550,6 +555,14 @@ SPECS: dict[str, Spec] = {
         OWNER, positions_fields, pages=lambda ids: [f"/cartes/{ids['map']}/graphe.json"]
     ),
     "analysis.snapshots": Spec(OWNER, snapshot_fields),
+    # the suggested partners: no form, the structure is in the URL (the map's own partner, which
+    # the analysis does not suggest, is still a structure one may set aside or plan to meet).
+    "analysis.dismiss": Spec(OWNER, pages=_suggestion_pages),
+    "analysis.restore": Spec(OWNER, args={"structure_id": "dismissed_structure"}),
+    "analysis.wish_link": Spec(OWNER, args={"structure_id": "partner"}, pages=_suggestion_pages),
+    "analysis.plan_action": Spec(
+        OWNER, args={"structure_id": "partner"}, pages=lambda ids: ["/plan-d-action"]
+    ),
     # initiatives, effects, partners
     "initiatives.create_initiative": Spec(
         OWNER, initiative_fields, pages=lambda ids: ["/initiatives", "/initiatives?q=maraude"]

@@ -49,6 +49,8 @@ MAP_PAGES: dict = {
     "analysis.compare": (lambda w: _map(w, "/comparaison?avant=maintenant"), READERS),
     "analysis.graph_json": (lambda w: _map(w, "/graphe.json"), READERS, 200, "application/json"),
     "analysis.node_card": (lambda w: _map(w, f"/noeud/{w['partner'].id}"), READERS),
+    "analysis.suggestions": (lambda w: _map(w, "/suggestions"), READERS),
+    "analysis.dismissed": (lambda w: _map(w, "/suggestions/ecartees"), READERS),
     "maps.projection": (lambda w: f"/cartes/{w['group_map'].id}/projection", WORKSHOP),
     "maps.tour": (
         lambda w: f"/cartes/{w['group_map'].id}/projection/tour.json",
