@@ -11,7 +11,7 @@ COMMUNES := allervers/communes/data/communes.json
 # Test processes (pytest-xdist): one per core; PYTEST_WORKERS=0 runs the suite in this process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test setup db lint pytest bench bench-live clean
+.PHONY: run test setup db lint pytest bench bench-live bench-analysis clean
 
 # The web server and, beside it, the worker that computes aggregates in the background.
 run: setup db
@@ -40,11 +40,17 @@ pytest: setup
 # and loaded by 100 simulated trainees, on SQLite then PostgreSQL; writes BENCHMARKS.md.
 bench: setup
 	$(BIN)/python -m tests.bench.run
+	$(BIN)/python -m tests.bench.analysis
 
 # Only the live workshop of the bench (60 viewers of 2 group maps, 10 adding links), on SQLite
 # then PostgreSQL: rewrites its section of BENCHMARKS.md (3 to 4 min on 2 cores).
 bench-live: setup
 	$(BIN)/python -m tests.bench.run --live
+
+# Only a map's analysis (150 structures, cold and cached) and the suggestions' nearness on the
+# bench data set and the demo: rewrites its section of BENCHMARKS.md (2 to 3 min).
+bench-analysis: setup
+	$(BIN)/python -m tests.bench.analysis
 
 # Reinstalled only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml

@@ -13,6 +13,7 @@ from allervers.analysis.scopes import Scope
 from allervers.core import vocab
 from allervers.core.web import paginate_list, render
 from allervers.directory.services import commune_spelling, departements
+from allervers.maps.models import POSITIONS
 from allervers.network import LinkIn, StructureIn, StructureMeasures, export
 from allervers.training import access as training_access
 
@@ -113,6 +114,8 @@ def _show(kind: str, ident: int, /, **extra):
         key_figures=services.KEY_FIGURES,
         figure_labels=services.FIGURE_LABELS,
         column_labels=services.COLUMN_LABELS,
+        netmap_chart=services.netmap_chart(analysis) if analysis else None,
+        positions=POSITIONS,
         sector_label=lambda code: vocab.label("secteurs", code),
         graph_urls={
             "source": scope_url("analysis.aggregate_graph", kind, ident),
@@ -247,7 +250,12 @@ def aggregate_export(kind: str, ident: int, name: str):
     result = _result_or_404(kind, ident)
     scope, payload = result.scope, result.payload
     if name == "analyse.json":
-        body = {"analysis": payload["analysis"], "perception_gaps": payload["perception_gaps"]}
+        body = {
+            "analysis": payload["analysis"],
+            "perception_gaps": payload["perception_gaps"],
+            "influence_gaps": payload.get("influence_gaps", []),
+            "rating_gaps": payload.get("rating_gaps", []),
+        }
         response = jsonify(body)
     elif name == "structures.csv":
         response = Response(exports.structures_csv(payload), mimetype="text/csv")

@@ -22,6 +22,7 @@ from allervers.core import vocab
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
 from allervers.network import Analysis, aggregate, analyse, layout
+from allervers.network.aggregate import influence_gaps, rating_gaps
 
 # Below this many maps, a count of the maps behind a link, or their levels, points at people.
 MIN_MAPS = 3
@@ -56,10 +57,22 @@ def compute(scope: Scope) -> dict:
     analysis = analyse(
         structures, links, sectors=vocab.choices("secteurs"), publics=vocab.choices("publics")
     )
+    ids = {structure.id for structure in structures}
     return {
         "analysis": analysis.to_json(),
         "perception_gaps": [
             gap.__dict__ for gap in perception_gaps if _kept(gap, structures) and _anonymous(gap)
+        ],
+        # the members' spread of declared influence and of trust and value: the same rule
+        "influence_gaps": [
+            gap.__dict__
+            for gap in influence_gaps(maps)
+            if gap.structure_id in ids and len(gap.influences) >= MIN_MAPS
+        ],
+        "rating_gaps": [
+            gap.__dict__
+            for gap in rating_gaps(maps)
+            if _kept(gap, structures) and len(gap.scores) >= MIN_MAPS
         ],
         "graph": graph_elements(analysis, links, _positions(structures, links)),
         "maps": len(maps),
@@ -113,9 +126,10 @@ SERVER_LAYOUT_ABOVE = 200
 def graph_elements(analysis: Analysis, links, positions: dict) -> dict:
     """Cytoscape elements; for big graphs with their server-computed positions, drawn as is."""
     preset = len(analysis.structures) > SERVER_LAYOUT_ABOVE
+    labels = {community.number: community.label for community in analysis.communities}
     nodes = []
     for row in analysis.structures:
-        node = {"data": node_data(row, focal=False)}
+        node = {"data": node_data(row, False, community_label=labels.get(row.community, ""))}
         if preset:
             node["position"] = {"x": positions[row.id][0], "y": positions[row.id][1]}
         nodes.append(node)

@@ -6,7 +6,7 @@ import io
 from allervers.analysis.aggregates import MIN_MAPS
 from allervers.core import vocab
 from allervers.core.spreadsheet import safe_cell
-from allervers.maps.models import STATUSES
+from allervers.maps.models import POSITIONS, STATUSES
 
 STRUCTURE_COLUMNS = (
     "Structure",
@@ -14,9 +14,14 @@ STRUCTURE_COLUMNS = (
     "Liens",
     "Passeur",
     "Proximité",
-    "Influence",
-    "Communauté",
+    "Influence dans le réseau",
+    "Groupe",
     "Point de fragilité",
+    "Influence déclarée",
+    "Position",
+    "Confiance",
+    "Valeur",
+    "Liens notés",
 )
 LINK_COLUMNS = ("Structure A", "Structure B", "Statut", "Niveau", "Cartes qui le citent")
 
@@ -36,6 +41,7 @@ def _csv(header, rows) -> str:
 
 
 def structures_csv(payload: dict) -> str:
+    labels = {item["number"]: item["label"] for item in payload["analysis"].get("communities", ())}
     rows = (
         (
             row["name"],
@@ -44,12 +50,22 @@ def structures_csv(payload: dict) -> str:
             _decimal(row["betweenness"]),
             _decimal(row["closeness"]),
             _decimal(row["eigenvector"]),
-            row["community"],
+            _community(row["community"], labels),
             "oui" if row["is_articulation_point"] else "non",
+            "" if row.get("influence_declared") is None else row["influence_declared"],
+            POSITIONS.get(row.get("position") or "", ""),
+            _decimal(row.get("trust")),
+            _decimal(row.get("value")),
+            row.get("rated_links", 0),
         )
         for row in payload["analysis"]["structures"]
     )
     return _csv(STRUCTURE_COLUMNS, rows)
+
+
+def _community(number: int, labels: dict) -> str:
+    """« 2 – Santé et Social »; a structure alone in its group has only its number."""
+    return f"{number} – {labels[number]}" if number in labels else str(number)
 
 
 FEW_MAPS = f"moins de {MIN_MAPS}"  # a smaller count would say who drew the link

@@ -113,8 +113,9 @@ def unseen_personal_maps(scope: Scope, viewer: User) -> int:
 
 # Part of every version: changing what a result holds (its shape or its rules) makes every
 # stored result stale, so each is computed again (2: counts below 3 maps withheld; 3: graph
-# nodes carry their community).
-PAYLOAD_FORMAT = 3
+# nodes carry their community; 4: PARTNER scores, declared influence, named communities,
+# E-I by sector, suggestions with their reasons).
+PAYLOAD_FORMAT = 4
 
 
 def version(scope: Scope) -> str:

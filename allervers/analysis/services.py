@@ -3,17 +3,23 @@
 from collections import defaultdict
 from dataclasses import asdict
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from allervers.analysis import cache, dismissals, scopes
+from allervers.analysis import cache, dismissals, places, scopes
 from allervers.auth.models import User
 from allervers.core import vocab
 from allervers.core.timeutil import utcnow
 from allervers.directory.models import Structure, StructurePublic, normalise
 from allervers.extensions import db
 from allervers.initiatives.models import PARTNER_LEVEL, Initiative, InitiativePartner
-from allervers.maps.models import CooperationLink, CooperationMap, MapEntry, MapSnapshot
+from allervers.maps.models import (
+    POSITIONS,
+    CooperationLink,
+    CooperationMap,
+    MapEntry,
+    MapSnapshot,
+)
 from allervers.maps.services import touch
 from allervers.network import Analysis, Comparison, LinkIn, StructureIn, analyse, compare
 from allervers.training.models import Group, Membership
@@ -47,13 +53,21 @@ FIGURE_LABELS = {
     "mean_level": "Niveau moyen",
     "wished_links": "Liens souhaités",
 }
+# The before/after comparison adds the PARTNER scores and how many links each rests on.
+COMPARED_LABELS = {
+    **FIGURE_LABELS,
+    "mean_trust": "Confiance (PARTNER, 1 à 4)",
+    "trust_rated": "Liens notés en confiance",
+    "mean_value": "Valeur (PARTNER, 1 à 4)",
+    "value_rated": "Liens notés en valeur",
+}
 COLUMN_LABELS = {
     "name": "Structure",
     "sector": "Secteur",
     "degree": "Liens",
     "betweenness": "Passeur",
     "closeness": "Proximité",
-    "eigenvector": "Influence",
+    "eigenvector": "Influence (réseau)",
     "constraint": "Contrainte",
 }
 SORTABLE = ("name", "sector", "degree", "betweenness", "closeness", "eigenvector", "constraint")
@@ -123,15 +137,34 @@ def load_maps(map_ids) -> list[tuple[list[StructureIn], list[LinkIn]]]:
         publics[structure_id].add(code)
     query = (
         select(
-            MapEntry.map_id, Structure.id, Structure.name, Structure.sector, Structure.departement
+            MapEntry.map_id,
+            Structure.id,
+            Structure.name,
+            Structure.sector,
+            Structure.departement,
+            Structure.insee_code,
+            MapEntry.influence,
+            MapEntry.position,
         )
         .join(Structure, MapEntry.structure_id == Structure.id)
         .where(*live_entries)
     )
     structures = defaultdict(list)
-    for map_id, sid, name, sector, departement in db.session.execute(query):
+    for map_id, sid, name, sector, departement, insee, influence, position in db.session.execute(
+        query
+    ):
         structures[map_id].append(
-            StructureIn(sid, name, sector, departement, frozenset(publics[sid]))
+            StructureIn(
+                sid,
+                name,
+                sector,
+                departement,
+                frozenset(publics[sid]),
+                commune=insee,
+                epci=places.epci_of(insee),
+                influence=influence,
+                position=position,
+            )
         )
     links = defaultdict(list)
     query = select(*LINK_COLUMNS).where(
@@ -199,7 +232,7 @@ def departement_structures(departement: str) -> list[StructureIn]:
     query = select(StructurePublic.structure_id, StructurePublic.public_code).join(Structure)
     for structure_id, code in db.session.execute(query.where(*live)):
         publics[structure_id].add(code)
-    rows = db.session.execute(select(Structure.id, Structure.name, Structure.sector).where(*live))
+    query = select(Structure.id, Structure.name, Structure.sector, Structure.insee_code)
     return [
         StructureIn(
             id=sid,
@@ -207,9 +240,88 @@ def departement_structures(departement: str) -> list[StructureIn]:
             sector=sector,
             departement=departement,
             publics=frozenset(publics[sid]),
+            commune=insee,
+            epci=places.epci_of(insee),
         )
-        for sid, name, sector in rows
+        for sid, name, sector, insee in db.session.execute(query.where(*live))
     ]
+
+
+# Below this many members' maps, a wish would point at the member who drew it (see aggregates).
+MIN_WISHING_MAPS = 2
+
+
+def _group_ids(cooperation_map: CooperationMap) -> list[int]:
+    """The ids of `groups_of_map`, read without loading the groups."""
+    if cooperation_map.group_id is not None:
+        return [cooperation_map.group_id]
+    query = (
+        select(Group.id)
+        .join(Membership)
+        .where(
+            Membership.user_id == cooperation_map.owner_id,
+            Membership.role == "stagiaire",
+            Group.deleted_at.is_(None),
+        )
+    )
+    return list(db.session.scalars(query))
+
+
+def _group_maps(cooperation_map: CooperationMap, group_ids: list[int]):
+    """The other maps of the groups: the group maps and the members' personal maps."""
+    members = select(Membership.user_id).where(
+        Membership.group_id.in_(group_ids), Membership.role == "stagiaire"
+    )
+    return (
+        CooperationMap.deleted_at.is_(None),
+        CooperationMap.id != cooperation_map.id,
+        (CooperationMap.group_id.in_(group_ids))
+        | (CooperationMap.owner_id.in_(members) & CooperationMap.group_id.is_(None)),
+    )
+
+
+def wish_stamp(cooperation_map: CooperationMap) -> list:
+    """The state of the group's other maps, in one query: a wish there changes it."""
+    group_ids = _group_ids(cooperation_map) if cooperation_map.focal_structure_id else []
+    if not group_ids:
+        return []
+    query = select(
+        func.count(), func.sum(CooperationMap.content_version), func.max(CooperationMap.id)
+    ).where(*_group_maps(cooperation_map, group_ids))
+    return [group_ids, *db.session.execute(query).one()]
+
+
+def group_wishes(cooperation_map: CooperationMap) -> dict[int, int]:
+    """How many maps of the map's groups wish a link with each structure: the group map (shared
+    with its members) and the other members' personal maps, counted only from
+    `MIN_WISHING_MAPS` so that no wish points at one person."""
+    group_ids = _group_ids(cooperation_map)
+    if not group_ids:
+        return {}
+    maps = db.session.execute(
+        select(CooperationMap.id, CooperationMap.group_id).where(
+            *_group_maps(cooperation_map, group_ids)
+        )
+    ).all()
+    shared = {map_id for map_id, group_id in maps if group_id is not None}
+    wishing: dict[int, set[int]] = defaultdict(set)
+    query = select(CooperationLink.map_id, CooperationLink.source_id, CooperationLink.target_id)
+    for map_id, source, target in db.session.execute(
+        query.where(
+            CooperationLink.map_id.in_([map_id for map_id, _group in maps]),
+            CooperationLink.status == "souhaite",
+            CooperationLink.deleted_at.is_(None),
+        )
+    ):
+        wishing[source].add(map_id)
+        wishing[target].add(map_id)
+    counts = {}
+    for structure_id, map_ids in wishing.items():
+        personal = len(map_ids - shared)
+        count = len(map_ids & shared) + (personal if personal >= MIN_WISHING_MAPS else 0)
+        if count:
+            counts[structure_id] = count
+    return counts
 
 
 def map_cache_key(map_id: int) -> str:
@@ -229,25 +341,39 @@ def analyse_map(cooperation_map: CooperationMap) -> Analysis:
     """The map's analysis, from the cache when neither the map nor the directory has changed."""
     key = map_cache_key(cooperation_map.id)
     directory = scopes.directory_stamp()
-    version = scopes.version_digest([cooperation_map.content_version, directory])
+    version = scopes.version_digest(
+        [
+            scopes.PAYLOAD_FORMAT,
+            cooperation_map.content_version,
+            directory,
+            wish_stamp(cooperation_map),
+        ]
+    )
     stored = cache.load(key, only_version=version)
     if stored.is_fresh(version):
         return Analysis.from_json(stored.payload)
-    analysis = compute_map_analysis(cooperation_map, scopes.version_digest(directory))
+    wishes = group_wishes(cooperation_map) if cooperation_map.focal_structure_id else {}
+    analysis = compute_map_analysis(cooperation_map, scopes.version_digest(directory), wishes)
     cache.save(key, version, analysis.to_json())
     return analysis
 
 
-def compute_map_analysis(cooperation_map: CooperationMap, directory_version: str) -> Analysis:
+def compute_map_analysis(
+    cooperation_map: CooperationMap, directory_version: str, wishes: dict | None = None
+) -> Analysis:
     structures, links = map_input(cooperation_map)
     placed = {structure.id for structure in structures}
+    directory = candidates_near(cooperation_map, placed, directory_version)
+    focal = cooperation_map.focal_structure
     return analyse(
         structures,
         links,
         focal=cooperation_map.focal_structure_id,
         sectors=vocab.choices("secteurs"),
         publics=vocab.choices("publics"),
-        directory=candidates_near(cooperation_map, placed, directory_version),
+        directory=directory,
+        wishes=wishes,
+        proximity=places.proximity(focal.insee_code if focal else None, [*structures, *directory]),
         exclude=dismissals.dismissed_ids(cooperation_map.id),
     )
 
@@ -384,7 +510,7 @@ def sector_colours() -> list[tuple[str, str, str]]:
     ]
 
 
-def node_data(row, focal: bool, colours: dict | None = None) -> dict:
+def node_data(row, focal: bool, colours: dict | None = None, community_label: str = "") -> dict:
     """A structure as a Cytoscape node: its sector colour and the measures that size it."""
     colours = colours or {code: colour for code, _label, colour in sector_colours()}
     return {
@@ -396,6 +522,7 @@ def node_data(row, focal: bool, colours: dict | None = None) -> dict:
         "betweenness": round(row.betweenness, 4),
         "eigenvector": round(row.eigenvector, 4),
         "community": row.community,  # Louvain group, 1 = the largest (a lone structure: its own)
+        "communityLabel": community_label,  # its dominant sectors
         "focal": focal,
     }
 
@@ -421,11 +548,12 @@ def compute_graph_data(cooperation_map: CooperationMap) -> dict:
     analysis = analyse_map(cooperation_map)
     colours = {code: colour for code, _label, colour in sector_colours()}
     positions = cooperation_map.positions or {}
-    declared = {entry.structure_id: entry.influence for entry in cooperation_map.live_entries}
+    labels = {community.number: community.label for community in analysis.communities}
     nodes = []
     for row in analysis.structures:
-        node = {"data": node_data(row, row.id == cooperation_map.focal_structure_id, colours)}
-        node["data"]["influence"] = declared.get(row.id)  # Net-Map 0–5, None when not given
+        focal = row.id == cooperation_map.focal_structure_id
+        node = {"data": node_data(row, focal, colours, labels.get(row.community, ""))}
+        node["data"]["influence"] = row.influence_declared  # Net-Map 0–5, None when not given
         if str(row.id) in positions:
             x, y = positions[str(row.id)]
             node["position"] = {"x": x, "y": y}
@@ -465,3 +593,66 @@ def save_positions(cooperation_map: CooperationMap, raw: object) -> bool:
     touch(cooperation_map.id, "move", "map")  # the other screens of the map follow the move
     db.session.commit()
     return True
+
+
+# ----- what the analysis page adds to the measures ---------------------------------------------
+
+
+def netmap_chart(analysis: Analysis) -> dict | None:
+    """The Net-Map chart's data: one point per structure whose influence was declared."""
+    points = [
+        {
+            "x": round(row.network_influence, 3),
+            "y": row.influence_declared,
+            "name": row.name,
+            "position": row.position or "",
+        }
+        for row in analysis.structures
+        if row.influence_declared is not None
+    ]
+    if not points:
+        return None
+    positions = [{"code": code, "label": label} for code, label in POSITIONS.items()]
+    return {"points": points, "positions": [*positions, {"code": "", "label": "Non précisée"}]}
+
+
+def missing_sectors(cooperation_map: CooperationMap, analysis: Analysis) -> list[dict]:
+    """Sectors with no structure on the map, with how many structures of the group's maps and of
+    the directory of the focal structure's département belong to them (most present first)."""
+    present = {row.sector for row in analysis.structures if row.sector}
+    in_group: dict[str, int] = defaultdict(int)
+    group_ids = [group.id for group in groups_of_map(cooperation_map)]
+    if group_ids:
+        members = select(Membership.user_id).where(Membership.group_id.in_(group_ids))
+        maps = select(CooperationMap.id).where(
+            CooperationMap.deleted_at.is_(None),
+            CooperationMap.group_id.in_(group_ids) | CooperationMap.owner_id.in_(members),
+        )
+        query = (
+            select(Structure.sector, func.count(func.distinct(Structure.id)))
+            .join(MapEntry, MapEntry.structure_id == Structure.id)
+            .where(MapEntry.map_id.in_(maps), MapEntry.deleted_at.is_(None))
+            .group_by(Structure.sector)
+        )
+        in_group.update({sector: count for sector, count in db.session.execute(query) if sector})
+    in_territory: dict[str, int] = defaultdict(int)
+    focal = cooperation_map.focal_structure
+    if focal is not None and focal.departement:
+        query = (
+            select(Structure.sector, func.count())
+            .where(Structure.departement == focal.departement, Structure.deleted_at.is_(None))
+            .group_by(Structure.sector)
+        )
+        in_territory.update({s: count for s, count in db.session.execute(query) if s})
+    rows = [
+        {
+            "sector": code,
+            "label": label,
+            "group": in_group.get(code, 0),
+            "territory": in_territory.get(code, 0),
+        }
+        for code, label in vocab.choices("secteurs")
+        if code not in present and (in_group.get(code) or in_territory.get(code))
+    ]
+    rows.sort(key=lambda row: (-row["group"], -row["territory"], normalise(row["label"])))
+    return rows

@@ -10,6 +10,7 @@ from allervers.analysis.forms import SnapshotForm
 from allervers.core import vocab
 from allervers.core.web import done, form_page, render
 from allervers.maps import access
+from allervers.maps.models import POSITIONS
 from allervers.network import export
 
 from . import aggregate_views, bp, suggestion_views  # noqa: F401 - registers their pages
@@ -34,6 +35,9 @@ def show(map_id: int):
         sector_label=lambda code: vocab.label("secteurs", code),
         figure_labels=services.FIGURE_LABELS,
         column_labels=services.COLUMN_LABELS,
+        netmap_chart=services.netmap_chart(analysis),
+        positions=POSITIONS,
+        missing_sectors=services.missing_sectors(cooperation_map, analysis),
     )
 
 
@@ -127,7 +131,7 @@ def compare(map_id: int):
         "cooperation_map": cooperation_map,
         "snapshots": services.snapshots_of(cooperation_map),
         "now": services.NOW,
-        "figure_labels": services.FIGURE_LABELS,
+        "figure_labels": services.COMPARED_LABELS,
     }
     if before is None or after is None:
         flash("Choisissez deux instantanés de cette carte (ou « la carte aujourd'hui »).", "error")

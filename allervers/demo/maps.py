@@ -19,6 +19,13 @@ OBSTACLES = (
     "Secret professionnel : cadre du partage d'informations à poser",
 )
 FREQUENCY_CYCLE = ("mensuelle", "hebdomadaire", "ponctuelle", None)
+PARTNER_ITEMS = (
+    "trust_reliability",
+    "trust_mission",
+    "value_influence",
+    "value_involvement",
+    "value_resources",
+)
 
 
 def load_demo_maps() -> None:
@@ -91,6 +98,8 @@ def _link_fields(index: int, rng: random.Random) -> dict:
         "frequency": FREQUENCY_CYCLE[index % 4],
         "trust_dialogue": rng.randint(1, 4),
     }
+    if index % 5 != 4:  # most links rated on the six PARTNER items; the others in part only
+        fields.update({name: rng.randint(1, 4) for name in PARTNER_ITEMS})
     if level <= 2 and index % 2 == 0:
         fields.update(desired_level=level + 2, feasibility="possible")
     return fields

@@ -30,15 +30,24 @@ Formulas and thresholds
       structures that have links; isolates 0. If it fails to converge: degree / ‖degree‖.
       Above 500 linked structures igraph's ARPACK solver computes it (tested equal to 1e-4).
     - community: Louvain (seed), numbered from 1 by size, then by first name.
-      `communities` counts the groups of two structures or more.
+      `communities` counts the groups of two structures or more; `Analysis.communities` lists
+      them, each named by its dominant sectors: the (at most two) sectors holding a third of
+      its members and at least two of them (one in a pair), else « secteurs variés ».
+    - ei_by_sector: Krackhardt's E-I per sector, E its links to another known sector, I its
+      links inside; most inward-looking first.
     - constraint (Burt): c_i = Σ_j (p_ij + Σ_q p_iq·p_qj)², p_ij = 1/deg(i); effective size
       (Borgatti) = n − 2t/n. Computed from each neighbourhood; None for an isolate.
     - degree_centralization (Freeman): Σ (d_max − d_i) / ((n − 1)(n − 2)); 0 below 3 nodes.
     - components counts isolates as components; `largest_component` is the biggest's size.
     - cross_sector_share = E / (E + I), ei_index = (E − I) / (E + I) (Krackhardt), over edges
       whose two ends have a known sector (E: different sectors, I: the same); None when none.
-    - mean_level, mean_trust, mean_value: over edges, every rating that is set counted once
-      (trust and value pool their three criteria); None when none is set.
+    - mean_level: over edges with a level. Trust and value as PARTNER computes them
+      (ratings.py): a link's score is the mean of its three items when all three are rated;
+      a structure's, the mean of its links' scores; the network's (`mean_trust`,
+      `mean_value`), the mean over all scored links, with `trust_rated`, `value_rated` and
+      `ratings_partial` (links rated on some items only, left out).
+    - network_influence: eigenvector / the map's highest (0–1), beside the Net-Map influence
+      a trainee declares (0–5) and its position; netmap.py turns them into sentences.
     - density reads « dense » from 0.5 and « clairsemé » below 0.2 in the diagnostic.
 
 Gaps (need and possibility)
@@ -46,12 +55,14 @@ Gaps (need and possibility)
     a wished link counts from −1 (no link is one step below level 0), so desired + 1.
     Sorted by feasibility (facile, possible, difficile, unknown), larger gap, names.
 
-Suggestions (for the focal structure, at most 10, best score then name)
-    - partners of partners: structures linked to ≥ 2 of its partners and to it by no link
-      at all (wished included), score = Adamic-Adar Σ 1/log(deg(common partner));
-    - directory: structures absent from the map, in the focal structure's département,
-      serving ≥ 1 public of the focal structure or of the links it is part of
-      (`LinkIn.publics`); score = number of shared publics.
+Suggestions (for the focal structure, at most 10; suggestions.py)
+    Candidates: structures of the map it has no link with (wished included), and the
+    directory's structures of its département. Points: 1 per common partner (max 3); 2 for a
+    community it does not reach (structural hole); 1 for a sector absent from its partners;
+    0.5 per shared public (max 1.5); 1 per other map of the group wishing it (max 2); same
+    commune 2, same EPCI 1.5, a neighbouring EPCI 1. Score = the sum. Near ones (commune,
+    EPCI, neighbouring EPCI; the département when the focal EPCI is unknown) first, then the
+    score, then the name.
 
 Aggregation (`aggregate`, also used to merge duplicates of one pair)
     Each map counts once per pair. If any report says `existant` or `difficile`, the link

@@ -9,10 +9,13 @@ from dataclasses import replace
 from allervers.network.model import (
     FEASIBILITY_ORDER,
     WISHED,
+    InfluenceGap,
     LinkIn,
     PerceptionGap,
+    RatingGap,
     Ratings,
     StructureIn,
+    item_score,
     name_key,
 )
 
@@ -133,7 +136,11 @@ def _report_key(link: LinkIn) -> tuple:
 def _merge_structures(
     maps: Sequence[tuple[Sequence[StructureIn], Sequence[LinkIn]]],
 ) -> dict[int, StructureIn]:
+    """One structure per id: the union of its publics, the median of the influences declared
+    (rounded down) and the most declared position (the more reserved on a tie)."""
     merged: dict[int, StructureIn] = {}
+    influences: dict[int, list[int]] = defaultdict(list)
+    positions: dict[int, Counter] = defaultdict(Counter)
     for structures, _links in maps:
         for structure in structures:
             known = merged.get(structure.id)
@@ -141,7 +148,77 @@ def _merge_structures(
                 merged[structure.id] = structure
             else:
                 merged[structure.id] = replace(known, publics=known.publics | structure.publics)
+            if structure.influence is not None:
+                influences[structure.id].append(structure.influence)
+            if structure.position:
+                positions[structure.id][structure.position] += 1
+    for structure_id, structure in merged.items():
+        counts = positions[structure_id]
+        position = (
+            max(counts, key=lambda code: (counts[code], POSITION_ORDER.get(code, 0), code))
+            if counts
+            else None
+        )
+        merged[structure_id] = replace(
+            structure, influence=floor_median(influences[structure_id]), position=position
+        )
     return merged
+
+
+# On a tie between positions, the more reserved one is kept (the cautious reading).
+POSITION_ORDER = {"moteur": 0, "favorable": 1, "neutre": 2, "reserve": 3}
+
+
+def influence_gaps(
+    maps: Sequence[tuple[Sequence[StructureIn], Sequence[LinkIn]]],
+) -> list[InfluenceGap]:
+    """Structures whose declared influence differs between maps: the widest spread first."""
+    values: dict[int, list[int]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for structures, _links in maps:
+        for structure in structures:
+            names.setdefault(structure.id, structure.name)
+            if structure.influence is not None:
+                values[structure.id].append(structure.influence)
+    gaps = [
+        InfluenceGap(names[sid], sid, sorted(found), max(found) - min(found))
+        for sid, found in values.items()
+        if len(set(found)) > 1
+    ]
+    gaps.sort(key=lambda gap: (-gap.spread, name_key(gap.structure), gap.structure_id))
+    return gaps
+
+
+def rating_gaps(
+    maps: Sequence[tuple[Sequence[StructureIn], Sequence[LinkIn]]],
+) -> list[RatingGap]:
+    """Links whose PARTNER trust (or value) score differs between the maps that rate them all
+    three items: the widest spread first."""
+    scores: dict[tuple[tuple[int, int], str], list[float]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for structures, links in maps:
+        names.update({structure.id: structure.name for structure in structures})
+        for pair, group in group_by_pair(links).items():
+            report = merge_pair(group)
+            if not report.is_edge:
+                continue
+            for measure in ("trust", "value"):
+                score = item_score(getattr(report, measure))
+                if score is not None:
+                    scores[(pair, measure)].append(round(score, 4))
+    gaps = []
+    for (pair, measure), found in scores.items():
+        if len(set(found)) < 2 or not all(end in names for end in pair):
+            continue
+        first, second = sorted(pair, key=lambda item: (name_key(names[item]), item))
+        spread = round(max(found) - min(found), 4)
+        gaps.append(
+            RatingGap(names[first], names[second], first, second, measure, sorted(found), spread)
+        )
+    gaps.sort(
+        key=lambda gap: (-gap.spread, name_key(gap.source), name_key(gap.target), gap.measure)
+    )
+    return gaps
 
 
 def aggregate(

@@ -30,7 +30,8 @@ EXPLANATIONS = {
     "connaissent pas ; très haut, elle devient un goulot et tout repose sur elle.",
     "closeness": "Proximité : en peu d'intermédiaires, la structure peut joindre tout le réseau ; "
     "elle ne dit rien de la qualité des liens.",
-    "eigenvector": "Influence dans le réseau (centralité de vecteur propre) : la structure est liée à des partenaires eux-mêmes très liés ; "
+    "eigenvector": "Influence dans le réseau (centralité de vecteur propre) : la structure est "
+    "liée à des partenaires eux-mêmes très liés ; "
     "l'influence ne garantit pas l'accès aux publics les plus éloignés.",
     "community": "Groupe de structures qui coopèrent surtout entre elles ; un groupe trop fermé "
     "oriente peu vers l'extérieur.",

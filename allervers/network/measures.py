@@ -241,8 +241,9 @@ def ei_by_sector(graph: nx.Graph, labels: dict[str, str]) -> list[SectorMix]:
     return rows
 
 
-# A second sector names a community too when it holds at least this share of its members.
-SECOND_SECTOR_FROM = 1 / 3
+# A sector names a community when it holds at least this share of its members (and two of
+# them, or one in a pair); a community where no sector does is « secteurs variés ».
+NAMING_SHARE = 1 / 3
 
 
 def community_list(
@@ -260,13 +261,12 @@ def community_list(
             if sector:
                 counts[sector] = counts.get(sector, 0) + 1
         ranked = sorted(counts, key=lambda code: (-counts[code], name_key(labels.get(code, code))))
-        dominant = ranked[:1]
-        if len(ranked) > 1 and counts[ranked[1]] >= max(2, SECOND_SECTOR_FROM * len(members)):
-            dominant.append(ranked[1])
+        least = max(1 if len(members) == 2 else 2, NAMING_SHARE * len(members))
+        dominant = [code for code in ranked[:2] if counts[code] >= least]
         result.append(
             Community(
                 number=number,
-                label=_community_label(dominant, counts, len(members), labels),
+                label=_community_label(dominant, counts, labels),
                 sectors=dominant,
                 members=[network.name(node) for node in members],
                 member_ids=members,
@@ -275,12 +275,10 @@ def community_list(
     return result
 
 
-def _community_label(dominant: list[str], counts: dict, size: int, labels: dict) -> str:
-    if not dominant:
-        return "secteurs non précisés"
-    if len(dominant) == 1 and counts[dominant[0]] == 1 and size > 2:
-        return "secteurs variés"
-    return " et ".join(labels.get(code, code) for code in dominant)
+def _community_label(dominant: list[str], counts: dict, labels: dict) -> str:
+    if dominant:
+        return " et ".join(labels.get(code, code) for code in dominant)
+    return "secteurs variés" if counts else "secteurs non précisés"
 
 
 def network_measures(network: Network, groups: list[set[int]]) -> NetworkMeasures:

@@ -2,7 +2,7 @@
 
 import math
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -204,7 +204,7 @@ class InfluenceGap:
 
     structure: str
     structure_id: int
-    values: list[int]
+    influences: list[int]  # a key named `values` would hide behind dict.values in templates
     spread: int
 
 
@@ -297,6 +297,13 @@ class Comparison:
 # ---------------------------------------------------------------- helpers
 
 
+def item_score(items: Ratings) -> float | None:
+    """A PARTNER score: the mean of the three items, None unless all three are rated."""
+    if any(item is None for item in items):
+        return None
+    return sum(items) / len(items)
+
+
 @lru_cache(maxsize=8192)
 def name_key(name: str) -> tuple[str, str]:
     """French sort order: accents and case ignored first (« Épicerie » by « Epicerie »)."""
@@ -312,6 +319,9 @@ def clean_float(value: float, decimals: int = JSON_DECIMALS) -> float | None:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, float):
         return clean_float(value)
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is not None:  # what `asdict` does, without its deep copies (5× faster)
+        return {name: _jsonable(getattr(value, name)) for name in fields}
     if isinstance(value, dict):
         return {key: _jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
@@ -322,4 +332,4 @@ def _jsonable(value: Any) -> Any:
 
 def to_json(result: Any) -> dict[str, Any]:
     """`asdict` with floats rounded to 4 decimals, NaN and infinities as None, tuples as lists."""
-    return _jsonable(asdict(result))
+    return _jsonable(result)

@@ -16,14 +16,7 @@ items only counts as « partial » and is left out of the means (the page says h
 import statistics
 
 from allervers.network.graph import Network
-from allervers.network.model import LinkRating, Ratings
-
-
-def item_score(items: Ratings) -> float | None:
-    """The mean of the three items, None unless all three are rated."""
-    if any(item is None for item in items):
-        return None
-    return statistics.fmean(items)
+from allervers.network.model import LinkRating, Ratings, item_score
 
 
 def is_partial(items: Ratings) -> bool:

@@ -9,6 +9,7 @@ commune, same intercommunalité or a neighbouring one) come first, then the scor
 a partner 70 km away is suggested only when nothing nearer is.
 """
 
+import heapq
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -79,19 +80,22 @@ class Context:
     partner_sectors: set[str]
     publics: set[str]
     unreached: dict[int, Community]  # structure → its community the focal does not reach
-    public_labels: Mapping[str, str]
+    public_words: Mapping[str, str]  # code → label as read mid-sentence
     sector_labels: Mapping[str, str]
     wishes: Mapping[int, int]
     proximity: Proximity
 
 
-def _common(context: Context, candidate: StructureIn) -> Reason | None:
+def _common(context: Context, candidate: StructureIn, describe: bool) -> Reason | None:
     graph = context.network.graph
     if candidate.id not in graph:
         return None
     common = context.partners.intersection(graph.adj[candidate.id])
     if not common:
         return None
+    points = min(MAX_COMMON, PER_COMMON_PARTNER * len(common))
+    if not describe:
+        return Reason(COMMON_PARTNERS, "", "", points)
     names = sorted((context.network.name(node) for node in common), key=name_key)
     if len(names) == 1:
         text = f"Coopère déjà avec {names[0]}, l'un de vos partenaires."
@@ -101,11 +105,10 @@ def _common(context: Context, candidate: StructureIn) -> Reason | None:
         )
     else:
         text = f"Coopère déjà avec {len(names)} de vos partenaires, dont {french_list(names[:3])}."
-    points = min(MAX_COMMON, PER_COMMON_PARTNER * len(names))
     return Reason(COMMON_PARTNERS, f"{len(names)} partenaire(s) commun(s)", text, points)
 
 
-def _hole(context: Context, candidate: StructureIn) -> Reason | None:
+def _hole(context: Context, candidate: StructureIn, describe: bool) -> Reason | None:
     community = context.unreached.get(candidate.id)
     if community is None:
         return None
@@ -117,7 +120,7 @@ def _hole(context: Context, candidate: StructureIn) -> Reason | None:
     return Reason(STRUCTURAL_HOLE, "partie du réseau non atteinte", text, HOLE_POINTS)
 
 
-def _sector(context: Context, candidate: StructureIn) -> Reason | None:
+def _sector(context: Context, candidate: StructureIn, describe: bool) -> Reason | None:
     sector = candidate.sector
     if not sector or sector == context.focal.sector or sector in context.partner_sectors:
         return None
@@ -126,30 +129,31 @@ def _sector(context: Context, candidate: StructureIn) -> Reason | None:
     return Reason(COMPLEMENTARY_SECTOR, f"secteur {label}", text, SECTOR_POINTS)
 
 
-def _publics(context: Context, candidate: StructureIn) -> Reason | None:
+def _publics(context: Context, candidate: StructureIn, describe: bool) -> Reason | None:
     shared = context.publics & candidate.publics
     if not shared:
         return None
-    words = sorted((_public_label(code, context.public_labels) for code in shared), key=name_key)
-    text = f"Accompagne les mêmes publics : {french_list(words)}."
     points = min(MAX_PUBLICS, PER_PUBLIC * len(shared))
+    if not describe:
+        return Reason(SAME_PUBLICS, "", "", points)
+    words = sorted((context.public_words.get(code, code) for code in shared), key=name_key)
+    text = f"Accompagne les mêmes publics : {french_list(words)}."
     return Reason(SAME_PUBLICS, f"{len(shared)} public(s) commun(s)", text, points)
 
 
-def _wish(context: Context, candidate: StructureIn) -> Reason | None:
+def _wish(context: Context, candidate: StructureIn, describe: bool) -> Reason | None:
     count = context.wishes.get(candidate.id, 0)
     if not count:
         return None
     if count == 1:
-        text = "Un autre membre du groupe souhaite aussi coopérer avec elle."
+        text = "Un lien avec elle est souhaité sur une autre carte du groupe."
     else:
-        count_word = number_word(count).capitalize()
-        text = f"{count_word} autres membres du groupe souhaitent coopérer avec elle."
+        text = f"Un lien avec elle est souhaité sur {number_word(count)} autres cartes du groupe."
     points = min(MAX_WISHES, PER_WISH * count)
-    return Reason(GROUP_WISH, f"souhaitée par {count} membre(s)", text, points)
+    return Reason(GROUP_WISH, f"souhaitée sur {count} carte(s) du groupe", text, points)
 
 
-def _proximity(context: Context, candidate: StructureIn) -> Reason | None:
+def _proximity(context: Context, candidate: StructureIn, describe: bool) -> Reason | None:
     focal, names = context.focal, context.proximity.names
     if focal.commune and candidate.commune == focal.commune:
         name = names.get(focal.commune, "")
@@ -169,8 +173,12 @@ def _proximity(context: Context, candidate: StructureIn) -> Reason | None:
 REASONS = (_common, _hole, _wish, _publics, _sector, _proximity)
 
 
-def _suggestion(context: Context, candidate: StructureIn, on_map: bool) -> Suggestion | None:
-    reasons = [reason for find in REASONS if (reason := find(context, candidate))]
+def _suggestion(
+    context: Context, candidate: StructureIn, on_map: bool, describe: bool = True
+) -> Suggestion | None:
+    """The candidate's suggestion, or None; without `describe`, only its score and rank (the
+    sentences are written for the ten kept: a département has thousands of candidates)."""
+    reasons = [reason for find in REASONS if (reason := find(context, candidate, describe))]
     kinds = {reason.kind for reason in reasons}
     near = PROXIMITY in kinds or not context.focal.epci  # without an EPCI: the département
     close = any(r.kind == PROXIMITY and r.points >= SAME_EPCI for r in reasons)
@@ -185,10 +193,12 @@ def _suggestion(context: Context, candidate: StructureIn, on_map: bool) -> Sugge
         structure_id=candidate.id,
         score=round(sum(reason.points for reason in reasons), 2),
         kind=strongest.kind,
-        reason=" ".join(reason.text for reason in reasons),
-        shared=_shared(context, candidate)
-        if shared
-        else sorted(context.publics & candidate.publics),
+        reason=" ".join(reason.text for reason in reasons) if describe else "",
+        shared=(
+            _shared(context, candidate) if shared else sorted(context.publics & candidate.publics)
+        )
+        if describe
+        else [],
         reasons=reasons,
         near=near,
         on_map=on_map,
@@ -229,7 +239,7 @@ def suggest(
 ) -> list[Suggestion]:
     """At most ten, near ones first, then the best score, then by name.
 
-    `wishes`: structure id → how many other members of the group wish a link with it.
+    `wishes`: structure id → how many other maps of the group wish a link with it.
     `exclude`: structures the trainee dismissed."""
     if focal is None:
         return []
@@ -253,24 +263,27 @@ def suggest(
         partner_sectors={network.structures[node].sector for node in partners} - {None},
         publics=publics,
         unreached=_unreached(network, focal, communities),
-        public_labels=public_labels,
+        public_words={code: _public_label(code, public_labels) for code in public_labels},
         sector_labels=sector_labels or {},
         wishes=wishes or {},
         proximity=proximity or Proximity(),
     )
     excluded = set(exclude) | linked
-    suggestions = []
+    found = []  # (rank, candidate, on the map)
     for candidate in network.structures.values():
-        if candidate.id not in excluded and (item := _suggestion(context, candidate, True)):
-            suggestions.append(item)
+        if candidate.id not in excluded and (item := _suggestion(context, candidate, True, False)):
+            found.append((_rank(item), candidate, True))
     for candidate in directory:
         if candidate.id in excluded or candidate.id in network.structures:
             continue
         if candidate.departement != structure.departement or not structure.departement:
             continue
-        if item := _suggestion(context, candidate, False):
-            suggestions.append(item)
-    suggestions.sort(
-        key=lambda item: (not item.near, -item.score, name_key(item.structure), item.structure_id)
-    )
-    return suggestions[:MAX_SUGGESTIONS]
+        if item := _suggestion(context, candidate, False, False):
+            found.append((_rank(item), candidate, False))
+    best = heapq.nsmallest(MAX_SUGGESTIONS, found, key=lambda item: item[0])
+    return [_suggestion(context, candidate, on_map) for _rank_, candidate, on_map in best]
+
+
+def _rank(item: Suggestion) -> tuple:
+    """Near ones first, then the best score, then the name."""
+    return (not item.near, -item.score, name_key(item.structure), item.structure_id)

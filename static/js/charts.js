@@ -82,3 +82,81 @@
   });
   document.addEventListener("htmx:load", function (event) { drawAll(event.detail.elt); });
 })();
+
+// The Net-Map chart of a map's analysis: each structure's declared influence (0–5) against its
+// influence in the network (0–1), one colour per position towards aller-vers. The table beside it
+// (templates/analysis/_netmap.html) holds the same values.
+(function () {
+  "use strict";
+
+  var COLOURS = { moteur: "#1a7f37", favorable: "#1f5fa8", neutre: "#5c6570", reserve: "#b35900", "": "#8a6d00" };
+  var SHAPES = { moteur: "triangle", favorable: "circle", neutre: "rect", reserve: "crossRot", "": "rectRot" };
+  var number = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 2 });
+  var MUTED = "#4a5666";
+
+  function draw(holder) {
+    if (holder.dataset.drawn || !window.Chart) { return; }
+    var data = JSON.parse(holder.getAttribute("data-netmap-chart"));
+    holder.hidden = false;
+    holder.dataset.drawn = "1";
+    var datasets = data.positions.map(function (position) {
+      var key = position.code || "";
+      return {
+        label: position.label,
+        data: data.points.filter(function (point) { return (point.position || "") === key; }),
+        backgroundColor: COLOURS[key] || COLOURS[""],
+        borderColor: COLOURS[key] || COLOURS[""],
+        pointStyle: SHAPES[key] || "circle",
+        pointRadius: 7,
+        pointHoverRadius: 9,
+        borderWidth: 2,
+      };
+    }).filter(function (dataset) { return dataset.data.length; });
+    new window.Chart(holder.querySelector("canvas"), {
+      type: "scatter",
+      data: { datasets: datasets },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        plugins: {
+          legend: { position: "bottom", labels: { usePointStyle: true, color: MUTED } },
+          tooltip: {
+            callbacks: {
+              label: function (item) {
+                var point = item.raw;
+                return point.name + " : influence déclarée " + point.y + ", dans le réseau " + number.format(point.x);
+              },
+            },
+          },
+        },
+        scales: {
+          // A margin around both scales, so that no mark at 0 or at the top is cut in half.
+          x: {
+            min: -0.05, max: 1.05,
+            title: { display: true, text: "Influence dans le réseau (0 à 1)", color: MUTED },
+            afterBuildTicks: function (axis) {
+              axis.ticks = [0, 0.25, 0.5, 0.75, 1].map(function (value) { return { value: value }; });
+            },
+            ticks: { color: MUTED, callback: function (value) { return number.format(value); } },
+          },
+          y: {
+            min: -0.4, max: 5.4,
+            title: { display: true, text: "Influence déclarée (0 à 5)", color: MUTED },
+            afterBuildTicks: function (axis) {
+              axis.ticks = [0, 1, 2, 3, 4, 5].map(function (value) { return { value: value }; });
+            },
+            ticks: { color: MUTED },
+          },
+        },
+      },
+    });
+    var values = holder.parentNode.querySelector(".chart-values");
+    if (values) { values.open = false; }
+  }
+
+  function drawAll(root) {
+    root.querySelectorAll("[data-netmap-chart]").forEach(draw);
+  }
+  drawAll(document);
+  document.addEventListener("htmx:load", function (event) { drawAll(event.detail.elt); });
+})();

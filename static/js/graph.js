@@ -117,12 +117,15 @@
       var lone = loneCommunities(datas), counts = {};
       datas.forEach(function (d) { if (!lone[d.community]) { counts[d.community] = (counts[d.community] || 0) + 1; } });
       var numbers = Object.keys(counts).map(Number).sort(function (a, b) { return a - b; });
+      var names = {};
+      datas.forEach(function (d) { if (d.communityLabel) { names[d.community] = d.communityLabel; } });
       numbers.forEach(function (number) {
+        var name = "Groupe " + number + (names[number] ? " — " + names[number] : "");
         list.appendChild(legendItem("swatch-" + ((number - 1) % PALETTE.length),
-          "Communauté " + number + " (" + counts[number] + " structures)", number));
+          name + " (" + counts[number] + " structures)", number));
       });
       if (datas.some(function (d) { return lone[d.community]; })) {
-        list.appendChild(legendItem("swatch-none", "Sans communauté (structure seule)", 0));
+        list.appendChild(legendItem("swatch-none", "Sans groupe (structure seule)", 0));
       }
     }
     var size = panel.querySelector("[data-graph-legend-size]");

@@ -189,7 +189,7 @@ def test_aggregate_exports_parse_back(client_as, world, second_trainee):
     names = {data["label"] for _node, data in graph.nodes(data=True)}
     assert names == {"CCAS d'Orléans", "CAF du Loiret", "Mission locale de Tours"}
     data = json.loads(client.get(f"{base}/analyse.json").data)
-    assert set(data) == {"analysis", "perception_gaps"}
+    assert set(data) == {"analysis", "perception_gaps", "influence_gaps", "rating_gaps"}
     assert data["perception_gaps"][0]["levels"] == [2, 3, 4, 5]
     links = client.get(f"{base}/liens.csv").data.decode("utf-8-sig").splitlines()
     assert links[0] == "Structure A;Structure B;Statut;Niveau;Cartes qui le citent"

@@ -17,9 +17,9 @@ def computations(monkeypatch):
     calls = []
     real = services.compute_map_analysis
 
-    def counted(cooperation_map, directory_version):
+    def counted(cooperation_map, directory_version, wishes=None):
         calls.append(cooperation_map.id)
-        return real(cooperation_map, directory_version)
+        return real(cooperation_map, directory_version, wishes)
 
     monkeypatch.setattr(services, "compute_map_analysis", counted)
     return calls

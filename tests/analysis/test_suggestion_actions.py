@@ -56,7 +56,10 @@ def test_each_suggestion_shows_its_reasons_score_and_actions(client_as, world, n
     assert "Une suggestion écartée le reste" in page
     assert "Mission locale de l'Orléanais déjà sur la carte" in page
     assert "Coopère déjà avec CAF du Loiret, l'un de vos partenaires." in page
-    assert "2 points : 1 partenaire(s) commun(s) (+1), secteur Emploi et insertion (+1)" in page
+    assert (
+        "4 points : 1 partenaire(s) commun(s) (+1), secteur Emploi et insertion (+1), "
+        "même commune (+2)"
+    ) in page  # both in Orléans (INSEE code from the official list of communes)
     assert "Accompagne les mêmes publics : jeunes" in page
     assert "Épicerie solidaire de Gien" in page
     for label in ("Ajouter en lien souhaité", "Ajouter au plan d'action", "Écarter"):
@@ -245,7 +248,8 @@ def test_action_plan_item_from_a_suggestion(client_as, world, neighbour):
     assert response.headers["Location"] == f"/plan-d-action/{action.id}"
     assert action.description == (
         "Prendre contact avec Mission locale de l'Orléanais. Coopère déjà avec CAF du Loiret, "
-        "l'un de vos partenaires. Secteur « Emploi et insertion » absent de vos partenaires."
+        "l'un de vos partenaires. Secteur « Emploi et insertion » absent de vos partenaires. "
+        "Même commune (Orléans)."
     )
     assert (action.structure_id, action.map_id) == (neighbour.id, world["map"].id)
     assert (action.owner_id, action.group_id, action.status) == (

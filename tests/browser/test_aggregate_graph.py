@@ -89,7 +89,7 @@ def test_group_aggregate_labels_apart_and_coloured_by_community(page: Page, worl
         ]
     )
     page.get_by_label("Couleur des structures selon").select_option("community")
-    expect(page.locator("[data-graph-legend]")).to_contain_text("Communauté 1")
+    expect(page.locator("[data-graph-legend]")).to_contain_text("Groupe 1")
     communities = page.evaluate(
         "document.getElementById('graph').cy.nodes().map(n => n.data('community'))"
     )

@@ -229,9 +229,9 @@ def test_colour_by_community_and_size_names_follow_the_choice(page: Page, world,
     ]
     legend = page.locator("[data-graph-legend]")
     expect(legend).to_contain_text("Taille : nombre de liens")
-    expect(legend).not_to_contain_text("Communauté 1")
+    expect(legend).not_to_contain_text("Groupe 1")
     page.get_by_label("Couleur des structures selon").select_option("community")
-    expect(legend).to_contain_text("Communauté 1")
+    expect(legend).to_contain_text("Groupe 1")
     expect(legend.locator("[data-sector]:visible")).to_have_count(0)
     colours = page.evaluate(
         "[...new Set(document.getElementById('graph').cy.nodes().map(n => n.data('colour')))]"

@@ -179,8 +179,10 @@ def test_means_of_levels_and_ratings():
     network = analyse(structures, links).network
     assert network.mean_level == 2.5
     # PARTNER scores need the three items: both trust ratings are partial
-    assert network.mean_trust is None and network.trust_rated == 0
-    assert network.mean_value == 1.0 and network.value_rated == 1
+    assert network.mean_trust is None
+    assert network.trust_rated == 0
+    assert network.mean_value == 1.0
+    assert network.value_rated == 1
     assert network.ratings_partial == 2
 
 

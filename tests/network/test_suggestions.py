@@ -40,7 +40,9 @@ def test_common_partners_give_one_point_each_up_to_three():
     y, x = items
     assert y.reason == "Coopère déjà avec 4 de vos partenaires, dont A, B et C."
     assert x.reason == "Coopère déjà avec A et B, deux de vos partenaires."
-    assert x.shared == ["A", "B"] and x.kind == "partenaires communs" and x.on_map
+    assert x.shared == ["A", "B"]
+    assert x.kind == "partenaires communs"
+    assert x.on_map
 
 
 def test_one_common_partner_is_a_reason_too():
@@ -112,7 +114,8 @@ def test_the_publics_of_the_focal_links_count():
     links = [LinkIn(1, 2, "existant", 1, publics=frozenset({"seniors"}))]
     directory = _structures((20, "Club seniors", "social", ("seniors",)))
     (item,) = _suggest(structures, links, directory=directory)
-    assert item.structure == "Club seniors" and item.kind == "mêmes publics"
+    assert item.structure == "Club seniors"
+    assert item.kind == "mêmes publics"
 
 
 def test_wishes_of_the_group_one_point_each_up_to_two():
@@ -123,8 +126,8 @@ def test_wishes_of_the_group_one_point_each_up_to_two():
         ("Voulue par trois", 2.0),
         ("Voulue par un", 1.0),
     ]
-    assert items[0].reason == "Trois autres membres du groupe souhaitent coopérer avec elle."
-    assert items[1].reason == "Un autre membre du groupe souhaite aussi coopérer avec elle."
+    assert items[0].reason == "Un lien avec elle est souhaité sur trois autres cartes du groupe."
+    assert items[1].reason == "Un lien avec elle est souhaité sur une autre carte du groupe."
 
 
 def test_near_structures_come_first_even_with_a_lower_score():
@@ -157,7 +160,8 @@ def test_without_an_epci_the_departement_is_near_enough():
     directory = _structures((20, "Ailleurs", "social", ("jeunes",)))
     directory.append(StructureIn(21, "Autre département", "social", "37", frozenset({"jeunes"})))
     (item,) = _suggest(structures, [], directory=directory)
-    assert item.structure == "Ailleurs" and item.near
+    assert item.structure == "Ailleurs"
+    assert item.near
 
 
 def test_linked_wished_dismissed_and_placed_structures_are_left_out():
