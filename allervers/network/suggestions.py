@@ -52,6 +52,10 @@ def french_list(items: Sequence[str], limit: int | None = None) -> str:
     return f"{', '.join(items[:-1])} et {items[-1]}"
 
 
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
 def number_word(count: int) -> str:
     return NUMBERS.get(count, str(count))
 
@@ -105,7 +109,12 @@ def _common(context: Context, candidate: StructureIn, describe: bool) -> Reason 
         )
     else:
         text = f"Coopère déjà avec {len(names)} de vos partenaires, dont {french_list(names[:3])}."
-    return Reason(COMMON_PARTNERS, f"{len(names)} partenaire(s) commun(s)", text, points)
+    return Reason(
+        COMMON_PARTNERS,
+        _count(len(names), "partenaire commun", "partenaires communs"),
+        text,
+        points,
+    )
 
 
 def _hole(context: Context, candidate: StructureIn, describe: bool) -> Reason | None:
@@ -138,7 +147,9 @@ def _publics(context: Context, candidate: StructureIn, describe: bool) -> Reason
         return Reason(SAME_PUBLICS, "", "", points)
     words = sorted((context.public_words.get(code, code) for code in shared), key=name_key)
     text = f"Accompagne les mêmes publics : {french_list(words)}."
-    return Reason(SAME_PUBLICS, f"{len(shared)} public(s) commun(s)", text, points)
+    return Reason(
+        SAME_PUBLICS, _count(len(shared), "public commun", "publics communs"), text, points
+    )
 
 
 def _wish(context: Context, candidate: StructureIn, describe: bool) -> Reason | None:
@@ -150,7 +161,9 @@ def _wish(context: Context, candidate: StructureIn, describe: bool) -> Reason | 
     else:
         text = f"Un lien avec elle est souhaité sur {number_word(count)} autres cartes du groupe."
     points = min(MAX_WISHES, PER_WISH * count)
-    return Reason(GROUP_WISH, f"souhaitée sur {count} carte(s) du groupe", text, points)
+    return Reason(
+        GROUP_WISH, f"souhaitée sur {_count(count, 'carte', 'cartes')} du groupe", text, points
+    )
 
 
 def _proximity(context: Context, candidate: StructureIn, describe: bool) -> Reason | None:
@@ -278,10 +291,24 @@ def suggest(
             continue
         if candidate.departement != structure.departement or not structure.departement:
             continue
+        if not _may_qualify(context, candidate):
+            continue
         if item := _suggestion(context, candidate, False, False):
             found.append((_rank(item), candidate, False))
     best = heapq.nsmallest(MAX_SUGGESTIONS, found, key=lambda item: item[0])
     return [_suggestion(context, candidate, on_map) for _rank_, candidate, on_map in best]
+
+
+def _may_qualify(context: Context, candidate: StructureIn) -> bool:
+    """A directory structure can only qualify by its publics, a wish of the group, or its sector
+    next door (it has no partner on the map): a cheap test before scoring thousands of them."""
+    focal = context.focal
+    return bool(
+        context.publics & candidate.publics
+        or candidate.id in context.wishes
+        or (focal.commune and candidate.commune == focal.commune)
+        or (focal.epci and candidate.epci == focal.epci)
+    )
 
 
 def _rank(item: Suggestion) -> tuple:

@@ -57,8 +57,7 @@ def test_each_suggestion_shows_its_reasons_score_and_actions(client_as, world, n
     assert "Mission locale de l'Orléanais déjà sur la carte" in page
     assert "Coopère déjà avec CAF du Loiret, l'un de vos partenaires." in page
     assert (
-        "4 points : 1 partenaire(s) commun(s) (+1), secteur Emploi et insertion (+1), "
-        "même commune (+2)"
+        "4 points : 1 partenaire commun (+1), secteur Emploi et insertion (+1), même commune (+2)"
     ) in page  # both in Orléans (INSEE code from the official list of communes)
     assert "Accompagne les mêmes publics : jeunes" in page
     assert "Épicerie solidaire de Gien" in page

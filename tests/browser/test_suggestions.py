@@ -16,7 +16,7 @@ def test_suggestions_at_the_keyboard(page: Page, world, neighbour, grocery, axe_
         has=page.get_by_role("heading", name="Mission locale de l'Orléanais")
     )
     expect(mission).to_contain_text("Coopère déjà avec CAF du Loiret")
-    expect(mission).to_contain_text("4 points : 1 partenaire(s) commun(s) (+1)")
+    expect(mission).to_contain_text("4 points : 1 partenaire commun (+1)")
     axe_check(page)
 
     # Écarter, at the keyboard: the message says so and its « Annuler » takes the focus.
