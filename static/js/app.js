@@ -136,6 +136,9 @@
     highlight(input, listbox, null);
   }
 
+  // The same listbox behaviour for the other comboboxes (static/js/communes.js).
+  window.allerversListbox = { highlight: highlight, open: openList, close: closeList };
+
   function moveHighlight(input, listbox, step) {
     var list = shownOptions(listbox);
     if (!list.length) { return; }

@@ -9,24 +9,9 @@
   function options(listbox) { return Array.from(listbox.querySelectorAll('[role="option"]')); }
   function current(listbox) { return listbox.querySelector('[role="option"][aria-selected="true"]'); }
 
-  function highlight(input, listbox, option) {
-    options(listbox).forEach(function (o) { o.setAttribute("aria-selected", "false"); });
-    if (option) {
-      option.setAttribute("aria-selected", "true");
-      input.setAttribute("aria-activedescendant", option.id);
-      if (option.scrollIntoView) { option.scrollIntoView({ block: "nearest" }); }
-    } else {
-      input.removeAttribute("aria-activedescendant");
-    }
-  }
-
-  function open(input, listbox) { listbox.hidden = false; input.setAttribute("aria-expanded", "true"); }
-
-  function close(input, listbox) {
-    listbox.hidden = true;
-    input.setAttribute("aria-expanded", "false");
-    highlight(input, listbox, null);
-  }
+  // Highlight, open and close as the map editor's combobox does (static/js/app.js).
+  var shared = window.allerversListbox;
+  var highlight = shared.highlight, open = shared.open, close = shared.close;
 
   function say(form, text) {
     var note = form.querySelector("#commune-insee");
