@@ -267,8 +267,9 @@ def _group_ids(cooperation_map: CooperationMap) -> list[int]:
     return list(db.session.scalars(query))
 
 
-def _group_maps(cooperation_map: CooperationMap, group_ids: list[int]):
-    """The other maps of the groups: the group maps and the members' personal maps."""
+def _group_maps(cooperation_map: CooperationMap, group_ids):
+    """The other maps of the groups (their ids, or a query of them): the group maps and the
+    members' personal maps."""
     members = select(Membership.user_id).where(
         Membership.group_id.in_(group_ids), Membership.role == "stagiaire"
     )
@@ -282,13 +283,24 @@ def _group_maps(cooperation_map: CooperationMap, group_ids: list[int]):
 
 def wish_stamp(cooperation_map: CooperationMap) -> list:
     """The state of the group's other maps, in one query: a wish there changes it."""
-    group_ids = _group_ids(cooperation_map) if cooperation_map.focal_structure_id else []
-    if not group_ids:
+    if not cooperation_map.focal_structure_id:
         return []
+    if cooperation_map.group_id is not None:
+        group_ids = select(Group.id).where(Group.id == cooperation_map.group_id)
+    else:
+        group_ids = (
+            select(Group.id)
+            .join(Membership)
+            .where(
+                Membership.user_id == cooperation_map.owner_id,
+                Membership.role == "stagiaire",
+                Group.deleted_at.is_(None),
+            )
+        )
     query = select(
         func.count(), func.sum(CooperationMap.content_version), func.max(CooperationMap.id)
     ).where(*_group_maps(cooperation_map, group_ids))
-    return [group_ids, *db.session.execute(query).one()]
+    return list(db.session.execute(query).one())
 
 
 def group_wishes(cooperation_map: CooperationMap) -> dict[int, int]:
@@ -339,6 +351,11 @@ def map_cache_keys(map_ids) -> list[str]:
 
 def analyse_map(cooperation_map: CooperationMap) -> Analysis:
     """The map's analysis, from the cache when neither the map nor the directory has changed."""
+    return Analysis.from_json(analysis_json(cooperation_map))
+
+
+def analysis_json(cooperation_map: CooperationMap) -> dict:
+    """The map's analysis as `analyse.json` gives it: the cached payload as it is stored."""
     key = map_cache_key(cooperation_map.id)
     directory = scopes.directory_stamp()
     version = scopes.version_digest(
@@ -351,11 +368,12 @@ def analyse_map(cooperation_map: CooperationMap) -> Analysis:
     )
     stored = cache.load(key, only_version=version)
     if stored.is_fresh(version):
-        return Analysis.from_json(stored.payload)
+        return stored.payload
     wishes = group_wishes(cooperation_map) if cooperation_map.focal_structure_id else {}
     analysis = compute_map_analysis(cooperation_map, scopes.version_digest(directory), wishes)
-    cache.save(key, version, analysis.to_json())
-    return analysis
+    payload = analysis.to_json()
+    cache.save(key, version, payload)
+    return payload
 
 
 def compute_map_analysis(

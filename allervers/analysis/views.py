@@ -63,7 +63,7 @@ def beside_group(map_id: int):
 @bp.get("/cartes/<int:map_id>/analyse.json")
 def show_json(map_id: int):
     cooperation_map = access.visible_map_or_404(current_user, map_id)
-    return jsonify(services.analyse_map(cooperation_map).to_json())
+    return jsonify(services.analysis_json(cooperation_map))
 
 
 EXPORTS = {
