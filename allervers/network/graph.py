@@ -1,7 +1,7 @@
 """The cooperation graph: structures as nodes, existing and difficult links as weighted edges."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import networkx as nx
@@ -18,6 +18,7 @@ class Network:
     structures: dict[int, StructureIn]
     links: list[LinkIn]  # every merged link, in name order
     wished: list[LinkIn]  # the `souhaite` ones, which are not edges
+    memo: dict = field(default_factory=dict)  # results several measures share (ratings.py)
 
     @cached_property
     def bridges(self) -> list[tuple[int, int]]:

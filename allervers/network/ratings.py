@@ -29,7 +29,14 @@ def _mean(values: list[float]) -> float | None:
 
 
 def link_ratings(network: Network) -> list[LinkRating]:
-    """The scored links (at least one of the two scores), in name order."""
+    """The scored links (at least one of the two scores), in name order; computed once per
+    network (the structures' scores, the network's and the page's list share them)."""
+    if "ratings" not in network.memo:
+        network.memo["ratings"] = _link_ratings(network)
+    return network.memo["ratings"]
+
+
+def _link_ratings(network: Network) -> list[LinkRating]:
     rows = []
     for link in network.links:
         if not link.is_edge:
