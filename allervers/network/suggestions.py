@@ -291,24 +291,42 @@ def suggest(
             continue
         if candidate.departement != structure.departement or not structure.departement:
             continue
-        if not _may_qualify(context, candidate):
-            continue
-        if item := _suggestion(context, candidate, False, False):
-            found.append((_rank(item), candidate, False))
+        if rank := _directory_rank(context, candidate):
+            found.append((rank, candidate, False))
     best = heapq.nsmallest(MAX_SUGGESTIONS, found, key=lambda item: item[0])
     return [_suggestion(context, candidate, on_map) for _rank_, candidate, on_map in best]
 
 
-def _may_qualify(context: Context, candidate: StructureIn) -> bool:
-    """A directory structure can only qualify by its publics, a wish of the group, or its sector
-    next door (it has no partner on the map): a cheap test before scoring thousands of them."""
+def _directory_rank(context: Context, candidate: StructureIn) -> tuple | None:
+    """The rank `_suggestion` would give a directory structure, or None when it would not
+    qualify, without writing its reasons: a département has thousands of candidates. Off the
+    map it has no partner there, so only publics, wishes, sector and nearness count (tests check
+    both ways agree)."""
     focal = context.focal
-    return bool(
-        context.publics & candidate.publics
-        or candidate.id in context.wishes
-        or (focal.commune and candidate.commune == focal.commune)
-        or (focal.epci and candidate.epci == focal.epci)
+    shared = len(context.publics & candidate.publics)
+    wishes = context.wishes.get(candidate.id, 0)
+    if focal.commune and candidate.commune == focal.commune:
+        place = SAME_COMMUNE
+    elif focal.epci and candidate.epci == focal.epci:
+        place = SAME_EPCI
+    elif candidate.epci and candidate.epci in context.proximity.nearby_epcis:
+        place = NEIGHBOUR_EPCI
+    else:
+        place = 0.0
+    sector = candidate.sector
+    complementary = bool(
+        sector and sector != focal.sector and sector not in context.partner_sectors
     )
+    if not (shared or wishes or (complementary and place >= SAME_EPCI)):
+        return None
+    score = (
+        min(MAX_PUBLICS, PER_PUBLIC * shared)
+        + min(MAX_WISHES, PER_WISH * wishes)
+        + (SECTOR_POINTS if complementary else 0.0)
+        + place
+    )
+    near = bool(place) or not focal.epci
+    return (not near, -round(score, 2), name_key(candidate.name), candidate.id)
 
 
 def _rank(item: Suggestion) -> tuple:

@@ -1,6 +1,8 @@
 """Possible partners for the focal structure: each reason, its points, and nearness first."""
 
-from allervers.network import LinkIn, StructureIn, analyse
+import random
+
+from allervers.network import LinkIn, StructureIn, analyse, suggestions
 from allervers.network.graph import build_network
 from allervers.network.suggestions import Proximity, suggest
 
@@ -196,3 +198,37 @@ def test_at_most_ten_the_score_is_the_sum_of_its_parts():
     for item in items:
         assert item.score == sum(reason.points for reason in item.reasons)
         assert item.reason == " ".join(reason.text for reason in item.reasons)
+
+
+def test_the_directory_shortcut_ranks_as_the_full_scoring(monkeypatch):
+    """Thousands of directory structures are ranked without writing their reasons: on a random
+    département, every candidate gets the rank the full scoring gives it."""
+    rng = random.Random(7)
+    codes = list(PUBLICS)
+    sectors = [*SECTORS, None]
+    communes = [("45001", "E1"), ("45002", "E1"), ("45003", "E2"), ("45004", "E3"), (None, None)]
+
+    def random_structure(sid: int, name: str) -> StructureIn:
+        commune, epci = rng.choice(communes)
+        publics = frozenset(rng.sample(codes, rng.randint(0, 3)))
+        return StructureIn(sid, name, rng.choice(sectors), "45", publics, commune, epci)
+
+    structures = [StructureIn(1, "F", "social", "45", frozenset({"jeunes", "qpv"}), "45001", "E1")]
+    structures += [random_structure(n, f"P{n}") for n in range(2, 8)]
+    links = _edges(*((1, n) for n in range(2, 6)), (6, 7))
+    directory = [random_structure(n, f"D{n:03d}") for n in range(100, 500)]
+    options = {
+        "wishes": {n: rng.randint(1, 3) for n in rng.sample(range(100, 500), 40)},
+        "proximity": Proximity(nearby_epcis=frozenset({"E2"})),
+    }
+    monkeypatch.setattr(suggestions, "MAX_SUGGESTIONS", 1000)
+    fast = _suggest(structures, links, directory=directory, **options)
+
+    def full(context, candidate):
+        item = suggestions._suggestion(context, candidate, False, False)
+        return suggestions._rank(item) if item else None
+
+    monkeypatch.setattr(suggestions, "_directory_rank", full)
+    slow = _suggest(structures, links, directory=directory, **options)
+    assert len(fast) > 100
+    assert fast == slow
