@@ -1,9 +1,10 @@
 """The Alembic migrations produce exactly the models' schema (SQLite, and PostgreSQL in CI)."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from allervers import create_app
 from allervers.core.database import include_in_schema
@@ -39,3 +40,16 @@ def test_downgrade_then_upgrade_round_trip(tmp_path):
         assert schema_differences() == []
         db.session.remove()
         db.engine.dispose()
+
+
+def test_analysis_payloads_are_compressed_with_lz4_on_postgresql(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite does not compress")
+    with db.engine.connect() as connection:
+        method = connection.execute(
+            text(
+                "SELECT attcompression FROM pg_attribute "
+                "WHERE attrelid = 'analysis_results'::regclass AND attname = 'payload'"
+            )
+        ).scalar()
+    assert method == "l"
