@@ -251,11 +251,11 @@ def departement_structures(departement: str) -> list[StructureIn]:
 MIN_WISHING_MAPS = 2
 
 
-def _group_ids(cooperation_map: CooperationMap) -> list[int]:
-    """The ids of `groups_of_map`, read without loading the groups."""
+def _group_ids(cooperation_map: CooperationMap):
+    """A query of the ids of `groups_of_map`, to use inside another query."""
     if cooperation_map.group_id is not None:
-        return [cooperation_map.group_id]
-    query = (
+        return select(Group.id).where(Group.id == cooperation_map.group_id)
+    return (
         select(Group.id)
         .join(Membership)
         .where(
@@ -264,12 +264,11 @@ def _group_ids(cooperation_map: CooperationMap) -> list[int]:
             Group.deleted_at.is_(None),
         )
     )
-    return list(db.session.scalars(query))
 
 
 def _group_maps(cooperation_map: CooperationMap, group_ids):
-    """The other maps of the groups (their ids, or a query of them): the group maps and the
-    members' personal maps."""
+    """The other maps of the groups (a query of their ids): the group maps and the members'
+    personal maps."""
     members = select(Membership.user_id).where(
         Membership.group_id.in_(group_ids), Membership.role == "stagiaire"
     )
@@ -285,18 +284,7 @@ def wish_stamp(cooperation_map: CooperationMap) -> list:
     """The state of the group's other maps, in one query: a wish there changes it."""
     if not cooperation_map.focal_structure_id:
         return []
-    if cooperation_map.group_id is not None:
-        group_ids = select(Group.id).where(Group.id == cooperation_map.group_id)
-    else:
-        group_ids = (
-            select(Group.id)
-            .join(Membership)
-            .where(
-                Membership.user_id == cooperation_map.owner_id,
-                Membership.role == "stagiaire",
-                Group.deleted_at.is_(None),
-            )
-        )
+    group_ids = _group_ids(cooperation_map)
     query = select(
         func.count(), func.sum(CooperationMap.content_version), func.max(CooperationMap.id)
     ).where(*_group_maps(cooperation_map, group_ids))
@@ -307,14 +295,13 @@ def group_wishes(cooperation_map: CooperationMap) -> dict[int, int]:
     """How many maps of the map's groups wish a link with each structure: the group map (shared
     with its members) and the other members' personal maps, counted only from
     `MIN_WISHING_MAPS` so that no wish points at one person."""
-    group_ids = _group_ids(cooperation_map)
-    if not group_ids:
-        return {}
     maps = db.session.execute(
         select(CooperationMap.id, CooperationMap.group_id).where(
-            *_group_maps(cooperation_map, group_ids)
+            *_group_maps(cooperation_map, _group_ids(cooperation_map))
         )
     ).all()
+    if not maps:
+        return {}
     shared = {map_id for map_id, group_id in maps if group_id is not None}
     wishing: dict[int, set[int]] = defaultdict(set)
     query = select(CooperationLink.map_id, CooperationLink.source_id, CooperationLink.target_id)
