@@ -61,3 +61,15 @@ def test_escape_closes_the_list_and_typing_again_forgets_the_code(page: Page, wo
     expect(page.locator("[data-commune-insee]")).to_have_value("")
     page.keyboard.press("Escape")
     expect(listbox).to_be_hidden()
+
+
+def test_the_search_page_never_scrolls_sideways(page: Page, world, axe_check):
+    """The results table (six columns) scrolls in its own box on a phone and a tablet."""
+    sign_in(page, world["stagiaire"].email)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
+    for width in (1366, 820, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/communes?q=orl")
+        expect(page.get_by_role("row", name="Orléans")).to_have_count(1)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    axe_check(page)
