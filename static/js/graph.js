@@ -376,14 +376,14 @@
       // Nobody arranged this map by hand: tidy it, starting from where everything is.
       var layout = cy.layout({ name: "fcose", randomize: false, animate: true, animationDuration: FADE_MS,
         fit: false, nodeSeparation: 110, idealEdgeLength: 110 });
-      layout.one("layoutstop", function () { keepInView(state, fresh); });
+      layout.one("layoutstop", function () { revealFresh(state, fresh); });
       layout.run();
     } else {
-      keepInView(state, fresh);
+      revealFresh(state, fresh);
     }
   }
 
-  function keepInView(state, fresh) {
+  function revealFresh(state, fresh) {
     var cy = state.cy;
     if (fresh.nodes().some(function (node) { return !onScreen(cy, node); })) { cy.viewport(viewportFor(cy)); }
     placeLabels(state);

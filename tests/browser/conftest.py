@@ -111,6 +111,20 @@ def browser_context_args(base_url: str) -> dict:
     return {"base_url": base_url, "bypass_csp": True, "locale": "fr-FR"}
 
 
+@pytest.fixture
+def page(page: Page) -> Iterator[Page]:
+    """pytest-playwright's page, failing the test on any uncaught script error.
+
+    An exception thrown in an event handler leaves the page half-updated (a form never
+    enhanced, a figure never refreshed) and the test then times out far from the cause.
+    """
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"{page.url} : {error}"))
+    yield page
+    if errors:
+        pytest.fail("Erreurs JavaScript non interceptées :\n" + "\n".join(errors))
+
+
 # ----- helpers --------------------------------------------------------------------------------
 
 
