@@ -11,7 +11,7 @@ COMMUNES := allervers/communes/data/communes.json
 # Test processes (pytest-xdist): one per core; PYTEST_WORKERS=0 runs the suite in this process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test setup db lint pytest bench bench-live bench-analysis clean
+.PHONY: run test setup db lint pytest bench bench-live bench-analysis bench-import clean
 
 # The web server and, beside it, the worker that computes aggregates in the background.
 run: setup db
@@ -41,6 +41,7 @@ pytest: setup
 bench: setup
 	$(BIN)/python -m tests.bench.run
 	$(BIN)/python -m tests.bench.analysis
+	$(BIN)/python -m tests.bench.imports
 
 # Only the live workshop of the bench (60 viewers of 2 group maps, 10 adding links), on SQLite
 # then PostgreSQL: rewrites its section of BENCHMARKS.md (3 to 4 min on 2 cores).
@@ -51,6 +52,11 @@ bench-live: setup
 # bench data set and the demo: rewrites its section of BENCHMARKS.md (2 to 3 min).
 bench-analysis: setup
 	$(BIN)/python -m tests.bench.analysis
+
+# Only the directory import of 5,000 data·inclusion rows (CSV and .xlsx, preview and
+# confirmation) on the bench data set: rewrites its section of BENCHMARKS.md.
+bench-import: setup
+	$(BIN)/python -m tests.bench.imports
 
 # Reinstalled only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
