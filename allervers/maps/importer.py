@@ -233,7 +233,8 @@ def _more_link_fields(row: dict, line: int, errors: list[str]) -> dict:
         if column in row:
             fields[name] = _codes(row[column] or "", vocabulary, line, column, errors)
     if "obstacles" in row:
-        fields["obstacles"] = _text(row, "obstacles", "les obstacles", NOTE_MAX, line, errors)
+        label = "la colonne obstacles"
+        fields["obstacles"] = _text(row, "obstacles", label, NOTE_MAX, line, errors)
     return fields
 
 
