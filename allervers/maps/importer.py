@@ -325,7 +325,29 @@ def parse(text: str) -> ImportPlan:
             "colonnes, puis envoyez-le de nouveau."
         )
     _match_structures(plan)
+    _refuse_twice_described(plan)
     return plan
+
+
+def _refuse_twice_described(plan: ImportPlan) -> None:
+    """Two structure rows whose names stand for one structure (its name and its acronym)
+    would each set its entry: the second is refused by its line."""
+    first: dict[tuple, int] = {}
+    kept = []
+    for entry in plan.entries:
+        if entry.name not in plan.matched and entry.name not in plan.to_create:
+            kept.append(entry)  # a name matching several structures is reported already
+            continue
+        end = _end(plan, entry.name)
+        if end in first:
+            plan.errors.append(
+                f"Ligne {entry.line} : « {entry.name} » désigne la même structure que la ligne "
+                f"{first[end]} : décrivez chaque structure sur une seule ligne."
+            )
+        else:
+            first[end] = entry.line
+            kept.append(entry)
+    plan.entries = kept
 
 
 def _read_rows(plan: ImportPlan, reader: csv.DictReader, header_line: int) -> None:

@@ -135,3 +135,13 @@ def test_original_text_undoes_safe_cell(value):
 def test_safe_cell_still_writes_ordinary_texts_as_they_are():
     assert [safe_cell(v) for v in ("'abc", "-3", "a'=b")] == ["'abc", "-3", "a'=b"]
     assert [safe_cell(v) for v in ("'=x", "''")] == ["''=x", "'''"]
+
+
+def test_a_structure_described_twice_under_two_names_is_refused(world):
+    plan = importer.parse(
+        "source;cible;niveau;statut;influence_structure\nCAF du Loiret;;;;2\nCAF;;;;5\n"
+    )
+    assert plan.errors == [
+        "Ligne 3 : « CAF » désigne la même structure que la ligne 2 : décrivez chaque "
+        "structure sur une seule ligne."
+    ]
