@@ -17,10 +17,12 @@ The export writes every column, so a map's export re-imports as the same map, fi
   reserve) and `note_structure`. These three columns are filled on such rows only. The export
   writes one such row per structure of the map, then one row per link.
 
-A column missing from the file leaves that field of an existing link or entry as it is (the
-older columns, as before, are cleared). A cell written as `'=…`, `'+…`, `'-…` or `'@…` by the
-export's formula neutralisation reads back without its `'`. Structures are matched by name in
-the directory (accents, case and little words ignored) and created when missing.
+At most MAX_ROWS link rows and as many structure rows, in 1 Mo. A column missing from the file
+leaves that field of an existing link or entry as it is (the older columns, as before, are
+cleared). A cell written as `'=…`, `'+…`, `'-…` or `'@…` by the export's formula
+neutralisation reads back without its `'` (core.spreadsheet.original_text). Structures are
+matched by name in the directory (accents, case and little words ignored) and created when
+missing.
 """
 
 import csv
@@ -78,7 +80,7 @@ END_COLUMNS = ("commune_source", "commune_cible")
 ENTRY_COLUMNS = ("influence_structure", "position_structure", "note_structure")
 OPTIONAL = (*LINK_COLUMNS, *END_COLUMNS, *ENTRY_COLUMNS)
 LIST_SEPARATOR = "|"
-MAX_ROWS = 2000
+MAX_ROWS = 2000  # links; as many structure rows again, so that a map's export re-imports
 MAX_BYTES = 1_000_000
 STATUS_WORDS = {"existant": "existant", "souhaite": "souhaite", "difficile": "difficile"}
 DIRECTION_WORDS = {
@@ -358,9 +360,13 @@ def _read_rows(plan: ImportPlan, reader: csv.DictReader, header_line: int) -> No
         plan.errors.append(f"Colonnes obligatoires absentes : {', '.join(missing)}.")
         return
     seen: set[tuple] = set()
-    for count, row in enumerate(reader, start=1):
-        if count > MAX_ROWS:
-            plan.errors.append(f"Le fichier dépasse {MAX_ROWS} lignes.")
+    counts = {True: 0, False: 0}  # rows of links (with a cible), rows of structures
+    for row in reader:
+        is_link = bool((row.get("cible") or "").strip())
+        counts[is_link] += 1
+        if counts[is_link] > MAX_ROWS:
+            kind = "lignes" if is_link else "lignes sans cible (structures)"
+            plan.errors.append(f"Le fichier dépasse {MAX_ROWS} {kind}.")
             break
         # A cell may hold line breaks: the row starts that many lines above its last one.
         breaks = sum(cell.count("\n") for cell in _cells(row))

@@ -145,3 +145,15 @@ def test_a_structure_described_twice_under_two_names_is_refused(world):
         "Ligne 3 : « CAF » désigne la même structure que la ligne 2 : décrivez chaque "
         "structure sur une seule ligne."
     ]
+
+
+def test_the_row_limit_counts_links_and_structures_apart(app):
+    structures = "".join(f"Partenaire {n};;;\n" for n in range(importer.MAX_ROWS))
+    links = "".join(f"Pivot;Partenaire {n};2;existant\n" for n in range(importer.MAX_ROWS))
+    plan = importer.parse(f"source;cible;niveau;statut\n{structures}{links}")
+    assert plan.errors == []
+    assert (len(plan.entries), len(plan.links)) == (importer.MAX_ROWS, importer.MAX_ROWS)
+    plan = importer.parse(f"source;cible;niveau;statut\n{structures}Seule;;;\n")
+    assert plan.errors == [
+        f"Le fichier dépasse {importer.MAX_ROWS} lignes sans cible (structures)."
+    ]
