@@ -1,9 +1,28 @@
 """Map CSV import and export, and the quick-entry lines of the workshop.
 
-Import format (kept stable: checks and users rely on it): one row per link, columns
-`source;cible;niveau;statut` and optional `sens;frequence;niveau_souhaite;faisabilite;note`,
-`,` or `;` separated. For a `souhaité` link, `niveau` is the desired level. Structures are matched
-by name in the directory (accents, case and little words ignored) and created when missing.
+Import format, `,` or `;` separated, one header line, then one row per link or per structure.
+The export writes every column, so a map's export re-imports as the same map, field by field.
+
+- Required columns: `source;cible;niveau;statut` (kept stable: older files and checks rely on
+  them). For a `souhaite` link, `niveau` is the desired level.
+- Optional link columns: `sens` (`mutuel` or `a->b`, from source to cible), `frequence`,
+  `niveau_souhaite`, `faisabilite`, `note`, then `confiance_fiabilite`, `confiance_missions`,
+  `confiance_dialogue`, `valeur_influence`, `valeur_implication`, `valeur_ressources` (1 to 4),
+  `ressources` and `publics` (codes separated by `|`, e.g. `financement|locaux`), `obstacles`.
+- `commune_source`, `commune_cible`: the commune of each end, which tells two structures of the
+  same name apart.
+- A row whose `cible` is empty and whose link columns are all empty describes one structure of
+  the map (`source`, `commune_source`): it places the structure even when it has no link, and
+  carries its `influence_structure` (0 to 5), `position_structure` (moteur, favorable, neutre,
+  reserve) and `note_structure`. These three columns are filled on such rows only. The export
+  writes one such row per structure of the map, then one row per link.
+
+At most MAX_ROWS link rows and as many structure rows, in 1 Mo. A column missing from the file
+leaves that field of an existing link or entry as it is (the older columns, as before, are
+cleared). A cell written as `'=…`, `'+…`, `'-…` or `'@…` by the export's formula
+neutralisation reads back without its `'` (core.spreadsheet.original_text). Structures are
+matched by name in the directory (accents, case and little words ignored) and created when
+missing.
 """
 
 import csv
@@ -11,11 +30,14 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from allervers.auth.models import User
+from allervers.core import vocab
 from allervers.core.forms import control_character_problem
 from allervers.core.plural import plural
 from allervers.core.privacy import import_problem
-from allervers.core.spreadsheet import safe_cell
+from allervers.core.spreadsheet import original_text, safe_cell
 from allervers.directory import services as directory
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
@@ -23,6 +45,7 @@ from allervers.maps import services
 from allervers.maps.models import (
     FEASIBILITIES,
     FREQUENCIES,
+    POSITIONS,
     CooperationLink,
     CooperationMap,
     MapEntry,
@@ -30,9 +53,34 @@ from allervers.maps.models import (
 
 REQUIRED = ("source", "cible", "niveau", "statut")
 NAME_MAX = Structure.__table__.c.name.type.length
-NOTE_MAX = 2000  # as in the link form
-OPTIONAL = ("sens", "frequence", "niveau_souhaite", "faisabilite", "note")
-MAX_ROWS = 2000
+COMMUNE_MAX = Structure.__table__.c.commune.type.length
+NOTE_MAX = 2000  # as in the link and entry forms
+# Link ratings, 1 (faible) to 4 (fort): column → CooperationLink field.
+RATINGS = {
+    "confiance_fiabilite": "trust_reliability",
+    "confiance_missions": "trust_mission",
+    "confiance_dialogue": "trust_dialogue",
+    "valeur_influence": "value_influence",
+    "valeur_implication": "value_involvement",
+    "valeur_ressources": "value_resources",
+}
+# Lists of codes, `a|b`: column → (CooperationLink field, vocabulary).
+CODE_LISTS = {"ressources": ("resources", "ressources"), "publics": ("publics", "publics")}
+LINK_COLUMNS = (
+    "sens",
+    "frequence",
+    "niveau_souhaite",
+    "faisabilite",
+    "note",
+    *RATINGS,
+    *CODE_LISTS,
+    "obstacles",
+)
+END_COLUMNS = ("commune_source", "commune_cible")
+ENTRY_COLUMNS = ("influence_structure", "position_structure", "note_structure")
+OPTIONAL = (*LINK_COLUMNS, *END_COLUMNS, *ENTRY_COLUMNS)
+LIST_SEPARATOR = "|"
+MAX_ROWS = 2000  # links; as many structure rows again, so that a map's export re-imports
 MAX_BYTES = 1_000_000
 STATUS_WORDS = {"existant": "existant", "souhaite": "souhaite", "difficile": "difficile"}
 DIRECTION_WORDS = {
@@ -56,6 +104,19 @@ class ParsedLink:
     source: str
     target: str
     fields: dict
+    # The commune given for each end (`commune_source`, `commune_cible`), for the matching.
+    source_commune: str | None = None
+    target_commune: str | None = None
+
+
+@dataclass
+class ParsedEntry:
+    """A row without cible: a structure placed on the map, with its entry's fields."""
+
+    line: int
+    name: str
+    commune: str | None
+    fields: dict
 
 
 @dataclass
@@ -63,13 +124,14 @@ class ImportPlan:
     """What an import would do: nothing is written until apply() is called."""
 
     links: list[ParsedLink] = field(default_factory=list)
+    entries: list[ParsedEntry] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     matched: dict[str, Structure] = field(default_factory=dict)
     to_create: list[str] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
-        return not self.errors and bool(self.links)
+        return not self.errors and bool(self.links or self.entries)
 
 
 def decode(raw: bytes) -> str:
@@ -151,8 +213,93 @@ def _row_fields(row: dict, line: int, errors: list[str]) -> dict | None:
             row.get("faisabilite") or "", FEASIBILITIES, line, "faisabilité", errors
         ),
         "note": (row.get("note") or "").strip() or None,
+        **_more_link_fields(row, line, errors),
     }
+    filled = [column for column in ENTRY_COLUMNS if (row.get(column) or "").strip()]
+    if filled:
+        errors.append(
+            f"Ligne {line} : {', '.join(filled)} se remplit sur la ligne de la structure "
+            "(cible vide), pas sur une ligne de lien."
+        )
     return fields if len(errors) == before else None
+
+
+def _more_link_fields(row: dict, line: int, errors: list[str]) -> dict:
+    """The link columns added after the first format: only those the file has, so that an
+    older file leaves them as they are on the links it updates."""
+    fields = {}
+    for column, name in RATINGS.items():
+        if column in row:
+            fields[name] = _rating(row[column] or "", line, column, errors)
+    for column, (name, vocabulary) in CODE_LISTS.items():
+        if column in row:
+            fields[name] = _codes(row[column] or "", vocabulary, line, column, errors)
+    if "obstacles" in row:
+        label = "la colonne obstacles"
+        fields["obstacles"] = _text(row, "obstacles", label, NOTE_MAX, line, errors)
+    return fields
+
+
+def _entry_fields(row: dict, line: int, errors: list[str]) -> dict:
+    """A structure row's entry fields (influence, position, note), those the file has."""
+    fields = {}
+    if "influence_structure" in row:
+        raw = row["influence_structure"] or ""
+        fields["influence"] = _level(raw, line, "influence_structure", errors)
+    if "position_structure" in row:
+        raw = row["position_structure"] or ""
+        fields["position"] = _choice(raw, POSITIONS, line, "position_structure", errors)
+    if "note_structure" in row:
+        label = "la note de la structure"
+        fields["note"] = _text(row, "note_structure", label, NOTE_MAX, line, errors)
+    return fields
+
+
+def _rating(raw: str, line: int, label: str, errors: list[str]) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if re.fullmatch("[1-4]", raw):
+        return int(raw)
+    errors.append(f"Ligne {line} : {label} « {raw} » invalide (un nombre de 1 à 4).")
+    return None
+
+
+def _codes(raw: str, vocabulary: str, line: int, label: str, errors: list[str]) -> list[str]:
+    """`a|b` → ["a", "b"], each a code of the vocabulary, in the order given, each once."""
+    codes = [code.strip().lower() for code in raw.split(LIST_SEPARATOR) if code.strip()]
+    known = [entry.code for entry in vocab.load(vocabulary)]
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        errors.append(
+            f"Ligne {line} : {label} « {', '.join(unknown)} » inconnu (codes possibles, séparés "
+            f"par « {LIST_SEPARATOR} » : {', '.join(known)})."
+        )
+        return []
+    return list(dict.fromkeys(codes))
+
+
+def _text(
+    row: dict, column: str, label: str, limit: int, line: int, errors: list[str]
+) -> str | None:
+    """A free text as its form would take it: trimmed, not too long, identifying no one."""
+    value = (row.get(column) or "").strip()
+    if len(value) > limit:
+        errors.append(f"Ligne {line} : {label} dépasse {limit} caractères.")
+        return None
+    personal = import_problem(value)
+    if personal:
+        errors.append(f"Ligne {line} : {label} {personal}.")
+        return None
+    return value or None
+
+
+def _commune(row: dict, column: str, line: int, errors: list[str]) -> str | None:
+    value = (row.get(column) or "").strip()
+    if len(value) > COMMUNE_MAX:
+        errors.append(f"Ligne {line} : {column} dépasse {COMMUNE_MAX} caractères.")
+        return None
+    return value or None
 
 
 def parse(text: str) -> ImportPlan:
@@ -174,13 +321,35 @@ def parse(text: str) -> ImportPlan:
             "nouveau au format CSV depuis le tableur, puis envoyez-le."
         )
         return plan
-    if not plan.links and not plan.errors:
+    if not plan.links and not plan.entries and not plan.errors:
         plan.errors.append(
             "Le fichier ne contient aucun lien : ajoutez une ligne par lien sous la ligne des "
             "colonnes, puis envoyez-le de nouveau."
         )
     _match_structures(plan)
+    _refuse_twice_described(plan)
     return plan
+
+
+def _refuse_twice_described(plan: ImportPlan) -> None:
+    """Two structure rows whose names stand for one structure (its name and its acronym)
+    would each set its entry: the second is refused by its line."""
+    first: dict[tuple, int] = {}
+    kept = []
+    for entry in plan.entries:
+        if entry.name not in plan.matched and entry.name not in plan.to_create:
+            kept.append(entry)  # a name matching several structures is reported already
+            continue
+        end = _end(plan, entry.name)
+        if end in first:
+            plan.errors.append(
+                f"Ligne {entry.line} : « {entry.name} » désigne la même structure que la ligne "
+                f"{first[end]} : décrivez chaque structure sur une seule ligne."
+            )
+        else:
+            first[end] = entry.line
+            kept.append(entry)
+    plan.entries = kept
 
 
 def _read_rows(plan: ImportPlan, reader: csv.DictReader, header_line: int) -> None:
@@ -190,16 +359,56 @@ def _read_rows(plan: ImportPlan, reader: csv.DictReader, header_line: int) -> No
     if missing:
         plan.errors.append(f"Colonnes obligatoires absentes : {', '.join(missing)}.")
         return
-    seen: set[tuple[str, str]] = set()
-    for line, row in enumerate(reader, start=header_line + 1):
-        if line - header_line > MAX_ROWS:
-            plan.errors.append(f"Le fichier dépasse {MAX_ROWS} lignes.")
+    seen: set[tuple] = set()
+    counts = {True: 0, False: 0}  # rows of links (with a cible), rows of structures
+    for row in reader:
+        is_link = bool((row.get("cible") or "").strip())
+        counts[is_link] += 1
+        if counts[is_link] > MAX_ROWS:
+            kind = "lignes" if is_link else "lignes sans cible (structures)"
+            plan.errors.append(f"Le fichier dépasse {MAX_ROWS} {kind}.")
             break
-        _parse_row(plan, line, row, seen)
+        # A cell may hold line breaks: the row starts that many lines above its last one.
+        breaks = sum(cell.count("\n") for cell in _cells(row))
+        _parse_row(plan, header_line + reader.line_num - 1 - breaks, row, seen)
+
+
+def _cells(row: dict) -> list[str]:
+    """The row's texts, extra cells (a list under the key None) included."""
+    cells = []
+    for value in row.values():
+        cells.extend(value if isinstance(value, list) else [value] if value else [])
+    return cells
+
+
+def _original_cells(row: dict) -> dict:
+    """The row with the export's formula neutralisation undone (« '=x » reads « =x »)."""
+    return {
+        key: [original_text(v) for v in value]
+        if isinstance(value, list)
+        else original_text(value)
+        if value
+        else value
+        for key, value in row.items()
+    }
+
+
+def _end_key(name: str, commune: str | None) -> tuple[str, str]:
+    """Two structures of the same name in different communes are two ends."""
+    return name_key(name), normalise(commune)
+
+
+def _has_link_cells(row: dict) -> bool:
+    columns = ("niveau", "statut", *LINK_COLUMNS, "commune_cible")
+    return any((row.get(column) or "").strip() for column in columns)
 
 
 def _parse_row(plan: ImportPlan, line: int, row: dict, seen: set) -> None:
+    row = _original_cells(row)
     source, target = (row.get("source") or "").strip(), (row.get("cible") or "").strip()
+    if source and not target and not _has_link_cells(row):
+        _parse_entry(plan, line, row, source, seen)
+        return
     if not source or not target:
         plan.errors.append(f"Ligne {line} : la source et la cible sont obligatoires.")
         return
@@ -207,17 +416,39 @@ def _parse_row(plan: ImportPlan, line: int, row: dict, seen: set) -> None:
     if problem:
         plan.errors.append(f"Ligne {line} : {problem}")
         return
-    if name_key(source) == name_key(target):
+    before = len(plan.errors)
+    communes = [_commune(row, column, line, plan.errors) for column in END_COLUMNS]
+    ends = _end_key(source, communes[0]), _end_key(target, communes[1])
+    if len(plan.errors) > before:
+        return
+    if ends[0] == ends[1]:
         plan.errors.append(f"Ligne {line} : un lien relie deux structures différentes.")
         return
-    pair = tuple(sorted((name_key(source), name_key(target))))
+    pair = tuple(sorted(ends))
     if pair in seen:
         plan.errors.append(f"Ligne {line} : ce lien figure déjà plus haut dans le fichier.")
         return
     fields = _row_fields(row, line, plan.errors)
     if fields is not None:
         seen.add(pair)
-        plan.links.append(ParsedLink(line, source, target, fields))
+        plan.links.append(ParsedLink(line, source, target, fields, *communes))
+
+
+def _parse_entry(plan: ImportPlan, line: int, row: dict, name: str, seen: set) -> None:
+    """A row without cible nor link cells: a structure of the map and its entry's fields."""
+    problem = _cells_problem(row, name, "")
+    if problem:
+        plan.errors.append(f"Ligne {line} : {problem}")
+        return
+    before = len(plan.errors)
+    commune = _commune(row, "commune_source", line, plan.errors)
+    fields = _entry_fields(row, line, plan.errors)
+    key = ("structure", _end_key(name, commune))
+    if len(plan.errors) == before and key in seen:
+        plan.errors.append(f"Ligne {line} : cette structure figure déjà plus haut dans le fichier.")
+    if len(plan.errors) == before:
+        seen.add(key)
+        plan.entries.append(ParsedEntry(line, name, commune, fields))
 
 
 def _cells_problem(row: dict, source: str, target: str) -> str | None:
@@ -238,6 +469,7 @@ def _cells_problem(row: dict, source: str, target: str) -> str | None:
 
 def _match_structures(plan: ImportPlan) -> None:
     names = {name for link in plan.links for name in (link.source, link.target)}
+    names |= {entry.name for entry in plan.entries}  # structures placed without a link
     for name in sorted(names):
         found = match_structure(name)
         if isinstance(found, list):
@@ -323,34 +555,80 @@ def apply(plan: ImportPlan, cooperation_map: CooperationMap, by: User) -> tuple[
         link.set_pair(source.id, target.id)
         for name, value in parsed.fields.items():
             setattr(link, name, value)
+    _set_entry_fields(plan, cooperation_map, structures)
     label = f"{plural(len(plan.links), 'lien importé', 'liens importés')}"
     services.touch(cooperation_map.id, "import", "map", label)
     db.session.commit()
     return len(plan.to_create), len(plan.links)
 
 
+def _set_entry_fields(plan: ImportPlan, cooperation_map: CooperationMap, structures: dict) -> None:
+    """The influence, position and note of the structures the file describes on their own row."""
+    if not plan.entries:
+        return
+    entries = {
+        entry.structure_id: entry
+        for entry in db.session.scalars(
+            select(MapEntry).where(MapEntry.map_id == cooperation_map.id)
+        )
+    }
+    for parsed in plan.entries:
+        entry = entries[structures[parsed.name].id]
+        for name, value in parsed.fields.items():
+            setattr(entry, name, value)
+
+
 # ----- export ---------------------------------------------------------------------------------
 
 
+def export_rows(cooperation_map: CooperationMap) -> tuple[list[str], list[list]]:
+    """The export's header and rows of raw values (numbers, texts, None): one row per structure
+    of the map, then one per link. Writers apply safe_cell to each value."""
+    header = [*REQUIRED, *OPTIONAL]
+    described = [_entry_row(entry) for entry in cooperation_map.live_entries]
+    described += [_link_row(link) for link in cooperation_map.live_links]
+    return header, [[cells.get(column) for column in header] for cells in described]
+
+
+def _entry_row(entry: MapEntry) -> dict:
+    return {
+        "source": entry.structure.name,
+        "commune_source": entry.structure.commune,
+        "influence_structure": entry.influence,
+        "position_structure": entry.position,
+        "note_structure": entry.note,
+    }
+
+
+def _link_row(link: CooperationLink) -> dict:
+    return {
+        "source": link.source.name,
+        "cible": link.target.name,
+        "niveau": link.desired_level if link.status == "souhaite" else link.level,
+        "statut": link.status,
+        "sens": "a->b" if link.direction == "a_vers_b" else "mutuel",
+        "frequence": link.frequency,
+        "niveau_souhaite": link.desired_level,
+        "faisabilite": link.feasibility,
+        "note": link.note,
+        **{column: getattr(link, name) for column, name in RATINGS.items()},
+        **{
+            column: LIST_SEPARATOR.join(getattr(link, name) or [])
+            for column, (name, _vocabulary) in CODE_LISTS.items()
+        },
+        "obstacles": link.obstacles,
+        "commune_source": link.source.commune,
+        "commune_cible": link.target.commune,
+    }
+
+
 def export(cooperation_map: CooperationMap) -> str:
-    """The map's links in the import format (UTF-8 with BOM, `;`), so an export re-imports."""
+    """The map in the import format (UTF-8 with BOM, `;`), so an export re-imports as is."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([*REQUIRED, *OPTIONAL])
-    for link in cooperation_map.live_links:
-        level = link.desired_level if link.status == "souhaite" else link.level
-        direction = "a->b" if link.direction == "a_vers_b" else "mutuel"
-        row = [
-            link.source.name,
-            link.target.name,
-            level,
-            link.status,
-            direction,
-            link.frequency,
-            link.desired_level,
-            link.feasibility,
-            link.note,
-        ]
+    header, rows = export_rows(cooperation_map)
+    writer.writerow(header)
+    for row in rows:
         writer.writerow([safe_cell(value) for value in row])
     return "\ufeff" + out.getvalue()
 
@@ -370,8 +648,8 @@ def quick_entry_csv(lines: str) -> str:
         if not raw.strip():
             continue
         parts = ARROW.split(raw.strip(), maxsplit=1)
-        if len(parts) != 2:
-            writer.writerow([raw.strip(), "", "", ""])
+        if len(parts) != 2:  # a link without cible, not a structure on its own
+            writer.writerow([raw.strip(), "", "", "existant"])
             continue
         target, _, options = parts[1].partition(",")
         level = LEVEL.search(options)

@@ -140,11 +140,17 @@ def link_fields(ids):
 
 
 LINK_HEADERS = ("source", "cible", "niveau", "statut", "sens", "frequence", "niveau_souhaite",
-                "faisabilite", "note")  # fmt: skip
+                "faisabilite", "note", "confiance_fiabilite", "valeur_ressources", "ressources",
+                "publics", "obstacles", "commune_source", "commune_cible", "influence_structure",
+                "position_structure", "note_structure")  # fmt: skip
 LINK_ROWS = [
-    ("CCAS d'Orléans", "CAF du Loiret", "3", "existant", "mutuel", "", "", "", ""),
-    ("CAF du Loiret", "Restos du cœur", "", "souhaité", "", "", "2", "facile", "à voir"),
-]
+    ("CCAS d'Orléans", "CAF du Loiret", "3", "existant", "mutuel", "", "", "", "", "2", "4",
+     "locaux|financement", "jeunes", "Horaires", "Orléans", "", "", "", ""),
+    ("CAF du Loiret", "Restos du cœur", "", "souhaité", "", "", "2", "facile", "à voir", "", "",
+     "", "", "", "", "", "", "", ""),
+    ("Restos du cœur", "", "", "", "", "", "", "", "", "", "", "", "", "", "Orléans", "", "3",
+     "moteur", "'-Présent"),
+]  # fmt: skip
 
 
 def import_link_fields(ids):
