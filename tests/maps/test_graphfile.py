@@ -137,7 +137,7 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
             b'<graphml><graph><node id="a"/><edge source="a" target="z"/></graph></graphml>',
             "un lien part d'un nœud « z » absent de la liste des nœuds",
         ),
-        (b"<gexf>" + b" " * MAX_BYTES + b"</gexf>", "dépasse 5 Mo"),
+        (b"<gexf>" + b" " * MAX_BYTES + b"</gexf>", "dépasse 2 Mo"),
     ],
 )
 def test_unreadable_files_are_refused_with_a_clear_message(raw, expected):
