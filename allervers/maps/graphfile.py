@@ -94,7 +94,7 @@ def _root(raw: bytes) -> Element:
             "Le fichier contient une déclaration de type de document (DTD) ou des entités, "
             "refusées pour la sécurité du serveur : exportez-le de nouveau depuis Gephi."
         ) from error
-    except (ParseError, ValueError) as error:
+    except (ParseError, ValueError, LookupError) as error:  # LookupError: an unknown encoding
         raise GraphFileError(
             "Le fichier n'est pas un XML lisible (GEXF ou GraphML) : vérifiez qu'il s'agit bien "
             "du fichier exporté par Gephi, sans modification."
@@ -224,9 +224,9 @@ def _first(values: dict, names: tuple[str, ...]) -> str:
 
 
 def _level(raw: str) -> int | None:
-    """A whole number from 0 to 5 (`3`, `3.0`), else None."""
+    """A whole number from 0 to 5 (`3`, `3.0`, `3,0`), else None."""
     try:
-        number = float(raw)
+        number = float(raw.replace(",", "."))
     except ValueError:
         return None
     if not math.isfinite(number) or number != int(number) or not 0 <= number <= 5:

@@ -130,6 +130,7 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
         (b"<gexf><graph><nodes>", "n'est pas un XML lisible"),
         (b"\xff\xfe<\x00g\x00", "n'est pas un XML lisible"),
         (b"<html><body>Bonjour</body></html>", "ni un GEXF ni un GraphML"),
+        (b'<?xml version="1.0" encoding="klingon"?><gexf/>', "n'est pas un XML lisible"),
         (b"   ", "Le fichier est vide."),
         (b"<gexf/>", "aucun graphe"),
         (b'<gexf><graph><nodes><node id="a"/></nodes></graph></gexf>', "aucun lien"),
