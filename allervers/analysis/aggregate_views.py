@@ -8,13 +8,13 @@ the fresh one is there. Every sub-resource (graph, exports, node card) is under
 from flask import Response, abort, current_app, flash, g, jsonify, request, url_for
 from flask_login import current_user
 
-from allervers.analysis import cache, exports, results, scopes, services
+from allervers.analysis import aggregates, cache, exports, results, scopes, services
 from allervers.analysis.scopes import Scope
 from allervers.core import vocab
 from allervers.core.web import paginate_list, render
 from allervers.directory.services import commune_spelling, departements
 from allervers.maps.models import POSITIONS
-from allervers.network import LinkIn, StructureIn, StructureMeasures, export
+from allervers.network import StructureMeasures, aggregate, export
 from allervers.training import access as training_access
 
 from . import bp
@@ -123,7 +123,9 @@ def _show(kind: str, ident: int, /, **extra):
             "positions": None,
             "large": bool(analysis) and analysis.network.nodes > LARGE_GRAPH,
         },
-        export_url=lambda name: scope_url("analysis.aggregate_export", kind, ident, name=name),
+        export_url=lambda name, **args: scope_url(
+            "analysis.aggregate_export", kind, ident, name=name, **args
+        ),
         export_files=EXPORT_FILES,
         **context,
         **extra,
@@ -224,22 +226,26 @@ def aggregate_node(kind: str, ident: int, structure_id: int):
     )
 
 
-def _plain_graph(payload: dict) -> tuple[list[StructureIn], list[LinkIn]]:
-    """The aggregate's structures and merged links back from the stored graph."""
-    structures = [
-        StructureIn(id=row["id"], name=row["name"], sector=row["sector"])
-        for row in payload["analysis"]["structures"]
-    ]
-    links = [
-        LinkIn(
-            source=int(edge["source"]),
-            target=int(edge["target"]),
-            status=edge["status"],
-            level=None if edge["level"] < 0 else edge["level"],
+def _scope_graph(scope: Scope, with_wished: bool) -> export.ExportedGraph:
+    """The aggregate's merged structures and links as the job merges them, read again so that
+    the measures are exact (the stored result keeps 4 decimals); no link's own trust and value,
+    which may be one person's."""
+    maps = services.load_maps(scope.map_ids)
+    partnerships = services.load_partnerships(scope.initiative_ids)
+    structures, links, _gaps = aggregate([*maps, *partnerships])
+    if scope.departement or scope.commune:
+        structures, links = aggregates.within_area(
+            structures, links, scope.departement, scope.commune
         )
-        for edge in (item["data"] for item in payload["graph"]["elements"]["edges"])
-    ]
-    return structures, links
+    return export.export_graph(structures, links, with_wished=with_wished, link_ratings=False)
+
+
+def graph_file(graph: export.ExportedGraph, kind: str, name: str) -> Response:
+    """A GEXF or GraphML download named `name`.`kind`."""
+    write = export.to_gexf if kind == "gexf" else export.to_graphml
+    response = Response(write(graph), mimetype=f"application/{kind}+xml")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
 
 
 EXPORT_FILES = ("analyse.json", "graphe.gexf", "graphe.graphml", "structures.csv", "liens.csv")
@@ -262,10 +268,9 @@ def aggregate_export(kind: str, ident: int, name: str):
     elif name == "liens.csv":
         response = Response(exports.links_csv(payload), mimetype="text/csv")
     else:
-        structures, links = _plain_graph(payload)
-        graph = export.export_graph(structures, links, result.analysis)
-        kind_of_file = name.split(".")[1]
-        write = export.to_gexf if kind_of_file == "gexf" else export.to_graphml
-        response = Response(write(graph), mimetype=f"application/{kind_of_file}+xml")
+        with_wished = request.args.get("souhaites") != "non"
+        stem, kind_of_file = name.split(".")
+        stem = f"{scope.key}-{stem}" + ("" if with_wished else "-sans-souhaites")
+        return graph_file(_scope_graph(scope, with_wished), kind_of_file, stem)
     response.headers["Content-Disposition"] = f'attachment; filename="{scope.key}-{name}"'
     return response

@@ -66,21 +66,16 @@ def show_json(map_id: int):
     return jsonify(services.analysis_json(cooperation_map))
 
 
-EXPORTS = {
-    "gexf": ("application/gexf+xml", export.to_gexf),
-    "graphml": ("application/graphml+xml", export.to_graphml),
-}
-
-
 @bp.get("/cartes/<int:map_id>/graphe.<any(gexf, graphml):kind>")
 def export_graph(map_id: int, kind: str):
+    """The map for Gephi; `?souhaites=non`: without the wished links (« sans les liens
+    souhaités »). The measures are computed from the map, at full precision."""
     cooperation_map = access.visible_map_or_404(current_user, map_id)
     structures, links = services.map_input(cooperation_map)
-    graph = export.export_graph(structures, links, services.analyse_map(cooperation_map))
-    mimetype, write = EXPORTS[kind]
-    response = Response(write(graph), mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="carte-{map_id}.{kind}"'
-    return response
+    with_wished = request.args.get("souhaites") != "non"
+    graph = export.export_graph(structures, links, with_wished=with_wished)
+    name = f"carte-{map_id}" + ("" if with_wished else "-sans-souhaites")
+    return aggregate_views.graph_file(graph, kind, name)
 
 
 @bp.get("/cartes/<int:map_id>/structures.csv")

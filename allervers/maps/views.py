@@ -19,7 +19,7 @@ from allervers.core.web import (
 )
 from allervers.directory.services import get_live, structure_choices
 from allervers.history import access as history_access
-from allervers.maps import access, importer, live, services
+from allervers.maps import access, graphfile, importer, live, services
 from allervers.maps.forms import EntryForm, LinkForm, MapForm, QuickEntryForm
 from allervers.maps.models import CooperationMap
 from allervers.training import access as training_access
@@ -68,11 +68,17 @@ def create_map():
         form.focal_structure_id.data = current_user.structure_id
         form.title.data = _default_title()
         form.title.render_kw = {"autofocus": True}  # the title is proposed: Enter creates the map
+    from_file = request.args.get("depuis") == "fichier"  # « Nouvelle carte depuis un fichier »
     if not form.validate_on_submit():
-        return form_page("maps/map_form.html", form=form, cooperation_map=None)
+        return form_page("maps/map_form.html", form=form, cooperation_map=None, from_file=from_file)
     cooperation_map = services.create_map(
         current_user, form.title.data, form.territory.data, _live_id(form.focal_structure_id.data)
     )
+    if from_file:
+        return done(
+            "La carte a été créée. Choisissez maintenant le fichier à importer.",
+            url_for(".import_links", map_id=cooperation_map.id),
+        )
     return done("La carte a été créée. Ajoutez-y vos partenaires.", _url(cooperation_map))
 
 
@@ -399,7 +405,11 @@ def import_links(map_id: int):
     page = "maps/import.html"
     if request.method == "GET":
         return render(page, cooperation_map=cooperation_map, quick_form=QuickEntryForm())
-    text = _import_text()
+    try:
+        text = _import_text()
+    except graphfile.GraphFileError as error:  # a GEXF or GraphML file that cannot be read
+        flash(str(error), "error")
+        return invalid(page, cooperation_map=cooperation_map, quick_form=QuickEntryForm())
     if text is None:
         flash("Choisissez un fichier CSV, ou saisissez des lignes dans la saisie rapide.", "error")
         return invalid(page, cooperation_map=cooperation_map, quick_form=QuickEntryForm())
@@ -586,6 +596,8 @@ def _quick_lines() -> str | None:
 def _import_text() -> str | None:
     upload = request.files.get("fichier")
     if upload and upload.filename:
+        if graphfile.is_graph_file(upload.filename):  # Gephi's GEXF, GraphML: read as the CSV
+            return graphfile.to_import_csv(upload.read(graphfile.MAX_BYTES + 1))
         return importer.decode(upload.read(importer.MAX_BYTES + 1))
     if request.form.get("csv_text"):
         return request.form["csv_text"]

@@ -55,10 +55,11 @@ def test_scores_survive_json_and_exports():
     assert [(r.trust, r.value, r.rated_links) for r in back.structures] == [
         (r.trust, r.value, r.rated_links) for r in analysis.structures
     ]
-    graph = export_graph(structures, links, analysis)
-    assert graph.edges[1, 2]["trust"] == 3.0
-    assert graph.edges[1, 4]["trust"] == -1.0
-    assert graph.nodes[1]["trust"] == 2.5
+    graph = export_graph(structures, links)
+    edges = {frozenset((edge.source, edge.target)): edge.values for edge in graph.edges}
+    assert edges[frozenset((1, 2))]["trust"] == 3.0
+    assert edges[frozenset((1, 4))]["trust"] is None  # unrated: left out of the file
+    assert {node.id: node.values for node in graph.nodes}[1]["trust"] == 2.5
 
 
 def test_ei_index_by_sector_on_a_small_example():
