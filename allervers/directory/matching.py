@@ -7,7 +7,7 @@ counts as words of its name that a typed name may give or leave out: « CCAS Fle
 contained in « CCAS de Fleury-les-Aubrais ». rapidfuzz compares words with a typo.
 
 Thresholds, from the cases of tests/directory/test_matching.py:
-- SURE (≥ 95), and only when one structure reaches it: the same name (or acronym) once
+- SURE (≥ 95), for the best structure when the next scores less: the same name (or acronym) once
   normalised, or every word of the name given with its commune, one typo at most
   (« Secour populaire Orléans »). No choice is asked.
 - PROBABLE (≥ 80): the typed words are all in the structure's name (or the reverse), with
@@ -16,8 +16,9 @@ Thresholds, from the cases of tests/directory/test_matching.py:
   (« CCAS de Saint-Jean-de-Braye » / « … de-la-Ruelle », « CAF Loiret » / « CAF
   d'Indre-et-Loire »), and two different communes rule a structure out.
 
-Speed: one query fetches the rows whose search text holds a word's first letters, an index
-of those letters keeps the 60 rows sharing most of them per name, and only those are scored.
+Speed: one query fetches the rows whose search text holds a word's first letters (for many
+names, every live row's name: cheaper than a hundred LIKEs on each), an index of those letters
+keeps the 40 rows sharing most of them per name, and only those are scored.
 """
 
 import csv
@@ -38,7 +39,8 @@ from allervers.extensions import db
 DATA = Path(__file__).parent.parent / "data"
 SURE = 95
 PROBABLE = 80
-PER_NAME = 60  # rows scored per name, those sharing most word beginnings with it
+SQL_TERMS = 12  # more words than this, and reading every name beats a hundred LIKEs a row
+PER_NAME = 40  # rows scored per name, those sharing most word beginnings with it
 LITTLE_WORDS = frozenset(
     {"d", "de", "du", "des", "la", "le", "les", "l", "et", "en", "a", "au", "aux", "sur"}
     | {"sous", "lez", "pour", "par", "un", "une"}
@@ -138,17 +140,20 @@ class Candidate:
         return self.score >= SURE
 
 
+def _may_be_a_typo(word: str, other: str) -> bool:
+    """Long enough, no digits (« 13e » / « 14e »), not two place names."""
+    if min(len(word), len(other)) < 4 or not (word + other).isalpha():
+        return False
+    return not (_is_place(word) and _is_place(other))
+
+
 def _pair_typos(only_a: set[str], only_b: set[str]) -> tuple[set[str], set[str], int]:
     """Remove the words that differ by a typo; two different place names are no typo
     (« loiret » / « loire »)."""
     typos = 0
     for word in sorted(only_a):
         best = max(
-            (
-                (fuzz.ratio(word, other), other)
-                for other in only_b
-                if min(len(word), len(other)) >= 4 and not (_is_place(word) and _is_place(other))
-            ),
+            ((fuzz.ratio(word, other), other) for other in only_b if _may_be_a_typo(word, other)),
             default=(0, ""),
         )
         if best[0] >= TYPO:
@@ -205,11 +210,11 @@ def _known(sid: int, name: str, acronym: str | None, commune: str | None) -> _Kn
 def _rows(beginnings: set[str], exclude: set[int]) -> list[_Known]:
     if not beginnings:
         return []
-    query = (
-        db.select(Structure.id, Structure.name, Structure.acronym, Structure.commune)
-        .where(Structure.deleted_at.is_(None))
-        .where(or_(*(Structure.search_text.contains(b) for b in sorted(beginnings))))
+    query = db.select(Structure.id, Structure.name, Structure.acronym, Structure.commune).where(
+        Structure.deleted_at.is_(None)
     )
+    if len(beginnings) <= SQL_TERMS:  # one name: the database narrows; a file: one plain scan
+        query = query.where(or_(*(Structure.search_text.contains(b) for b in sorted(beginnings))))
     return [_known(*row) for row in db.session.execute(query) if row[0] not in exclude]
 
 
@@ -237,18 +242,22 @@ def match_many(
     typed = {item: (words_of(item[0]), frozenset(_plain_words(item[1]))) for item in wanted}
     beginnings = {item: _beginnings(w + tuple(p)) for item, (w, p) in typed.items()}
     rows = _rows(set().union(*beginnings.values()) if beginnings else set(), set(exclude))
-    index: dict[str, list[_Known]] = defaultdict(list)
+    # Whole words count beside beginnings: of 300 « CCAS de … », the one of the town.
+    index: dict[str, list[int]] = defaultdict(list)
+    by_id = {known.id: known for known in rows}
     for known in rows:
-        for beginning in _beginnings(known.name + known.acronym + tuple(known.place)):
-            index[beginning].append(known)
+        words = known.name + known.acronym + tuple(known.place)
+        for key in _beginnings(words) | {f"={word}" for word in words}:
+            index[key].append(known.id)
     scored: dict[tuple, list[tuple[int, str, int]]] = {}
     for item, (words, place) in typed.items():
-        shared = Counter(k for b in beginnings[item] for k in index.get(b, ()))
+        keys = beginnings[item] | {f"={word}" for word in (*words, *place)}
+        shared = Counter(sid for key in keys for sid in index.get(key, ()))
         results = []
-        for known, _count in shared.most_common(PER_NAME):
-            score, why = _score(words, place, known)
+        for sid, _count in shared.most_common(PER_NAME):
+            score, why = _score(words, place, by_id[sid])
             if score >= PROBABLE:
-                results.append((score, why, known.id))
+                results.append((score, why, sid))
         results.sort(key=lambda r: (-r[0], r[2]))
         scored[item] = results[:limit]
     ids = {sid for results in scored.values() for _s, _w, sid in results}
@@ -259,8 +268,10 @@ def match_many(
 
 def _verdict(item: tuple, results: list, structures: dict[int, Structure]) -> Match:
     found = [Candidate(structures[sid], score, why) for score, why, sid in results]
-    sure = [c for c in found if c.is_sure]
-    return Match(item[0], item[1], sure[0].structure if len(sure) == 1 else None, found)
+    # Sure: the best is sure and better than the next (an exact name beats a typo).
+    best, second = [*found, None, None][:2]
+    sure = best is not None and best.is_sure and (second is None or second.score < best.score)
+    return Match(item[0], item[1], best.structure if sure else None, found)
 
 
 def match(name: str, commune: str | None = None, limit: int = 5) -> Match:
