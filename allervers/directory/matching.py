@@ -18,7 +18,7 @@ Thresholds, from the cases of tests/directory/test_matching.py:
 
 Speed: one query fetches the rows whose search text holds a word's first letters (for many
 names, every live row's name: cheaper than a hundred LIKEs on each), an index of those letters
-keeps the 40 rows sharing most of them per name, and only those are scored.
+keeps the 20 rows sharing most of them per name, and only those are scored.
 """
 
 import csv
@@ -40,7 +40,7 @@ DATA = Path(__file__).parent.parent / "data"
 SURE = 95
 PROBABLE = 80
 SQL_TERMS = 12  # more words than this, and reading every name beats a hundred LIKEs a row
-PER_NAME = 40  # rows scored per name, those sharing most word beginnings with it
+PER_NAME = 20  # rows scored per name, those sharing most word beginnings with it
 LITTLE_WORDS = frozenset(
     {"d", "de", "du", "des", "la", "le", "les", "l", "et", "en", "a", "au", "aux", "sur"}
     | {"sous", "lez", "pour", "par", "un", "une"}
@@ -207,6 +207,12 @@ def _known(sid: int, name: str, acronym: str | None, commune: str | None) -> _Kn
     return _Known(sid, words_of(name), words_of(acronym), frozenset(_plain_words(commune)))
 
 
+@lru_cache(maxsize=16384)
+def _index_keys(known: _Known) -> frozenset[str]:
+    words = known.name + known.acronym + tuple(known.place)
+    return frozenset(_beginnings(words) | {f"={word}" for word in words})
+
+
 def _rows(beginnings: set[str], exclude: set[int]) -> list[_Known]:
     if not beginnings:
         return []
@@ -246,8 +252,7 @@ def match_many(
     index: dict[str, list[int]] = defaultdict(list)
     by_id = {known.id: known for known in rows}
     for known in rows:
-        words = known.name + known.acronym + tuple(known.place)
-        for key in _beginnings(words) | {f"={word}" for word in words}:
+        for key in _index_keys(known):
             index[key].append(known.id)
     scored: dict[tuple, list[tuple[int, str, int]]] = {}
     for item, (words, place) in typed.items():
