@@ -3,11 +3,14 @@
 import time
 
 import pytest
+from sqlalchemy import func, select
 
 from allervers import communes
 from allervers.directory import matching
+from allervers.directory.models import Structure
 from allervers.directory.services import build_structure
 from allervers.extensions import db
+from tests.helpers import post_form, visible_text
 
 
 @pytest.fixture
@@ -110,3 +113,34 @@ def test_twenty_lines_against_two_thousand_structures_stay_fast(app):
     # Target: well under 0.1 s. Measured 0.15-0.25 s on the shared CI-like machine, with other
     # suites running; this bound catches a regression (a query per name, or every row scored).
     assert elapsed < 0.5, f"{elapsed * 1000:.0f} ms"
+
+
+# ----- the duplicate finder and the directory's form -------------------------------------------
+
+
+def test_the_duplicate_finder_finds_a_shortened_name(client_as, make_structure):
+    kept = make_structure(name="CCAS de Fleury-les-Aubrais", commune="Fleury-les-Aubrais")
+    short = make_structure(name="CCAS Fleury", commune=None, postal_code=None)
+    other = make_structure(
+        name="CCAS de Saint-Jean-de-la-Ruelle", commune="Saint-Jean-de-la-Ruelle"
+    )
+    page = visible_text(client_as("formateur").get(f"/annuaire/{kept.id}/fusionner"))
+    assert "Doublons probables" in page
+    assert "CCAS Fleury" in page
+    assert other.name not in page
+    back = visible_text(client_as("formateur").get(f"/annuaire/{short.id}/fusionner"))
+    assert "CCAS de Fleury-les-Aubrais" in back
+
+
+def test_creating_a_close_name_asks_first(client_as, world, make_structure):
+    make_structure(name="CCAS de Fleury-les-Aubrais", commune="Fleury-les-Aubrais")
+    data = {"name": "CCAS Fleury", "commune": "Fleury-les-Aubrais", "postal_code": "45400",
+            "insee_code": "",
+            "typology": "CCAS", "siret": ""}  # fmt: skip
+    before = db.session.scalar(select(func.count()).select_from(Structure))
+    response = post_form(client_as("stagiaire"), "/annuaire/nouvelle", data, token_from="/")
+    assert response.status_code == 422
+    page = visible_text(response)
+    assert "Cette structure est peut-être déjà dans l'annuaire" in page
+    assert "CCAS de Fleury-les-Aubrais" in page
+    assert db.session.scalar(select(func.count()).select_from(Structure)) == before
