@@ -163,6 +163,7 @@ def test_cli_import_map_prints_the_path_last(app, world, tmp_path):
             world["formateur"].email,
             "--title",
             "Atelier",
+            "--creer-absentes",
         ]
     )
     assert result.exit_code == 0, result.output
