@@ -286,8 +286,9 @@ def build_structure(*, publics: list[str] | None = None, **fields) -> Structure:
 def find_or_create(
     name: str, commune: str | None, postal_code: str | None, created_by_id: int | None = None
 ) -> Structure:
-    """The structure a person typed while joining: the existing record when there is one."""
-    existing = find_same(name, commune)
+    """The structure a person typed while joining: the existing record when there is one
+    (the same name in the same commune, or the matcher's sure match)."""
+    existing = find_same(name, commune) or matching.match(name, commune).sure
     if existing:
         return existing
     structure = build_structure(
