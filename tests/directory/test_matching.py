@@ -106,13 +106,13 @@ def test_twenty_lines_against_two_thousand_structures_stay_fast(app):
     names = [(f"{kinds[n % 6]} {towns[n * 7]}", None) for n in range(40)]  # 20 lines, 2 ends
     # A running server has read the directory's names once (the first import pays ~0.2 s).
     matching.match_many([(f"{kind} Paris", None) for kind in kinds])
-    start = time.perf_counter()
+    # CPU time, not wall time: the machines that run the suite share their cores with other
+    # jobs (40-60 ms measured here under a load of 8 on 2 cores; 110-250 ms of wall time).
+    start = time.process_time()
     found = matching.match_many(names)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert [k for k, m in found.items() if m.verdict != "sure"] == []
-    # Target: well under 0.1 s. Measured 0.15-0.25 s on the shared CI-like machine, with other
-    # suites running; this bound catches a regression (a query per name, or every row scored).
-    assert elapsed < 0.5, f"{elapsed * 1000:.0f} ms"
+    assert elapsed < 0.1, f"{elapsed * 1000:.0f} ms"
 
 
 # ----- the duplicate finder and the directory's form -------------------------------------------
