@@ -53,9 +53,19 @@ def demo_command(if_empty: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--owner", required=True, help="Adresse e-mail du propriétaire de la carte.")
 @click.option("--title", required=True, help="Titre de la carte.")
+@click.option(
+    "--creer-absentes",
+    "create_missing",
+    is_flag=True,
+    help="Créer dans l'annuaire les structures qu'il n'a pas (ou pas à coup sûr).",
+)
 @with_appcontext
-def import_map_command(file: str, owner: str, title: str) -> None:
-    """Create a map from a CSV of links; the last line printed is the map's path."""
+def import_map_command(file: str, owner: str, title: str, create_missing: bool) -> None:
+    """Create a map from a CSV of links; the last line printed is the map's path.
+
+    A name the directory does not have for sure is refused, listed with its close structures,
+    unless --creer-absentes; the owner's structure is the map's centre only when a link has it.
+    """
     from allervers.maps import importer
     from allervers.maps import services as maps
 
@@ -65,13 +75,56 @@ def import_map_command(file: str, owner: str, title: str) -> None:
     plan = importer.parse(importer.decode(Path(file).read_bytes()))
     if not plan.is_valid:
         raise click.ClickException("\n".join(["Import refusé :", *plan.errors]))
-    cooperation_map = maps.create_map(user, title, None, user.structure_id)
+    unsure = _unsure_names(plan)
+    if unsure and not create_missing:
+        raise click.ClickException(
+            "\n".join(
+                [
+                    "Import refusé : ces structures ne sont pas dans l'annuaire à coup sûr.",
+                    *unsure,
+                    "Écrivez dans le fichier le nom exact de la structure de l'annuaire, ou "
+                    "relancez avec --creer-absentes pour les créer.",
+                ]
+            )
+        )
+    importer.choose(plan, {importer.choice_field(n): importer.CREATE for n in plan.pending}, True)
+    if not plan.is_valid:  # two names chosen as one structure
+        raise click.ClickException("\n".join(["Import refusé :", *plan.errors]))
+    ends = {s.id for s in plan.matched.values()}
+    focal = user.structure_id if user.structure_id in ends else None
+    cooperation_map = maps.create_map(user, title, None, focal)
     created, links = importer.apply(plan, cooperation_map, user)
+    for line in unsure:
+        click.echo(f"Créée dans l'annuaire : {line}")
     click.echo(
         f"{plural(links, 'lien importé', 'liens importés')}, "
         f"{plural(created, 'structure créée', 'structures créées')} dans l'annuaire."
     )
+    click.echo(_centre_line(user, focal))
     click.echo(f"/cartes/{cooperation_map.id}")
+
+
+def _unsure_names(plan) -> list[str]:
+    """« X » (absente) or « X » (proche de : A — Orléans ; B — Tours), one line per name."""
+    lines = [f"« {name} » (absente de l'annuaire)" for name in sorted(plan.to_create)]
+    for name, found in sorted(plan.pending.items()):
+        close = " ; ".join(
+            f"{c.structure.name} — {c.structure.place or 'commune non précisée'}"
+            for c in found.candidates
+        )
+        lines.append(f"« {name} » (proche de : {close})")
+    return lines
+
+
+def _centre_line(user, focal: int | None) -> str:
+    if focal:
+        return f"Structure centrale de la carte : « {user.structure.name} »."
+    if user.structure_id:
+        return (
+            f"La carte n'a pas de structure centrale : « {user.structure.name} », structure de "
+            f"{user.email}, ne figure dans aucun lien importé ; rien n'a été ajouté pour elle."
+        )
+    return "La carte n'a pas de structure centrale."
 
 
 @click.command("backup")

@@ -2,7 +2,15 @@
 
 import re
 
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from allervers.auth.models import User
@@ -13,6 +21,7 @@ from allervers.core.forms import (
     empty_to_none,
     strip_filter,
 )
+from allervers.directory import matching
 
 NEW_STRUCTURE = -1
 
@@ -117,6 +126,9 @@ class StructureChoiceMixin:
     )
     # No Optional() on these: it would stop the chain before the cross-field checks below.
     new_structure_postal_code = StringField("Code postal de la structure", filters=[empty_to_none])
+    new_structure_confirmed = BooleanField(
+        "Ma structure n'est aucune de celles proposées : l'ajouter à l'annuaire"
+    )
 
     def set_structure_choices(self, choices: list[tuple[int, str]]) -> None:
         self.structure_id.choices = [
@@ -130,8 +142,23 @@ class StructureChoiceMixin:
             raise ValidationError("Le code postal compte cinq chiffres, par exemple 45000.")
 
     def validate_new_structure_name(self, field) -> None:
-        if self.structure_id.data == NEW_STRUCTURE and not field.data:
+        if self.structure_id.data != NEW_STRUCTURE:
+            return
+        if not field.data:
             raise ValidationError("Saisissez le nom de votre structure.")
+        if self.new_structure_confirmed.data:
+            return
+        # A close name is asked about, never added beside its twin (« CCAS Fleury »).
+        found = matching.match(field.data, self.new_structure_commune.data)
+        if found.verdict == "probable":
+            close = " ; ".join(
+                f"{c.structure.name} ({c.structure.place or 'commune non précisée'})"
+                for c in found.candidates
+            )
+            raise ValidationError(
+                f"Votre structure est peut-être déjà dans l'annuaire : {close}. Choisissez-la "
+                "dans la liste ci-dessus, ou cochez la case ci-dessous pour l'ajouter."
+            )
 
     def validate_new_structure_commune(self, field) -> None:
         if self.structure_id.data == NEW_STRUCTURE and not field.data:

@@ -11,6 +11,7 @@ from allervers.auth.models import User
 from allervers.core import vocab
 from allervers.core.models import EditConflictError
 from allervers.core.timeutil import utcnow
+from allervers.directory import matching
 from allervers.directory.models import (
     ReferentAttachment,
     Structure,
@@ -93,20 +94,9 @@ def find_same(name: str, commune: str | None) -> Structure | None:
 def likely_duplicates(
     name: str, acronym: str | None, commune: str | None, exclude_id: int | None = None
 ) -> list[Structure]:
-    """Live structures of the same commune whose name or acronym is the one typed."""
-    keys = {normalise(name), normalise(acronym)} - {""}
-    if not keys:
-        return []
-    query = live_structures().where(or_(*(Structure.search_text.contains(k) for k in keys)))
-    if exclude_id:
-        query = query.where(Structure.id != exclude_id)
-    wanted_commune = normalise(commune)
-    return [
-        candidate
-        for candidate in db.session.scalars(query.order_by(Structure.id))
-        if normalise(candidate.commune) == wanted_commune
-        and keys & ({normalise(candidate.name), normalise(candidate.acronym)} - {""})
-    ]
+    """Live structures that may be this one: a close name (« CCAS Fleury » / « CCAS de
+    Fleury-les-Aubrais »), the same acronym, and no other commune (directory/matching.py)."""
+    return [c.structure for c in matching.duplicates_of(name, acronym, commune, exclude_id)]
 
 
 def siret_owner(siret: str | None, exclude_id: int | None = None) -> Structure | None:
@@ -296,8 +286,9 @@ def build_structure(*, publics: list[str] | None = None, **fields) -> Structure:
 def find_or_create(
     name: str, commune: str | None, postal_code: str | None, created_by_id: int | None = None
 ) -> Structure:
-    """The structure a person typed while joining: the existing record when there is one."""
-    existing = find_same(name, commune)
+    """The structure a person typed while joining: the existing record when there is one
+    (the same name in the same commune, or the matcher's sure match)."""
+    existing = find_same(name, commune) or matching.match(name, commune).sure
     if existing:
         return existing
     structure = build_structure(

@@ -21,13 +21,14 @@ At most MAX_ROWS link rows and as many structure rows, in 1 Mo. A column missing
 leaves that field of an existing link or entry as it is (the older columns, as before, are
 cleared). A cell written as `'=…`, `'+…`, `'-…` or `'@…` by the export's formula
 neutralisation reads back without its `'` (core.spreadsheet.original_text). Structures are
-matched by name in the directory (accents, case and little words ignored) and created when
-missing.
+matched by name (and commune) in the directory (allervers/directory/matching.py): a sure match
+is used, a name without any candidate is created, a probable one waits for the person's choice.
 """
 
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -38,6 +39,7 @@ from allervers.core.forms import control_character_problem
 from allervers.core.plural import plural
 from allervers.core.privacy import import_problem
 from allervers.core.spreadsheet import original_text, safe_cell
+from allervers.directory import matching
 from allervers.directory import services as directory
 from allervers.directory.models import Structure, normalise
 from allervers.extensions import db
@@ -90,6 +92,7 @@ DIRECTION_WORDS = {
     "a→b": "a_vers_b",
     "a vers b": "a_vers_b",
 }
+CREATE = "creer"  # the choice « créer une nouvelle structure »
 LITTLE_WORDS = {"d", "de", "du", "des", "la", "le", "les", "l", "et", "en", "a", "au", "aux"}
 
 
@@ -128,10 +131,28 @@ class ImportPlan:
     errors: list[str] = field(default_factory=list)
     matched: dict[str, Structure] = field(default_factory=dict)
     to_create: list[str] = field(default_factory=list)
+    # Names that look like directory structures: the person picks one, or CREATE.
+    pending: dict[str, matching.Match] = field(default_factory=dict)
+    choices: dict[str, str] = field(default_factory=dict)  # name → value sent back
+    unanswered: list[str] = field(default_factory=list)  # asked at confirmation, not chosen
 
     @property
     def is_valid(self) -> bool:
+        return self.can_confirm and not self.unanswered
+
+    @property
+    def can_confirm(self) -> bool:
+        """Nothing in the file to correct: only choices may be left to make."""
         return not self.errors and bool(self.links or self.entries)
+
+    create = CREATE
+
+    @property
+    def questions(self) -> list[tuple[str, matching.Match, str]]:
+        """(name, match, form field): one question per structure to choose, two spellings of
+        one name ask once."""
+        asked = {choice_field(n): (n, m, choice_field(n)) for n, m in self.pending.items()}
+        return list(asked.values())
 
 
 def decode(raw: bytes) -> str:
@@ -467,19 +488,58 @@ def _cells_problem(row: dict, source: str, target: str) -> str | None:
     return f"la note {personal}." if personal else None
 
 
+def _ends(plan: ImportPlan) -> dict[str, str | None]:
+    """Each name the file gives, with the commune given beside it when the format has one."""
+    found: dict[str, str | None] = {}
+    for link in plan.links:
+        for end in ("source", "target"):
+            name, commune = getattr(link, end), getattr(link, f"{end}_commune", None)
+            if not found.get(name):
+                found[name] = commune or None
+    for entry in plan.entries:  # structures placed without a link
+        if not found.get(entry.name):
+            found[entry.name] = entry.commune or None
+    return found
+
+
 def _match_structures(plan: ImportPlan) -> None:
-    names = {name for link in plan.links for name in (link.source, link.target)}
-    names |= {entry.name for entry in plan.entries}  # structures placed without a link
-    for name in sorted(names):
-        found = match_structure(name)
-        if isinstance(found, list):
-            choices = " ; ".join(f"{s.name} ({s.commune or '?'})" for s in found[:3])
-            plan.errors.append(f"« {name} » correspond à plusieurs structures : {choices}.")
-        elif found is None:
-            plan.to_create.append(name)
+    """Sure matches are used, names without any candidate are to create, the others wait for
+    the person's choice (plan.pending): nothing is created next to a probable duplicate."""
+    ends = _ends(plan)
+    matches = matching.match_many(sorted(ends.items()))
+    for (name, _commune), found in matches.items():
+        if found.sure is not None:
+            plan.matched[name] = found.sure
+        elif found.candidates:
+            plan.pending[name] = found
         else:
-            plan.matched[name] = found
+            plan.to_create.append(name)
     _refuse_same_ends(plan)
+
+
+def choice_field(name: str) -> str:
+    """The form field that carries the choice for a name (two spellings share it)."""
+    return f"choix-{name_key(name)}"
+
+
+def choose(plan: ImportPlan, form: Mapping[str, str], required: bool) -> ImportPlan:
+    """Apply the choices sent with the preview: a structure's id, or CREATE. Each is checked
+    again here (a live structure); a name left without a choice is an error when `required`."""
+    for name in list(plan.pending):
+        value = (form.get(choice_field(name)) or "").strip()
+        plan.choices[name] = value
+        chosen = directory.get_live(int(value)) if value.isdigit() else None
+        if value == CREATE:
+            plan.to_create.append(name)
+        elif chosen is not None:
+            plan.matched[name] = chosen
+        else:
+            if required:
+                plan.unanswered.append(name)
+            continue
+        del plan.pending[name]
+    _refuse_same_ends(plan)
+    return plan
 
 
 def _refuse_same_ends(plan: ImportPlan) -> None:
@@ -517,26 +577,23 @@ def _end(plan: ImportPlan, name: str) -> tuple[str, object]:
     return ("structure", found.id) if found else ("nouvelle", name_key(name))
 
 
-def match_structure(name: str) -> Structure | list[Structure] | None:
-    """The one directory structure called `name`, a list when ambiguous, None when absent."""
-    key = name_key(name)
-    first_word = key.split()[0] if key else ""
-    candidates = db.session.scalars(
-        directory.live_structures().where(Structure.search_text.contains(first_word))
-    ).all()
-    exact = [s for s in candidates if name_key(s.name) == key]
-    if not exact:
-        exact = [s for s in candidates if s.acronym and name_key(s.acronym) == key]
-    if len(exact) == 1:
-        return exact[0]
-    return exact or None
+def match_structure(name: str, commune: str | None = None) -> matching.Match:
+    """How `name` reads against the directory: sure, to confirm with candidates, or new."""
+    return matching.match(name, commune)
 
 
 def apply(plan: ImportPlan, cooperation_map: CooperationMap, by: User) -> tuple[int, int]:
     """Write the plan into the map in one transaction; returns (structures created, links)."""
+    if plan.pending:
+        raise ValueError("Import plan with names still waiting for a choice.")
     structures = dict(plan.matched)
+    created: dict[str, Structure] = {}  # two spellings of a new name are one structure
+    communes = _ends(plan)
     for name in plan.to_create:
-        structures[name] = services.new_structure(name, None, "Autre", by)
+        if name_key(name) not in created:
+            commune = communes.get(name)
+            created[name_key(name)] = services.new_structure(name, commune, "Autre", by)
+        structures[name] = created[name_key(name)]
     # Two spellings may name the same structure: place each structure once.
     for structure in {s.id: s for s in structures.values()}.values():
         entry = services.entry_of(cooperation_map, structure.id)
@@ -559,7 +616,7 @@ def apply(plan: ImportPlan, cooperation_map: CooperationMap, by: User) -> tuple[
     label = f"{plural(len(plan.links), 'lien importé', 'liens importés')}"
     services.touch(cooperation_map.id, "import", "map", label)
     db.session.commit()
-    return len(plan.to_create), len(plan.links)
+    return len(created), len(plan.links)
 
 
 def _set_entry_fields(plan: ImportPlan, cooperation_map: CooperationMap, structures: dict) -> None:

@@ -417,6 +417,7 @@ def import_links(map_id: int):
     typed = _quick_lines()
     if typed:
         plan = importer.renumber_quick_entry(plan, typed)
+    importer.choose(plan, request.form, required=request.form.get("step") == "confirmer")
     if request.form.get("step") != "confirmer" or not plan.is_valid:
         status = 200 if plan.is_valid else 422
         return render(

@@ -57,7 +57,14 @@ V1_COLUMNS = (
     "description",
     "reseaux_porteurs",
 )
-NETWORKS = ["ccas-cias", "france-travail", "mission-locale", "caf", "france-services", "secours-populaire"]
+NETWORKS = [
+    "ccas-cias",
+    "france-travail",
+    "mission-locale",
+    "caf",
+    "france-services",
+    "secours-populaire",
+]
 KINDS = ["Association", "Épicerie solidaire", "Centre social", "Point d'accueil", "Permanence"]
 
 
@@ -109,7 +116,9 @@ def send(client, path: Path) -> tuple[float, float, str]:
     started = time.perf_counter()
     with path.open("rb") as handle:
         response = client.post(
-            "/annuaire/import", data={"file": (handle, path.name)}, content_type="multipart/form-data"
+            "/annuaire/import",
+            data={"file": (handle, path.name)},
+            content_type="multipart/form-data",
         )
     preview = time.perf_counter() - started
     assert response.status_code == 200, response.status_code
@@ -129,7 +138,11 @@ def time_import(url: str, email: str, folder: str) -> dict:
         assert sign_in(client, email, data.PASSWORD).status_code == 303
         before = db.session.execute(db.text("select count(*) from structures")).scalar()
     result = {"before": before}
-    for label, name in (("csv", "structures.csv"), ("csv again", "structures.csv"), ("xlsx", "structures.xlsx")):
+    for label, name in (
+        ("csv", "structures.csv"),
+        ("csv again", "structures.csv"),
+        ("xlsx", "structures.xlsx"),
+    ):
         preview, confirm, _page = send(client, Path(folder) / name)
         with app.app_context():
             after = db.session.execute(db.text("select count(*) from structures")).scalar()
@@ -142,7 +155,15 @@ def run_database(kind: str, url: str, folder: Path) -> dict:
     app = app_for(url)
     with app.app_context():
         manifest = data.build()
-    command = [sys.executable, "-m", "tests.bench.imports", "--time", url, manifest.admin, str(folder)]
+    command = [
+        sys.executable,
+        "-m",
+        "tests.bench.imports",
+        "--time",
+        url,
+        manifest.admin,
+        str(folder),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     say(f"  {result}")
@@ -171,7 +192,8 @@ def section(results: dict) -> str:
         "sa `source` + `id` data·inclusion ; puis les mêmes lignes en .xlsx. "
         f"Objectif : aperçu + confirmation < {TARGET_S:.0f} s.",
         "",
-        "| Base | Fichier | Aperçu (s) | Confirmation (s) | Total (s) | Structures après | Objectif |",
+        "| Base | Fichier | Aperçu (s) | Confirmation (s) | Total (s) | Structures après "
+        "| Objectif |",
         "|---|---|---:|---:|---:|---:|---|",
     ]
     for kind, result in results.items():
@@ -179,11 +201,11 @@ def section(results: dict) -> str:
             row = result[label]
             total = row["preview"] + row["confirm"]
             shown = {"csv": "CSV", "csv again": "CSV renvoyé", "xlsx": "xlsx (mêmes lignes)"}[label]
+            verdict = "atteint" if total < TARGET_S else "manqué"
+            count = f"{row['structures']:,}".replace(",", " ")
             lines.append(
                 f"| {kind} | {shown} | {row['preview']:.2f} | {row['confirm']:.2f} | {total:.2f} "
-                f"| {row['structures']:,} | {'atteint' if total < TARGET_S else 'manqué'} |".replace(
-                    ",", " "
-                )
+                f"| {count} | {verdict} |"
             )
     return "\n".join(lines) + "\n"
 

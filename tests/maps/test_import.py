@@ -97,11 +97,14 @@ def test_missing_columns_and_duplicates(app):
     assert plan.errors == ["Ligne 3 : ce lien figure déjà plus haut dans le fichier."]
 
 
-def test_ambiguous_names_are_refused(app, make_structure):
+def test_ambiguous_names_wait_for_a_choice(app, make_structure):
     make_structure(name="Centre social", commune="Gien", typology="CS")
     make_structure(name="Centre social", commune="Tours", postal_code="37000", typology="CS")
     plan = importer.parse("source;cible;niveau;statut\nCentre social;Autre;1;existant\n")
-    assert "« Centre social » correspond à plusieurs structures" in plan.errors[0]
+    assert plan.errors == []
+    found = plan.pending["Centre social"].candidates
+    assert sorted(c.structure.commune for c in found) == ["Gien", "Tours"]
+    assert "Centre social" not in plan.to_create
 
 
 def test_export_round_trips_and_neutralises_formulas(client_as, world):
@@ -160,6 +163,7 @@ def test_cli_import_map_prints_the_path_last(app, world, tmp_path):
             world["formateur"].email,
             "--title",
             "Atelier",
+            "--creer-absentes",
         ]
     )
     assert result.exit_code == 0, result.output
