@@ -1,5 +1,4 @@
-"""structures: data·inclusion identity (source + id), coordinates, modes d'accueil; SIRET no
-longer unique
+"""structures: data·inclusion identity (source + id), coordinates, modes d'accueil; shared SIRETs
 
 Revision ID: 0017
 Revises: 0016
