@@ -65,8 +65,9 @@ COLUMNS = {
 }
 # data·inclusion's names that differ from ours; used only when our own column is empty.
 ALIASES = {"presentation_resume": "description", "profils": "publics"}
-# Read from a data·inclusion file, never stored as such (the typology comes from it).
-DERIVED = {"reseaux_porteurs"}
+# Read from a data·inclusion file, never stored as such: the typology comes from the networks;
+# `date_maj` is required by the schema, accepted, not kept.
+DERIVED = {"reseaux_porteurs", "date_maj"}
 LIST_ATTRIBUTES = ("publics", "thematiques", "modes_accueil")
 # What the preview says changes on a structure to update.
 FIELD_LABELS = {
@@ -76,6 +77,8 @@ FIELD_LABELS = {
     "description": "description", "publics": "publics", "thematiques": "thématiques",
     "modes_accueil": "modes d'accueil", "latitude": "latitude", "longitude": "longitude",
 }  # fmt: skip
+# The source our data·inclusion export writes for structures that have no record there.
+OWN_SOURCE = "aller-vers"
 MAX_LENGTHS = {
     "name": 200,
     "acronym": 40,
@@ -120,10 +123,13 @@ class Preview:
     ignored: list[str] = field(default_factory=list)
     unrecognised: list[str] = field(default_factory=list)  # "XYZ (typologie)", in file order
     version: str | None = None  # "v1", "v0" (data·inclusion), None (our columns)
+    services: bool = False  # a data·inclusion services file: it completes known structures
     total: int = 0
 
     @property
     def format_label(self) -> str:
+        if self.services:
+            return f"services data·inclusion {self.version}"
         return f"data·inclusion {self.version}" if self.version else "colonnes de l'annuaire"
 
 
@@ -316,6 +322,8 @@ def check_row(cells: dict, version: str | None = None) -> tuple[dict, list[str],
         fields[name] = _number(values[name], low, high)
         if fields[name] == "":
             problems.append(f"{name} « {values[name]} » invalide (un nombre, par exemple 47.9)")
+    if fields["di_source"] == OWN_SOURCE:  # our own data·inclusion export: no record there
+        fields["di_source"] = fields["di_id"] = None
     if bool(fields["di_source"]) != bool(fields["di_id"]):
         problems.append(
             "la source et l'identifiant data·inclusion vont ensemble : les deux ou aucun"
@@ -362,6 +370,8 @@ def preview(text: str) -> Preview:
     wrong (one entry per refused line, with all its problems)."""
     keys, rows = read_rows(text)
     version = datainclusion.version_of(keys)
+    if "structure_id" in keys:
+        return services_preview(keys, rows, version or "v1")
     result = Preview(total=len(rows), version=version)
     known = set(COLUMNS) | set(ALIASES) | DERIVED
     result.ignored = [key for key in dict.fromkeys(keys) if key and key not in known]
@@ -379,6 +389,52 @@ def preview(text: str) -> Preview:
         result.to_create.append(Row(line, fields))
     result.unrecognised = list(unrecognised)
     _set_aside_existing(result, given_attributes(keys))
+    return result
+
+
+SERVICE_FIELDS = {"thematiques", "publics", "modes_accueil"}
+
+
+def services_preview(keys: list[str], rows: list[tuple[int, dict]], version: str) -> Preview:
+    """A data·inclusion services file: each structure (`source` + `structure_id`) already in
+    the directory gets the thématiques, publics and modes d'accueil of all its services (the
+    file replaces what an earlier one gave). A service of an unknown structure is refused."""
+    result = Preview(total=len(rows), version=version, services=True)
+    known = {"source", "structure_id", "id", "nom", "date_maj", "profils"} | SERVICE_FIELDS
+    result.ignored = [key for key in dict.fromkeys(keys) if key and key not in known]
+    groups: dict[tuple[str, str], list[tuple[int, dict]]] = {}
+    unrecognised: dict[str, None] = {}
+    for line, cells in rows:
+        source, structure_id = cells.get("source"), cells.get("structure_id")
+        if not source or not structure_id:
+            result.errors.append(f"Ligne {line} : la source et structure_id sont obligatoires")
+            continue
+        groups.setdefault((source, structure_id), []).append((line, cells))
+    owners = services.already_listed([("di", *key) for key in groups])
+    for (source, structure_id), lines in groups.items():
+        fields = {name: [] for name in SERVICE_FIELDS}
+        for _line, cells in lines:
+            row_fields, _problems, unknown = check_row(
+                {**cells, "nom": "-", "source": None, "id": None}, version
+            )
+            unrecognised.update(dict.fromkeys(u for u in unknown if "typologie" not in u))
+            for name in SERVICE_FIELDS:
+                fields[name] = list(dict.fromkeys(fields[name] + row_fields[name]))
+        owner = owners.pop(0)
+        if owner is None:
+            result.errors += [
+                f"Ligne {line} : la structure « {structure_id} » ({source}) n'est pas dans "
+                "l'annuaire : importez d'abord le fichier des structures"
+                for line, _cells in lines
+            ]
+            continue
+        row = Row(lines[0][0], {"name": owner.name, **fields})
+        changed = changes(owner, fields, SERVICE_FIELDS)
+        if changed and not owner.is_deleted:
+            result.to_update.append((row, owner, changed))
+        else:
+            result.existing.append((row, owner))
+    result.unrecognised = list(unrecognised)
     return result
 
 
@@ -488,7 +544,7 @@ def _v1_cells(structure: Structure) -> list[str]:
     the source `aller-vers` and their id in the directory."""
     publics = datainclusion.publics_out()
     values = {
-        "source": structure.di_source or "aller-vers",
+        "source": structure.di_source or OWN_SOURCE,
         "id": structure.di_id or str(structure.id),
         "nom": structure.name,
         "date_maj": f"{structure.updated_at or structure.created_at:%Y-%m-%d}",
