@@ -278,7 +278,7 @@ class StructureForm(PrivacyCheckedForm):
     commune_choice = HiddenField(filters=[empty_to_none, lambda v: v.strip().upper() if v else v])
     siret = StringField(
         "SIRET",
-        description="14 chiffres, facultatif. Deux structures ne peuvent pas avoir le même.",
+        description="14 chiffres, facultatif : celui de l'établissement, ou de son siège.",
         filters=[empty_to_none, clean_siret],
         validators=[_check(check_siret)],
     )

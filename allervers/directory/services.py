@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 
 class SiretTakenError(ValueError):
-    """Another structure (live, deleted or merged) already has this SIRET."""
+    """Another structure (live, deleted or merged) already has this SIRET: a warning, as a
+    head office's SIRET may be shared (data·inclusion allows it); the person confirms."""
 
     def __init__(self, owner: Structure | None) -> None:
         self.owner = owner
@@ -110,13 +111,14 @@ def likely_duplicates(
 
 
 def siret_owner(siret: str | None, exclude_id: int | None = None) -> Structure | None:
-    """The structure that has this SIRET, whatever its state (the column is unique)."""
+    """The first structure that has this SIRET, whatever its state (several may have it: a
+    head office's SIRET is shared by its establishments that have none of their own)."""
     if not siret:
         return None
     query = select(Structure).where(Structure.siret == siret)
     if exclude_id:
         query = query.where(Structure.id != exclude_id)
-    return db.session.scalar(query)
+    return db.session.scalar(query.order_by(Structure.id).limit(1))
 
 
 def siret_message(owner: Structure | None) -> str:
@@ -129,7 +131,10 @@ def siret_message(owner: Structure | None) -> str:
         return f"{message}, fusionnée dans « {kept.name} » : utilisez cette dernière."
     if owner.is_deleted:
         return f"{message}, supprimée : un formateur peut la restaurer."
-    return f"{message} : utilisez cette structure plutôt que d'en créer une autre."
+    return (
+        f"{message} : si c'est la même structure, utilisez-la. Si c'est le SIRET de son "
+        "siège, partagé, cochez « Ce n'est pas un doublon »."
+    )
 
 
 def already_listed(keys: list[tuple]) -> list[Structure | None]:
@@ -324,14 +329,15 @@ def find_or_create(
 def create_structure(
     fields: dict, publics: list[str], by: User, allow_duplicates: bool = False
 ) -> Structure:
-    """A new structure, unless its SIRET is taken or it looks like one already listed."""
+    """A new structure, unless its SIRET is another's or it looks like one already listed
+    and the person has not confirmed it is not a duplicate."""
     owner = siret_owner(fields.get("siret"))
-    if owner:
+    if owner and not allow_duplicates:
         raise SiretTakenError(owner)
     duplicates = likely_duplicates(fields["name"], fields.get("acronym"), fields.get("commune"))
     if duplicates and not allow_duplicates:
         raise LikelyDuplicateError(duplicates)
-    return save_structure(None, fields, publics, by)
+    return save_structure(None, fields, publics, by, allow_shared_siret=True)
 
 
 def _set_publics(structure: Structure, codes: list[str]) -> None:
@@ -346,10 +352,11 @@ def save_structure(
     publics: list[str],
     by: User,
     expected_version: int | None = None,
+    allow_shared_siret: bool = False,
 ) -> Structure:
     """Create (structure=None) or update a structure; the sector given overrides the derived one."""
     owner = siret_owner(fields.get("siret"), structure.id if structure else None)
-    if owner:
+    if owner and not allow_shared_siret:
         raise SiretTakenError(owner)
     if structure is None:
         structure = Structure(created_by_id=by.id)

@@ -138,8 +138,7 @@ def create_structure():
         )
     except services.SiretTakenError as error:
         form.siret.errors.append(str(error))
-        live = [error.owner] if error.owner and not error.owner.is_deleted else []
-        return invalid(FORM, form=form, structure=None, duplicates=live)
+        return invalid(FORM, form=form, structure=None, duplicates=[error.owner], force=True)
     except services.LikelyDuplicateError as error:
         return invalid(FORM, form=form, structure=None, duplicates=error.duplicates, force=True)
     return done(
@@ -156,12 +155,14 @@ def edit_structure(structure_id: int):
         return form_page(FORM, form=form, structure=structure)
     fields, publics = form.model_fields(), form.publics_codes()
     try:
-        services.save_structure(structure, fields, publics, current_user, form_version(form))
+        services.save_structure(
+            structure, fields, publics, current_user, form_version(form), form.not_duplicate.data
+        )
     except services.EditConflictError:
         return _conflict(form, structure)
     except services.SiretTakenError as error:
         form.siret.errors.append(str(error))
-        return invalid(FORM, form=form, structure=structure)
+        return invalid(FORM, form=form, structure=structure, duplicates=[error.owner], force=True)
     return done(
         "La fiche de la structure a été enregistrée.",
         url_for(".show_structure", structure_id=structure.id),
