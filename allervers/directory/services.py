@@ -145,13 +145,13 @@ def already_listed(keys: list[tuple]) -> list[Structure | None]:
     pairs = sorted({(key[1], key[2]) for key in keys if key[0] == "di"})
     by_pair: dict[tuple[str, str], Structure] = {}
     for start in range(0, len(pairs), 500):
-        chunk = pairs[start : start + 500]
+        chunk = set(pairs[start : start + 500])
         ids = {di_id for _source, di_id in chunk}
         query = select(Structure).where(Structure.di_id.in_(ids))
         by_pair.update(
             ((s.di_source, s.di_id), s)
             for s in db.session.scalars(query)
-            if (s.di_source, s.di_id) in set(chunk)
+            if (s.di_source, s.di_id) in chunk
         )
     names = live_structures().with_only_columns(Structure.id, Structure.name, Structure.commune)
     by_name: dict[tuple[str, str], int] = {}
