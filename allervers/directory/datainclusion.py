@@ -92,6 +92,8 @@ def split_cell(value: str | None) -> list[str]:
     """A list cell as people and programs write it: `a|b`, `a, b`, `a;b`, `['a', 'b']` or
     `["a","b"]`, without blanks or repeats, in the order given."""
     text = (value or "").strip()
+    if not text or text == "[]":
+        return []
     items = None
     if text.startswith("[") and text.endswith("]"):
         for parse in (json.loads, ast.literal_eval):
@@ -121,15 +123,20 @@ def typology_of_reseaux(slugs: list[str]) -> tuple[str, str | None, list[str]]:
     return best[0], best[1], unknown
 
 
+@cache
+def _our_publics() -> dict[str, str]:
+    return {entry.code.casefold(): entry.code for entry in vocab.load("publics")}
+
+
 def publics_of(values: list[str], data_inclusion: bool) -> tuple[list[str], list[str]]:
     """(our public codes, the values neither vocabulary knows). A data·inclusion file's values
     are read in data·inclusion's vocabulary first, ours in ours first."""
-    ours = {entry.code for entry in vocab.load("publics")}
+    ours = _our_publics()
     table = publics_in()
     codes, unknown = [], []
     for value in values:
         wanted = value.casefold()
-        mine = next((code for code in ours if code.casefold() == wanted), None)
+        mine = ours.get(wanted)
         theirs = table.get(wanted)
         found = (theirs if theirs is not None else [mine] if mine else None) if data_inclusion \
             else ([mine] if mine else theirs)  # fmt: skip
