@@ -107,6 +107,7 @@ NOT_TEXT = (
 class Row:
     line: int
     fields: dict
+    place_problem: str | None = None  # refused if the row would create a structure
 
     @property
     def name(self) -> str:
@@ -284,6 +285,13 @@ def _number(value: str | None, low: float, high: float) -> float | str | None:
 def check_row(cells: dict, version: str | None = None) -> tuple[dict, list[str], list[str]]:
     """The Structure fields of one row, what is wrong with it (empty when it is fine) and the
     values no vocabulary or mapping recognises (imported without them)."""
+    fields, problems, place, unrecognised = _check(cells, version)
+    return fields, problems + ([place] if place else []), unrecognised
+
+
+def _check(cells: dict, version: str | None) -> tuple[dict, list[str], str | None, list[str]]:
+    """check_row(), with the missing place apart: a row without one is refused only if it
+    would create a structure (one of our own exports lists those created without commune)."""
     values, problems = _values(cells), []
     problems += [
         f"la colonne « {column} » contient un caractère invisible non autorisé"
@@ -329,12 +337,10 @@ def check_row(cells: dict, version: str | None = None) -> tuple[dict, list[str],
             "la source et l'identifiant data·inclusion vont ensemble : les deux ou aucun"
         )
     problems += _format_problems(fields)
-    if not problems:
-        place = _place(fields)
-        problems += [place] if place else []
+    place = None if problems else _place(fields)
     fields["has_custom_sector"] = bool(sector) and sector != vocab.typology_sector(typology)
     fields["sector"] = sector if fields["has_custom_sector"] else None
-    return fields, problems, unrecognised
+    return fields, problems, place, unrecognised
 
 
 def _format_problems(fields: dict) -> list[str]:
@@ -378,7 +384,7 @@ def preview(text: str) -> Preview:
     seen: dict[tuple, int] = {}
     unrecognised: dict[str, None] = {}
     for line, cells in rows:
-        fields, problems, unknown = check_row(cells, version)
+        fields, problems, place, unknown = _check(cells, version)
         if not problems and identity(fields) in seen:
             problems = [f"même structure que la ligne {seen[identity(fields)]}"]
         if problems:
@@ -386,10 +392,24 @@ def preview(text: str) -> Preview:
             continue
         unrecognised.update(dict.fromkeys(unknown))
         seen[identity(fields)] = line
-        result.to_create.append(Row(line, fields))
+        result.to_create.append(Row(line, fields, place))
     result.unrecognised = list(unrecognised)
     _set_aside_existing(result, given_attributes(keys))
+    _refuse_without_place(result)
     return result
+
+
+def _refuse_without_place(result: Preview) -> None:
+    """A row without a place may stand for a structure already listed, never create or move one."""
+    refused = [row for row in result.to_create if row.place_problem]
+    refused += [row for row, _s, _c in result.to_update if row.place_problem]
+    if not refused:
+        return
+    result.to_create = [row for row in result.to_create if not row.place_problem]
+    result.to_update = [entry for entry in result.to_update if not entry[0].place_problem]
+    errors = [(int(e.split()[1]), e) for e in result.errors]
+    errors += [(row.line, f"Ligne {row.line} : {row.place_problem}") for row in refused]
+    result.errors = [message for _line, message in sorted(errors)]
 
 
 SERVICE_FIELDS = {"thematiques", "publics", "modes_accueil"}

@@ -268,6 +268,7 @@ def test_a_shared_siret_alone_does_not_make_the_same_structure(app, make_structu
 def test_own_export_reimports_with_nothing_to_create_and_phone_as_it_was(
     client_as, world, make_structure
 ):
+    make_structure(name="Créée depuis une carte", commune=None, postal_code=None)
     make_structure(name="=Épicerie", commune="Gien", phone="+33 2 38 00 00 00",
                    thematiques=["-moins", "sante--sante-mentale"], publics=["jeunes"],
                    latitude=47.7, longitude=2.6, modes_accueil=["a-distance"])  # fmt: skip
