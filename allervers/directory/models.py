@@ -12,6 +12,7 @@ from allervers import communes
 from allervers.auth.models import User
 from allervers.core import vocab
 from allervers.core.models import SoftDeleteMixin, TimestampMixin, VersionedMixin
+from allervers.directory import datainclusion
 from allervers.extensions import db
 
 
@@ -79,6 +80,16 @@ class Structure(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
     @property
     def public_codes(self) -> list[str]:
         return sorted(item.public_code for item in self.publics)
+
+    @property
+    def thematique_labels(self) -> list[str]:
+        """data·inclusion's codes by their label, other thématiques as typed."""
+        labels = datainclusion.labels("thematiques")
+        return [labels.get(item, item) for item in self.thematiques or []]
+
+    @property
+    def modes_accueil_labels(self) -> list[str]:
+        return [datainclusion.MODES_ACCUEIL.get(m, m) for m in self.modes_accueil or []]
 
     @property
     def sector_label(self) -> str:

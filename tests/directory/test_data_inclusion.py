@@ -191,6 +191,10 @@ def test_v1_services_file_completes_the_structures(client_as, world):
     assert tournesol.public_codes == ["femmes", "jeunes-au-sens-large", "qpv", "ruraux"]
     assert tournesol.modes_accueil == ["en-presentiel", "a-distance"]
     assert tournesol.typology == "CS"  # what the services file does not give stays
+    page = visible_text(client.get(f"/annuaire/{tournesol.id}"))
+    assert "Confirmer son choix de métier, Bénéficier d’une mesure" in page
+    assert "Modes d'accueil En présentiel, À distance" in page
+    assert "Fiche data·inclusion emplois-de-linclusion · emplois-de-linclusion--17" in page
 
 
 # ----- v0 -------------------------------------------------------------------------------------
