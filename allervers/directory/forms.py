@@ -36,6 +36,7 @@ from allervers.core.forms import (
     strip_filter,
 )
 from allervers.core.privacy import CONTACT_KINDS
+from allervers.directory import datainclusion
 from allervers.directory.models import Structure
 
 POSTAL_CODE = re.compile(r"\d{5}")
@@ -212,6 +213,8 @@ def check_email(value: str | None) -> str | None:
 
 
 def check_thematiques(items: list[str]) -> str | None:
+    # data·inclusion's codes (up to 90 characters, 69 in v1) are never free text: no limit.
+    items = [item for item in items if not datainclusion.is_code(item)]
     if len(items) > MAX_THEMATIQUES:
         return f"{MAX_THEMATIQUES} thématiques au plus."
     if any(len(item) > 80 for item in items):

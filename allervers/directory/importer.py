@@ -355,9 +355,7 @@ def _format_problems(fields: dict) -> list[str]:
     problems = [
         message.format(fields[name]) for check, name, message in checks if check(fields[name])
     ]
-    # data·inclusion's codes are long (up to 90 characters) but never free text.
-    typed = [item for item in fields["thematiques"] if not datainclusion.is_code(item)]
-    thematiques = check_thematiques(typed)
+    thematiques = check_thematiques(fields["thematiques"])
     if thematiques:
         problems.append(thematiques[0].lower() + thematiques[1:].rstrip("."))
     return problems

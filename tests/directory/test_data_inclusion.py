@@ -260,6 +260,22 @@ def test_long_thematique_codes_and_python_lists_are_accepted(app):
     )
 
 
+def test_a_structure_with_long_codes_can_be_edited(client_as, world, make_structure):
+    code = (
+        "difficultes-administratives-ou-juridiques--beneficier-dune-mesure-daccompagnement-adapte"
+    )
+    structure = make_structure(name="Point justice", commune="Gien", thematiques=[code])
+    form = {"name": "Point justice", "commune": "Gien", "postal_code": "45500",
+            "insee_code": "45155", "typology": "PAD", "thematiques": code,
+            "version": str(structure.version)}  # fmt: skip
+    response = post_form(
+        client_as("admin"), f"/annuaire/{structure.id}/modifier", form, token_from="/"
+    )
+    assert response.status_code == 303
+    db.session.refresh(structure)
+    assert (structure.typology, structure.thematiques) == ("PAD", [code])
+
+
 def test_a_shared_siret_alone_does_not_make_the_same_structure(app, make_structure):
     make_structure(name="Siège", commune="Gien", siret="13003013300016")
     result = importer.preview(
