@@ -152,8 +152,16 @@ def is_code(item: str) -> bool:
 
 
 def reseaux_of(typology: str | None) -> list[str]:
-    """The networks written back for one of our typologies (the first one mapping to it)."""
-    return next(([slug] for slug, (code, _s) in reseaux().items() if code == typology), [])
+    """The network written back for one of our typologies: the one named like it (`EA` → `ea`),
+    or the only one mapped to it without a sector of its own; none when that would guess
+    (an association is not the Croix-Rouge)."""
+    candidates = [
+        slug for slug, (code, sector) in reseaux().items() if code == typology and not sector
+    ]
+    named = (typology or "").lower().replace("_", "-")
+    if named in candidates:
+        return [named]
+    return candidates if len(candidates) == 1 else []
 
 
 def mapping_tables() -> dict:

@@ -313,6 +313,7 @@ def test_data_inclusion_export_has_the_v1_columns_and_reimports(client_as, world
     make_structure(name="Mission locale", commune="Gien", postal_code="45500", typology="ML",
                    publics=["jeunes", "handicap", "gens-du-voyage"],
                    thematiques=["sante--sante-mentale"])  # fmt: skip
+    make_structure(name="Association de quartier", commune="Gien", typology="ASSO")
     client = client_as("stagiaire")
     response = client.get("/annuaire/export-data-inclusion.csv")
     assert response.status_code == 200
@@ -325,6 +326,14 @@ def test_data_inclusion_export_has_the_v1_columns_and_reimports(client_as, world
     assert mission.startswith("aller-vers,")
     assert ",mission-locale," in mission
     assert "personnes-en-situation-de-handicap|jeunes," in mission  # no value for gens du voyage
+    # several networks map to « Associations »: none is guessed
+    assert "croix-rouge" not in body
+    assert [datainclusion.reseaux_of(code) for code in ("EA", "CCAS", "ASSO", "PMI")] == [
+        ["ea"],
+        ["ccas-cias"],
+        [],
+        [],
+    ]
     result = importer.preview(body)
     assert result.version == "v1"
     assert (result.to_create, result.errors) == ([], [])
