@@ -36,6 +36,7 @@ from allervers.core.forms import (
     strip_filter,
 )
 from allervers.core.privacy import CONTACT_KINDS
+from allervers.directory import datainclusion
 from allervers.directory.models import Structure
 
 POSTAL_CODE = re.compile(r"\d{5}")
@@ -212,6 +213,8 @@ def check_email(value: str | None) -> str | None:
 
 
 def check_thematiques(items: list[str]) -> str | None:
+    # data·inclusion's codes (up to 90 characters, 69 in v1) are never free text: no limit.
+    items = [item for item in items if not datainclusion.is_code(item)]
     if len(items) > MAX_THEMATIQUES:
         return f"{MAX_THEMATIQUES} thématiques au plus."
     if any(len(item) > 80 for item in items):
@@ -278,7 +281,7 @@ class StructureForm(PrivacyCheckedForm):
     commune_choice = HiddenField(filters=[empty_to_none, lambda v: v.strip().upper() if v else v])
     siret = StringField(
         "SIRET",
-        description="14 chiffres, facultatif. Deux structures ne peuvent pas avoir le même.",
+        description="14 chiffres, facultatif : celui de l'établissement, ou de son siège.",
         filters=[empty_to_none, clean_siret],
         validators=[_check(check_siret)],
     )

@@ -1,7 +1,12 @@
 """CSV import (read, check, preview) and export of the directory.
 
-Accepted columns are ours and those of data·inclusion's structures export, which mostly share
-our names. Nothing is written here: services.import_structures() does it once confirmed.
+Accepted columns are ours and those of data·inclusion's structure files, v1 and v0 (see
+allervers.directory.datainclusion for the schema detection and the mappings). Nothing is
+written here: services.import_structures() does it once confirmed.
+
+A structure is identified by its data·inclusion `source` + `id` when the row has them (a
+newer file then updates what an older one created), otherwise by its name in its commune.
+A SIRET never identifies one: data·inclusion allows a head office's SIRET on several.
 """
 
 import csv
@@ -12,11 +17,12 @@ from dataclasses import dataclass, field
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from allervers import communes
 from allervers.core import vocab
 from allervers.core.forms import control_character_problem
 from allervers.core.privacy import CONTACT_KINDS, import_problem
-from allervers.core.spreadsheet import safe_cell
-from allervers.directory import services
+from allervers.core.spreadsheet import FORMULA_STARTS, safe_cell
+from allervers.directory import datainclusion, services
 from allervers.directory.forms import (
     check_email,
     check_insee_code,
@@ -27,7 +33,6 @@ from allervers.directory.forms import (
     check_website,
     clean_siret,
     clean_website,
-    split_list,
 )
 from allervers.directory.models import Structure, normalise
 
@@ -52,12 +57,39 @@ COLUMNS = {
     "description": "description",
     "publics": "publics",
     "thematiques": "thematiques",
+    "modes_accueil": "modes_accueil",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "source": "di_source",
+    "id": "di_id",
 }
 # data·inclusion's names that differ from ours; used only when our own column is empty.
-ALIASES = {"presentation_resume": "description"}
-MAX_LENGTHS = {"name": 200, "acronym": 40, "commune": 120, "description": 10000}
+ALIASES = {"presentation_resume": "description", "profils": "publics"}
+# Read from a data·inclusion file, never stored as such: the typology comes from the networks;
+# `date_maj` is required by the schema, accepted, not kept.
+DERIVED = {"reseaux_porteurs", "date_maj"}
+LIST_ATTRIBUTES = ("publics", "thematiques", "modes_accueil")
+# What the preview says changes on a structure to update.
+FIELD_LABELS = {
+    "name": "nom", "acronym": "sigle", "typology": "typologie", "sector": "secteur",
+    "commune": "commune", "postal_code": "code postal", "insee_code": "code INSEE",
+    "siret": "SIRET", "website": "site web", "phone": "téléphone", "email": "courriel",
+    "description": "description", "publics": "publics", "thematiques": "thématiques",
+    "modes_accueil": "modes d'accueil", "latitude": "latitude", "longitude": "longitude",
+}  # fmt: skip
+# The source our data·inclusion export writes for structures that have no record there.
+OWN_SOURCE = "aller-vers"
+MAX_LENGTHS = {
+    "name": 200,
+    "acronym": 40,
+    "commune": 120,
+    "description": 10000,
+    "di_source": 100,
+    "di_id": 200,
+}
 LABELS = {"name": "le nom", "acronym": "le sigle", "commune": "la commune",
-          "description": "la description"}  # fmt: skip
+          "description": "la description", "di_source": "la source",
+          "di_id": "l'identifiant"}  # fmt: skip
 
 
 class ImportFileError(ValueError):
@@ -75,6 +107,7 @@ NOT_TEXT = (
 class Row:
     line: int
     fields: dict
+    place_problem: str | None = None  # refused if the row would create a structure
 
     @property
     def name(self) -> str:
@@ -85,9 +118,20 @@ class Row:
 class Preview:
     to_create: list[Row] = field(default_factory=list)
     existing: list[tuple[Row, Structure]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    # (row, structure, what changes: "téléphone : 02 38… → +33 2 38…")
+    to_update: list[tuple[Row, Structure, list[str]]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one per refused line
     ignored: list[str] = field(default_factory=list)
+    unrecognised: list[str] = field(default_factory=list)  # "XYZ (typologie)", in file order
+    version: str | None = None  # "v1", "v0" (data·inclusion), None (our columns)
+    services: bool = False  # a data·inclusion services file: it completes known structures
     total: int = 0
+
+    @property
+    def format_label(self) -> str:
+        if self.services:
+            return f"services data·inclusion {self.version}"
+        return f"data·inclusion {self.version}" if self.version else "colonnes de l'annuaire"
 
 
 # ----- reading the file -----------------------------------------------------------------------
@@ -133,7 +177,8 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
         for cells in reader:
             start, line = line + 1, reader.line_num
             if any(cell.strip() for cell in cells):
-                rows.append((start, dict(zip(keys, (c.strip() for c in cells), strict=False))))
+                values = (unneutralise(c.strip()).strip() for c in cells)
+                rows.append((start, dict(zip(keys, values, strict=False))))
             if len(rows) > MAX_ROWS:
                 raise ImportFileError(
                     f"Le fichier compte plus de {MAX_ROWS_TEXT} lignes : découpez-le."
@@ -153,6 +198,13 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
     return keys, rows
 
 
+def unneutralise(cell: str) -> str:
+    """Undo our export's formula neutralisation: `'+33 2 38…` → `+33 2 38…`, `'=x` → `=x`."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
 # ----- checking each row ----------------------------------------------------------------------
 
 
@@ -164,14 +216,82 @@ def _values(cells: dict) -> dict:
     return {name: value or None for name, value in values.items()}
 
 
+def given_attributes(keys: list[str]) -> set[str]:
+    """The attributes a file gives (an update changes only these)."""
+    given = {COLUMNS[key] for key in keys if key in COLUMNS}
+    given |= {ALIASES[key] for key in keys if key in ALIASES}
+    if given & {"commune", "postal_code", "insee_code"}:
+        given |= {"commune", "postal_code", "insee_code"}
+    if "reseaux_porteurs" in keys or "typologie" in keys:
+        given |= {"typology", "sector"}
+    return given - {"di_source", "di_id"}
+
+
 def _code(value: str | None, vocabulary: str) -> str | None:
     """The vocabulary's own spelling of a code typed in any case ("ccas" → "CCAS")."""
     wanted = (value or "").casefold()
     return next((e.code for e in vocab.load(vocabulary) if e.code.casefold() == wanted), None)
 
 
-def check_row(cells: dict) -> tuple[dict, list[str]]:
-    """The Structure fields of one row, and what is wrong with it (empty when it is fine)."""
+def _typology(cells: dict, values: dict, version: str | None) -> tuple[str, str | None, list]:
+    """(typology, sector the mapping gives or None, values not recognised)."""
+    if version == "v1" or (not values["typology"] and cells.get("reseaux_porteurs")):
+        slugs = datainclusion.split_cell(cells.get("reseaux_porteurs"))
+        typology, sector, unknown = datainclusion.typology_of_reseaux(slugs)
+        return typology, sector, [f"{slug} (réseau porteur)" for slug in unknown]
+    if not values["typology"]:
+        return "Autre", None, []
+    typology = _code(values["typology"], "typologies")
+    if typology is None:
+        return "Autre", None, [f"{values['typology']} (typologie)"]
+    return typology, None, []
+
+
+def _place(fields: dict) -> str | None:
+    """Fill a missing commune from the INSEE code or the postal code; the problem otherwise."""
+    if fields["commune"]:
+        return None
+    insee, postal_code = fields["insee_code"], fields["postal_code"]
+    if not insee and not postal_code:
+        return "la commune est obligatoire (ou son code INSEE, ou son code postal)"
+    found = communes.lookup(insee) if insee else None
+    served = communes.by_postal_code(postal_code) if not found and postal_code else []
+    if not found and len(served) > 1:
+        return (
+            f"la commune manque et le code postal {postal_code} dessert {len(served)} "
+            "communes : ajoutez la commune ou le code INSEE"
+        )
+    found = found or (served[0] if served else None)
+    if found is None:
+        code = f"code INSEE {insee}" if insee else f"code postal {postal_code}"
+        return f"la commune manque et le {code} ne désigne aucune commune : ajoutez-la"
+    fields["commune"], fields["insee_code"] = found.name, found.insee
+    if not postal_code and len(found.postal_codes) == 1:
+        fields["postal_code"] = found.postal_codes[0]
+    return None
+
+
+def _number(value: str | None, low: float, high: float) -> float | str | None:
+    """A coordinate ("47,9" or "47.9"), or "" when it is not one."""
+    if not value:
+        return None
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        return ""
+    return number if low <= number <= high else ""
+
+
+def check_row(cells: dict, version: str | None = None) -> tuple[dict, list[str], list[str]]:
+    """The Structure fields of one row, what is wrong with it (empty when it is fine) and the
+    values no vocabulary or mapping recognises (imported without them)."""
+    fields, problems, place, unrecognised = _check(cells, version)
+    return fields, problems + ([place] if place else []), unrecognised
+
+
+def _check(cells: dict, version: str | None) -> tuple[dict, list[str], str | None, list[str]]:
+    """check_row(), with the missing place apart: a row without one is refused only if it
+    would create a structure (one of our own exports lists those created without commune)."""
     values, problems = _values(cells), []
     problems += [
         f"la colonne « {column} » contient un caractère invisible non autorisé"
@@ -184,30 +304,43 @@ def check_row(cells: dict) -> tuple[dict, list[str]]:
     personal = import_problem(values["description"], accepted=CONTACT_KINDS)  # as StructureForm
     if personal:
         problems.append(f"{LABELS['description']} {personal}")
-    for attribute in ("name", "commune"):
-        if not values[attribute]:
-            problems.append(f"{LABELS[attribute]} est obligatoire")
-    typology = _code(values["typology"], "typologies") if values["typology"] else "Autre"
-    if typology is None:
-        problems.append(f"typologie « {values['typology']} » inconnue")
-    sector = _code(values["sector"], "secteurs")
-    if values["sector"] and sector is None:
+    if not values["name"]:
+        problems.append(f"{LABELS['name']} est obligatoire")
+    typology, mapped_sector, unrecognised = _typology(cells, values, version)
+    sector = _code(values["sector"], "secteurs") or mapped_sector
+    if values["sector"] and not _code(values["sector"], "secteurs"):
         problems.append(f"secteur « {values['sector']} » inconnu")
-    publics = [(code, _code(code, "publics")) for code in split_list(values["publics"])]
-    problems += [f"public « {typed} » inconnu" for typed, code in publics if code is None]
+    publics, unknown = datainclusion.publics_of(
+        datainclusion.split_cell(values["publics"]), data_inclusion=version is not None
+    )
+    unrecognised += [f"{value} (public)" for value in unknown]
+    modes = datainclusion.split_cell(values["modes_accueil"])
+    unrecognised += [f"{m} (mode d'accueil)" for m in modes if m not in datainclusion.MODES_ACCUEIL]
     fields = {
         **values,
         "typology": typology,
         "siret": clean_siret(values["siret"]),
         "website": clean_website(values["website"]),
         "insee_code": (values["insee_code"] or "").upper() or None,
-        "thematiques": split_list(values["thematiques"]),
-        "publics": [code for _typed, code in publics if code],
+        "thematiques": datainclusion.split_cell(values["thematiques"]),
+        "publics": publics,
+        "modes_accueil": [m for m in modes if m in datainclusion.MODES_ACCUEIL],
     }
+    for name, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+        fields[name] = _number(values[name], low, high)
+        if fields[name] == "":
+            problems.append(f"{name} « {values[name]} » invalide (un nombre, par exemple 47.9)")
+    if fields["di_source"] == OWN_SOURCE:  # our own data·inclusion export: no record there
+        fields["di_source"] = fields["di_id"] = None
+    if bool(fields["di_source"]) != bool(fields["di_id"]):
+        problems.append(
+            "la source et l'identifiant data·inclusion vont ensemble : les deux ou aucun"
+        )
     problems += _format_problems(fields)
+    place = None if problems else _place(fields)
     fields["has_custom_sector"] = bool(sector) and sector != vocab.typology_sector(typology)
     fields["sector"] = sector if fields["has_custom_sector"] else None
-    return fields, problems
+    return fields, problems, place, unrecognised
 
 
 def _format_problems(fields: dict) -> list[str]:
@@ -228,45 +361,144 @@ def _format_problems(fields: dict) -> list[str]:
     return problems
 
 
+def identity(fields: dict) -> tuple:
+    """What makes two rows the same structure: the data·inclusion source and id when given,
+    otherwise the name in the commune. Never the SIRET alone."""
+    if fields["di_source"] and fields["di_id"]:
+        return ("di", fields["di_source"], fields["di_id"])
+    return ("name", normalise(fields["name"]), normalise(fields["commune"]))
+
+
 def preview(text: str) -> Preview:
-    """Read and check the whole file: what would be created, what exists, what is wrong."""
+    """Read and check the whole file: what would be created or updated, what exists, what is
+    wrong (one entry per refused line, with all its problems)."""
     keys, rows = read_rows(text)
-    result = Preview(total=len(rows))
-    known = set(COLUMNS) | set(ALIASES)
+    version = datainclusion.version_of(keys)
+    if "structure_id" in keys:
+        return services_preview(keys, rows, version or "v1")
+    result = Preview(total=len(rows), version=version)
+    known = set(COLUMNS) | set(ALIASES) | DERIVED
     result.ignored = [key for key in dict.fromkeys(keys) if key and key not in known]
-    seen_sirets: dict[str, int] = {}
-    seen_names: dict[tuple[str, str], int] = {}
+    seen: dict[tuple, int] = {}
+    unrecognised: dict[str, None] = {}
     for line, cells in rows:
-        fields, problems = check_row(cells)
+        fields, problems, place, unknown = _check(cells, version)
+        if not problems and identity(fields) in seen:
+            problems = [f"même structure que la ligne {seen[identity(fields)]}"]
         if problems:
-            result.errors += [f"Ligne {line} : {problem}" for problem in problems]
+            result.errors.append(f"Ligne {line} : {' ; '.join(problems)}")
             continue
-        row = Row(line, fields)
-        name_key = (normalise(fields["name"]), normalise(fields["commune"]))
-        twin = seen_sirets.get(fields["siret"]) if fields["siret"] else None
-        if twin or name_key in seen_names:
-            first = twin or seen_names[name_key]
-            result.errors.append(f"Ligne {line} : même structure que la ligne {first}")
-            continue
-        result.to_create.append(row)
-        if fields["siret"]:
-            seen_sirets[fields["siret"]] = line
-        seen_names[name_key] = line
-    _set_aside_existing(result)
+        unrecognised.update(dict.fromkeys(unknown))
+        seen[identity(fields)] = line
+        result.to_create.append(Row(line, fields, place))
+    result.unrecognised = list(unrecognised)
+    _set_aside_existing(result, given_attributes(keys))
+    _refuse_without_place(result)
     return result
 
 
-def _set_aside_existing(result: Preview) -> None:
-    """Rows already in the directory (same SIRET, or same name in the same commune) move
-    from "to create" to "existing": importing the same file twice creates nothing twice."""
-    keys = [(r.fields["siret"], r.fields["name"], r.fields["commune"]) for r in result.to_create]
+def _refuse_without_place(result: Preview) -> None:
+    """A row without a place may stand for a structure already listed, never create or move one."""
+    refused = [row for row in result.to_create if row.place_problem]
+    refused += [row for row, _s, _c in result.to_update if row.place_problem]
+    if not refused:
+        return
+    result.to_create = [row for row in result.to_create if not row.place_problem]
+    result.to_update = [entry for entry in result.to_update if not entry[0].place_problem]
+    errors = [(int(e.split()[1]), e) for e in result.errors]
+    errors += [(row.line, f"Ligne {row.line} : {row.place_problem}") for row in refused]
+    result.errors = [message for _line, message in sorted(errors)]
+
+
+SERVICE_FIELDS = {"thematiques", "publics", "modes_accueil"}
+
+
+def services_preview(keys: list[str], rows: list[tuple[int, dict]], version: str) -> Preview:
+    """A data·inclusion services file: each structure (`source` + `structure_id`) already in
+    the directory gets the thématiques, publics and modes d'accueil of all its services (the
+    file replaces what an earlier one gave). A service of an unknown structure is refused."""
+    result = Preview(total=len(rows), version=version, services=True)
+    known = {"source", "structure_id", "id", "nom", "date_maj", "profils"} | SERVICE_FIELDS
+    result.ignored = [key for key in dict.fromkeys(keys) if key and key not in known]
+    groups: dict[tuple[str, str], list[tuple[int, dict]]] = {}
+    unrecognised: dict[str, None] = {}
+    for line, cells in rows:
+        source, structure_id = cells.get("source"), cells.get("structure_id")
+        if not source or not structure_id:
+            result.errors.append(f"Ligne {line} : la source et structure_id sont obligatoires")
+            continue
+        groups.setdefault((source, structure_id), []).append((line, cells))
+    owners = services.already_listed([("di", *key) for key in groups])
+    for (source, structure_id), lines in groups.items():
+        fields = {name: [] for name in SERVICE_FIELDS}
+        for _line, cells in lines:
+            row_fields, _problems, unknown = check_row(
+                {**cells, "nom": "-", "source": None, "id": None}, version
+            )
+            unrecognised.update(dict.fromkeys(u for u in unknown if "typologie" not in u))
+            for name in SERVICE_FIELDS:
+                fields[name] = list(dict.fromkeys(fields[name] + row_fields[name]))
+        owner = owners.pop(0)
+        if owner is None:
+            result.errors += [
+                f"Ligne {line} : la structure « {structure_id} » ({source}) n'est pas dans "
+                "l'annuaire : importez d'abord le fichier des structures"
+                for line, _cells in lines
+            ]
+            continue
+        row = Row(lines[0][0], {"name": owner.name, **fields})
+        changed = changes(owner, fields, SERVICE_FIELDS)
+        if changed and not owner.is_deleted:
+            result.to_update.append((row, owner, changed))
+        else:
+            result.existing.append((row, owner))
+    result.unrecognised = list(unrecognised)
+    return result
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(value) or "(vide)"
+    return "(vide)" if value in (None, "") else str(value)
+
+
+def changes(structure: Structure, fields: dict, given: set[str]) -> list[str]:
+    """What an update would change on the structure, in words."""
+    found = []
+    for name in FIELD_LABELS:
+        if name not in given:
+            continue
+        new = fields.get(name)
+        if name == "sector" and not fields.get("has_custom_sector"):
+            new = vocab.typology_sector(fields["typology"])
+        old = structure.public_codes if name == "publics" else getattr(structure, name)
+        if name in LIST_ATTRIBUTES:
+            same = sorted(old or []) == sorted(new or [])
+        else:
+            same = (old or None) == (new or None)
+        if not same:
+            found.append(f"{FIELD_LABELS[name]} : {_shown(old)} → {_shown(new)}")
+    return found
+
+
+def _set_aside_existing(result: Preview, given: set[str]) -> None:
+    """Rows already in the directory move from "to create" to "existing" (same name in the
+    same commune, or the same data·inclusion record unchanged) or "to update" (the same
+    data·inclusion record, changed): importing a file twice creates nothing twice."""
+    keys = [identity(row.fields) for row in result.to_create]
     matches = services.already_listed(keys)
     rows, result.to_create = result.to_create, []
     for row, existing in zip(rows, matches, strict=True):
-        if existing:
-            result.existing.append((row, existing))
-        else:
+        if existing is None:
             result.to_create.append(row)
+            continue
+        changed = changes(existing, row.fields, given) if existing.di_id else []
+        if changed and not existing.is_deleted:
+            kept = given | ({"has_custom_sector"} if "sector" in given else set())
+            row.fields = {k: v for k, v in row.fields.items() if k in kept}
+            result.to_update.append((row, existing, changed))
+        else:
+            result.existing.append((row, existing))
 
 
 # ----- between the preview and the confirmation -----------------------------------------------
@@ -298,24 +530,63 @@ def _cells(structure: Structure) -> list[str]:
     for attribute in COLUMNS.values():
         if attribute == "publics":
             value = ", ".join(structure.public_codes)
-        elif attribute == "thematiques":
-            value = ", ".join(structure.thematiques or [])
+        elif attribute in LIST_ATTRIBUTES:
+            value = ", ".join(getattr(structure, attribute) or [])
         elif attribute == "sector":
             value = structure.sector or ""
         else:
-            value = getattr(structure, attribute) or ""
+            value = getattr(structure, attribute)
         cells.append(safe_cell(value))
     return cells
 
 
-def export_lines(structures: Iterable[Structure]) -> Iterator[str]:
-    """UTF-8 with a BOM and `;`: what a French spreadsheet opens without asking."""
+def _lines(header, rows: Iterable[list], delimiter: str) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
     yield "\ufeff" + buffer.getvalue()
-    for structure in structures:
+    for cells in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(_cells(structure))
+        writer.writerow(cells)
         yield buffer.getvalue()
+
+
+def export_lines(structures: Iterable[Structure]) -> Iterator[str]:
+    """UTF-8 with a BOM and `;`: what a French spreadsheet opens without asking."""
+    return _lines(COLUMNS, (_cells(structure) for structure in structures), ";")
+
+
+def _v1_cells(structure: Structure) -> list[str]:
+    """One structure in data·inclusion v1 columns. Ours without a data·inclusion record get
+    the source `aller-vers` and their id in the directory."""
+    publics = datainclusion.publics_out()
+    values = {
+        "source": structure.di_source or OWN_SOURCE,
+        "id": structure.di_id or str(structure.id),
+        "nom": structure.name,
+        "date_maj": f"{structure.updated_at or structure.created_at:%Y-%m-%d}",
+        "siret": structure.siret,
+        "commune": structure.commune,
+        "code_postal": structure.postal_code,
+        "code_insee": structure.insee_code,
+        "longitude": structure.longitude,
+        "latitude": structure.latitude,
+        "telephone": structure.phone,
+        "courriel": structure.email,
+        "site_web": structure.website,
+        "description": structure.description,
+        "reseaux_porteurs": "|".join(datainclusion.reseaux_of(structure.typology)),
+        "thematiques": "|".join(structure.thematiques or []),
+        "publics": "|".join(
+            dict.fromkeys(publics[c] for c in structure.public_codes if c in publics)
+        ),
+        "modes_accueil": "|".join(structure.modes_accueil or []),
+    }
+    return [safe_cell(values.get(column)) for column in datainclusion.V1_COLUMNS]
+
+
+def export_v1_lines(structures: Iterable[Structure]) -> Iterator[str]:
+    """The data·inclusion v1 structure columns (and the service fields we keep), `,`-separated
+    as data·inclusion publishes its files; lists are written `a|b`."""
+    return _lines(datainclusion.V1_COLUMNS, (_v1_cells(s) for s in structures), ",")

@@ -5,13 +5,14 @@ import unicodedata
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from allervers import communes
 from allervers.auth.models import User
 from allervers.core import vocab
 from allervers.core.models import SoftDeleteMixin, TimestampMixin, VersionedMixin
+from allervers.directory import datainclusion
 from allervers.extensions import db
 
 
@@ -38,6 +39,10 @@ def departement_of(postal_code: str | None) -> str | None:
 
 class Structure(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
     __tablename__ = "structures"
+    # A data·inclusion record is identified by its source and its id there: re-importing a
+    # newer file updates the structure it created. A SIRET is not an identity: data·inclusion
+    # allows a head office's SIRET on several structures.
+    __table_args__ = (UniqueConstraint("di_source", "di_id", name="uq_structures_di_source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -49,12 +54,19 @@ class Structure(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
     postal_code: Mapped[str | None] = mapped_column(String(5))
     insee_code: Mapped[str | None] = mapped_column(String(5))
     departement: Mapped[str | None] = mapped_column(String(3), index=True)
-    siret: Mapped[str | None] = mapped_column(String(14), unique=True)
+    siret: Mapped[str | None] = mapped_column(String(14), index=True)
     website: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(254))
     description: Mapped[str | None] = mapped_column(Text)
     thematiques: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # data·inclusion services' modes d'accueil (`en-presentiel`, `a-distance`), gathered on the
+    # structure with their thématiques and publics (see allervers.directory.datainclusion).
+    modes_accueil: Mapped[list[str]] = mapped_column(JSON, default=list)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    di_source: Mapped[str | None] = mapped_column(String(100))
+    di_id: Mapped[str | None] = mapped_column(String(200))
     search_text: Mapped[str] = mapped_column(Text, default="")
     # use_alter: users and structures point at each other; the constraint is added afterwards.
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
@@ -68,6 +80,16 @@ class Structure(TimestampMixin, SoftDeleteMixin, VersionedMixin, db.Model):
     @property
     def public_codes(self) -> list[str]:
         return sorted(item.public_code for item in self.publics)
+
+    @property
+    def thematique_labels(self) -> list[str]:
+        """data·inclusion's codes by their label, other thématiques as typed."""
+        labels = datainclusion.labels("thematiques")
+        return [labels.get(item, item) for item in self.thematiques or []]
+
+    @property
+    def modes_accueil_labels(self) -> list[str]:
+        return [datainclusion.MODES_ACCUEIL.get(m, m) for m in self.modes_accueil or []]
 
     @property
     def sector_label(self) -> str:

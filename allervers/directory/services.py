@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 
 class SiretTakenError(ValueError):
-    """Another structure (live, deleted or merged) already has this SIRET."""
+    """Another structure (live, deleted or merged) already has this SIRET: a warning, as a
+    head office's SIRET may be shared (data·inclusion allows it); the person confirms."""
 
     def __init__(self, owner: Structure | None) -> None:
         self.owner = owner
@@ -100,13 +101,14 @@ def likely_duplicates(
 
 
 def siret_owner(siret: str | None, exclude_id: int | None = None) -> Structure | None:
-    """The structure that has this SIRET, whatever its state (the column is unique)."""
+    """The first structure that has this SIRET, whatever its state (several may have it: a
+    head office's SIRET is shared by its establishments that have none of their own)."""
     if not siret:
         return None
     query = select(Structure).where(Structure.siret == siret)
     if exclude_id:
         query = query.where(Structure.id != exclude_id)
-    return db.session.scalar(query)
+    return db.session.scalar(query.order_by(Structure.id).limit(1))
 
 
 def siret_message(owner: Structure | None) -> str:
@@ -119,28 +121,40 @@ def siret_message(owner: Structure | None) -> str:
         return f"{message}, fusionnée dans « {kept.name} » : utilisez cette dernière."
     if owner.is_deleted:
         return f"{message}, supprimée : un formateur peut la restaurer."
-    return f"{message} : utilisez cette structure plutôt que d'en créer une autre."
+    return (
+        f"{message} : si c'est la même structure, utilisez-la. Si c'est le SIRET de son "
+        "siège, partagé, cochez « Ce n'est pas un doublon »."
+    )
 
 
-def already_listed(keys: list[tuple[str | None, str, str | None]]) -> list[Structure | None]:
-    """For each (siret, name, commune) of an import: the structure that has this SIRET
-    (whatever its state: the column is unique), or a live one of that name in that commune.
-    Two queries for the whole file rather than two per row."""
-    sirets = sorted({siret for siret, _name, _commune in keys if siret})
-    by_siret = {}
-    for start in range(0, len(sirets), 500):
-        chunk = select(Structure).where(Structure.siret.in_(sirets[start : start + 500]))
-        by_siret.update((s.siret, s) for s in db.session.scalars(chunk))
+def already_listed(keys: list[tuple]) -> list[Structure | None]:
+    """For each identity of an import (importer.identity): the structure of that
+    data·inclusion source and id (whatever its state: the pair is unique), or a live one of
+    that name in that commune. A SIRET alone never designates a structure: data·inclusion
+    allows a head office's SIRET on several. Two queries for the whole file."""
+    pairs = sorted({(key[1], key[2]) for key in keys if key[0] == "di"})
+    by_pair: dict[tuple[str, str], Structure] = {}
+    for start in range(0, len(pairs), 500):
+        chunk = set(pairs[start : start + 500])
+        ids = {di_id for _source, di_id in chunk}
+        query = select(Structure).where(Structure.di_id.in_(ids))
+        by_pair.update(
+            ((s.di_source, s.di_id), s)
+            for s in db.session.scalars(query)
+            if (s.di_source, s.di_id) in chunk
+        )
     names = live_structures().with_only_columns(Structure.id, Structure.name, Structure.commune)
     by_name: dict[tuple[str, str], int] = {}
-    for structure_id, name, commune in db.session.execute(names.order_by(Structure.id)):
-        by_name.setdefault((normalise(name), normalise(commune)), structure_id)
+    if any(key[0] == "name" for key in keys):
+        for structure_id, name, commune in db.session.execute(names.order_by(Structure.id)):
+            by_name.setdefault((normalise(name), normalise(commune)), structure_id)
     found = []
-    for siret, name, commune in keys:
-        same_name = by_name.get((normalise(name), normalise(commune)))
-        found.append(
-            by_siret.get(siret) or (db.session.get(Structure, same_name) if same_name else None)
-        )
+    for key in keys:
+        if key[0] == "di":
+            found.append(by_pair.get((key[1], key[2])))
+        else:
+            same_name = by_name.get((key[1], key[2]))
+            found.append(db.session.get(Structure, same_name) if same_name else None)
     return found
 
 
@@ -306,14 +320,15 @@ def find_or_create(
 def create_structure(
     fields: dict, publics: list[str], by: User, allow_duplicates: bool = False
 ) -> Structure:
-    """A new structure, unless its SIRET is taken or it looks like one already listed."""
+    """A new structure, unless its SIRET is another's or it looks like one already listed
+    and the person has not confirmed it is not a duplicate."""
     owner = siret_owner(fields.get("siret"))
-    if owner:
+    if owner and not allow_duplicates:
         raise SiretTakenError(owner)
     duplicates = likely_duplicates(fields["name"], fields.get("acronym"), fields.get("commune"))
     if duplicates and not allow_duplicates:
         raise LikelyDuplicateError(duplicates)
-    return save_structure(None, fields, publics, by)
+    return save_structure(None, fields, publics, by, allow_shared_siret=True)
 
 
 def _set_publics(structure: Structure, codes: list[str]) -> None:
@@ -328,10 +343,11 @@ def save_structure(
     publics: list[str],
     by: User,
     expected_version: int | None = None,
+    allow_shared_siret: bool = False,
 ) -> Structure:
     """Create (structure=None) or update a structure; the sector given overrides the derived one."""
     owner = siret_owner(fields.get("siret"), structure.id if structure else None)
-    if owner:
+    if owner and not allow_shared_siret:
         raise SiretTakenError(owner)
     if structure is None:
         structure = Structure(created_by_id=by.id)
@@ -376,17 +392,28 @@ def restore_structure(structure: Structure) -> None:
     db.session.commit()
 
 
-def import_structures(rows: list[dict], by: User) -> list[Structure]:
-    """Create the structures of a confirmed CSV import, all of them or none."""
+def import_structures(
+    rows: list[dict], by: User, updates: list[tuple[Structure, dict]] = ()
+) -> list[Structure]:
+    """Create the structures of a confirmed CSV import, and update those a newer
+    data·inclusion file changes (only the fields the file gives), all of them or none."""
     created = [build_structure(created_by_id=by.id, **row) for row in rows]
     db.session.add_all(created)
+    for structure, fields in updates:
+        fields = dict(fields)
+        publics = fields.pop("publics", None)
+        for name, value in fields.items():
+            setattr(structure, name, value)
+        if publics is not None:
+            _set_publics(structure, publics)
+        structure.refresh_derived()
     try:
         db.session.commit()
-    except IntegrityError:
+    except (IntegrityError, EditConflictError):
         db.session.rollback()
         raise ImportConflictError(
-            "Une structure du fichier a été ajoutée à l'annuaire entre-temps : rien n'a été "
-            "importé. Envoyez de nouveau le fichier pour voir l'aperçu à jour."
+            "Une structure du fichier a été ajoutée ou modifiée dans l'annuaire entre-temps : "
+            "rien n'a été importé. Envoyez de nouveau le fichier pour voir l'aperçu à jour."
         ) from None
     return created
 

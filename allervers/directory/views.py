@@ -18,7 +18,7 @@ from allervers.core.web import (
     render,
     wants_fragment,
 )
-from allervers.directory import access, importer, referents, services
+from allervers.directory import access, datainclusion, importer, referents, services
 from allervers.directory.forms import (
     SORTS,
     ImportConfirmForm,
@@ -81,6 +81,17 @@ def export_structures():
     return response
 
 
+@bp.get("/annuaire/export-data-inclusion.csv")
+def export_structures_data_inclusion():
+    """The list in data·inclusion v1 structure columns (UTF-8, `,`), which re-imports."""
+    filters = ListFilters.from_args(request.args, access.can_see_deleted(current_user))
+    structures = services.for_export(services.list_query(filters))
+    response = Response("".join(importer.export_v1_lines(structures)), mimetype="text/csv")
+    filename = f"annuaire-data-inclusion-{utcnow():%Y-%m-%d}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @bp.get("/communes")
 def search_communes():
     """The official list of communes: the options of the structure form's commune combobox
@@ -127,8 +138,7 @@ def create_structure():
         )
     except services.SiretTakenError as error:
         form.siret.errors.append(str(error))
-        live = [error.owner] if error.owner and not error.owner.is_deleted else []
-        return invalid(FORM, form=form, structure=None, duplicates=live)
+        return invalid(FORM, form=form, structure=None, duplicates=[error.owner], force=True)
     except services.LikelyDuplicateError as error:
         return invalid(FORM, form=form, structure=None, duplicates=error.duplicates, force=True)
     return done(
@@ -145,12 +155,14 @@ def edit_structure(structure_id: int):
         return form_page(FORM, form=form, structure=structure)
     fields, publics = form.model_fields(), form.publics_codes()
     try:
-        services.save_structure(structure, fields, publics, current_user, form_version(form))
+        services.save_structure(
+            structure, fields, publics, current_user, form_version(form), form.not_duplicate.data
+        )
     except services.EditConflictError:
         return _conflict(form, structure)
     except services.SiretTakenError as error:
         form.siret.errors.append(str(error))
-        return invalid(FORM, form=form, structure=structure)
+        return invalid(FORM, form=form, structure=structure, duplicates=[error.owner], force=True)
     return done(
         "La fiche de la structure a été enregistrée.",
         url_for(".show_structure", structure_id=structure.id),
@@ -237,13 +249,22 @@ def import_structures():
     return render("directory/import_preview.html", preview=preview, form=confirm)
 
 
+@bp.get("/annuaire/import/data-inclusion")
+def data_inclusion_mapping():
+    """How data·inclusion's networks and publics are read into the directory (data files)."""
+    access.require_import(current_user)
+    return render("directory/import_mapping.html", tables=datainclusion.mapping_tables())
+
+
 @bp.post("/annuaire/import/confirmer")
 def confirm_import():
     access.require_import(current_user)
     try:
         preview = importer.preview(importer.text_of(ImportConfirmForm().token.data))
         created = services.import_structures(
-            [row.fields for row in preview.to_create], current_user
+            [row.fields for row in preview.to_create],
+            current_user,
+            [(structure, row.fields) for row, structure, _changes in preview.to_update],
         )
     except (importer.ImportFileError, services.ImportConflictError) as error:
         return done(str(error), url_for(".import_structures"), "error")
@@ -266,10 +287,13 @@ def _plural(count: int, word: str) -> str:
 
 def _import_summary(created: int, preview: importer.Preview) -> str:
     parts = [f"{_plural(created, 'structure')} {'créées' if created > 1 else 'créée'}"]
+    if preview.to_update:
+        updated = len(preview.to_update)
+        parts.append(f"{_plural(updated, 'structure')} {'mises' if updated > 1 else 'mise'} à jour")
     if preview.existing:
         parts.append(f"{_plural(len(preview.existing), 'ligne')} déjà dans l'annuaire")
     if preview.errors:
-        parts.append(f"{_plural(len(preview.errors), 'erreur')} : lignes non importées")
+        parts.append(f"{_plural(len(preview.errors), 'ligne')} en erreur, non importées")
     return "Import terminé : " + ", ".join(parts) + "."
 
 

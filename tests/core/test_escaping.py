@@ -36,7 +36,8 @@ NOT_TEXT = {
     "rate_counters": {"key"},
     "user_sessions": {"token_hash", "address"},
     "users": {"email", "password_hash", "role"},  # the e-mail is the sign-in identifier
-    "structures": {"typology", "sector", "search_text"},
+    # di_source and di_id: a data·inclusion record's identifiers, unique together
+    "structures": {"typology", "sector", "search_text", "di_source", "di_id"},
     "structure_publics": {"public_code"},
     "technique_notes": {"code"},
     "invitation_codes": {"code"},

@@ -61,6 +61,7 @@ def exports(world) -> dict[str, list[str]]:
         "maps.export_links": [f"{map_path}/export.csv"],
         "analysis.export_structures": [f"{map_path}/structures.csv"],
         "directory.export_structures": ["/annuaire/export.csv"],
+        "directory.export_structures_data_inclusion": ["/annuaire/export-data-inclusion.csv"],
         "initiatives.export_initiatives": ["/initiatives/export.csv"],
         "analysis.aggregate_export": [f"{group}/structures.csv", f"{group}/liens.csv"],
     }
@@ -68,7 +69,9 @@ def exports(world) -> dict[str, list[str]]:
 
 def cells(response) -> list[str]:
     body = response.get_data(as_text=True).removeprefix("\ufeff")
-    return [cell for row in csv.reader(io.StringIO(body), delimiter=";") for cell in row]
+    header = body.partition("\n")[0]  # `;` for spreadsheets, `,` for data·inclusion
+    delimiter = ";" if header.count(";") >= header.count(",") else ","
+    return [cell for row in csv.reader(io.StringIO(body), delimiter=delimiter) for cell in row]
 
 
 def test_every_csv_export_neutralises_formulas(app, client_as, hostile_world):

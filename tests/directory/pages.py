@@ -10,6 +10,12 @@ STAFF = {"formateur", "formateur_autre", "admin"}
 DIRECTORY_PAGES: dict = {
     "directory.list_structures": (lambda w: "/annuaire", SIGNED_IN),
     "directory.export_structures": (lambda w: "/annuaire/export.csv", SIGNED_IN, 200, "text/csv"),
+    "directory.export_structures_data_inclusion": (
+        lambda w: "/annuaire/export-data-inclusion.csv",
+        SIGNED_IN,
+        200,
+        "text/csv",
+    ),
     "directory.show_structure": (lambda w: f"/annuaire/{w['structure'].id}", SIGNED_IN),
     "directory.create_structure": (lambda w: "/annuaire/nouvelle", SIGNED_IN),
     # the official list of communes; its htmx answer is a listbox (tests/directory/test_communes.py)
@@ -21,6 +27,7 @@ DIRECTORY_PAGES: dict = {
     ),
     "directory.merge_structure": (lambda w: f"/annuaire/{w['structure'].id}/fusionner", STAFF),
     "directory.import_structures": (lambda w: "/annuaire/import", STAFF),
+    "directory.data_inclusion_mapping": (lambda w: "/annuaire/import/data-inclusion", STAFF),
     # administrators decide every request; the world's référent (granted world["structure"])
     # those on their structure; anyone else gets 404.
     "directory.referent_requests": (

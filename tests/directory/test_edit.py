@@ -164,16 +164,19 @@ def test_same_acronym_in_the_same_commune_is_a_likely_duplicate(client_as, world
     assert elsewhere.status_code == 303
 
 
-def test_siret_must_be_unique_with_a_clear_message(client_as, world):
+def test_a_siret_already_listed_is_a_warning_with_a_clear_message(client_as, world):
+    # data·inclusion allows a head office's SIRET on several structures: the person confirms
     world["structure"].siret = "12345678900012"
     db.session.commit()
-    response = create(client_as("stagiaire"), {"not_duplicate": "y"})
+    response = create(client_as("stagiaire"))
     assert response.status_code == 422
     page = text(response)
     assert "Ce SIRET est déjà celui de « CCAS d'Orléans » (Orléans)" in page
     assert "Utiliser cette structure" in page
-    assert "créer quand même" not in page  # a SIRET cannot be shared, even on purpose
+    assert "créer quand même" in page
     assert structure_named(FORM["name"]) is None
+    assert create(client_as("stagiaire"), {"not_duplicate": "y"}).status_code == 303
+    assert structure_named(FORM["name"]).siret == "12345678900012"
 
 
 def test_siret_of_a_deleted_structure_says_it_can_be_restored(client_as, world, make_structure):

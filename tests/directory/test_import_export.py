@@ -21,10 +21,10 @@ OURS = (
     "02 38 00 00 00;accueil@epicerie.fr;Aide alimentaire;travailleurs-precaires, jeunes;"
     "alimentation;à voir\n"
     "CCAS d'Orléans;CCAS;CCAS;;Orléans;45000;;;;;;;;;\n"  # already in the directory
-    "Mission locale;ML;XYZ;;Orléans;45000;;;;;;;;;\n"  # line 4: unknown typology
+    "Mission locale;ML;XYZ;;Orléans;45000;;;;;;;;;\n"  # line 4: unknown typology → Autre
     "Point conseil budget;;;social;Gien;45500;;;;;;;;;\n"  # empty typology → Autre
     ";;CCAS;;Gien;;;;;;;;;;\n"  # line 6: no name
-    "CMP de Gien;;cmp;;Gien;45500;;1234;;;;;martiens;;\n"  # line 7: SIRET and public
+    "CMP de Gien;;cmp;;Gien;4550;;1234;;;;;martiens;;\n"  # line 7: postal code and SIRET
     "Épicerie solidaire de Briare;;ES;;BRIARE;;;;;;;;;;\n"  # line 8: twice in the file
 )
 
@@ -61,16 +61,18 @@ def test_preview_lists_rows_to_create_existing_ones_and_errors_by_line(client_as
     response = upload(client_as("formateur"), OURS)
     assert response.status_code == 200
     page = visible_text(response)
-    assert "7 lignes lues : 2 à créer" in page
-    assert "1 déjà dans l'annuaire, 5 erreurs. Rien n'est encore enregistré." in page
+    assert "7 lignes lues : 3 à créer" in page
+    # one entry per refused line, with all its problems: line 7 has two
+    assert "1 déjà dans l'annuaire, 3 lignes en erreur. Rien n'est encore enregistré." in page
     for error in (
-        "Ligne 4 : typologie « XYZ » inconnue",
         "Ligne 6 : le nom est obligatoire",
-        "Ligne 7 : SIRET invalide (14 chiffres)",
-        "Ligne 7 : public « martiens » inconnu",
+        "Ligne 7 : code postal « 4550 » invalide (5 chiffres) ; SIRET invalide (14 chiffres)",
         "Ligne 8 : même structure que la ligne 2",
     ):
         assert error in page, error
+    # an unknown typology is not a refusal: the row is imported as « Autre », the value listed
+    assert "Valeurs non reconnues : XYZ (typologie)." in page
+    assert "Format reconnu : colonnes de l'annuaire." in page
     assert "Colonnes ignorées : remarque." in page
     assert "Ligne 3 : « CCAS d'Orléans » déjà présente" in page
     assert "Épicerie solidaire de Briare" in page
@@ -85,10 +87,10 @@ def test_confirm_creates_the_valid_rows_in_one_go(client_as, world):
     response = post_form(client, "/annuaire/import/confirmer", {"token": token}, token_from="/")
     assert response.status_code == 303
     assert response.headers["Location"] == "/annuaire?tri=recent"
-    assert structures() == before + 2
+    assert structures() == before + 3
     message = visible_text(client.get(response.headers["Location"]))
-    assert "Import terminé : 2 structures créées, 1 ligne déjà dans l'annuaire" in message
-    assert "5 erreurs : lignes non importées." in message
+    assert "Import terminé : 3 structures créées, 1 ligne déjà dans l'annuaire" in message
+    assert "3 lignes en erreur, non importées." in message
     epicerie = db.session.scalar(select(Structure).where(Structure.siret == "12345678900012"))
     assert epicerie.created_by_id == world["admin"].id
     assert epicerie.website == "https://www.epicerie.fr"
@@ -98,7 +100,9 @@ def test_confirm_creates_the_valid_rows_in_one_go(client_as, world):
     assert (budget.typology, budget.sector, budget.has_custom_sector) == ("Autre", "social", True)
     # the same file again: everything is already there
     again = visible_text(upload(client, OURS))
-    assert "0 à créer , 3 déjà dans l'annuaire" in again
+    assert "0 à créer , 4 déjà dans l'annuaire" in again
+    mission = db.session.scalar(select(Structure).where(Structure.name == "Mission locale"))
+    assert (mission.typology, mission.acronym) == ("Autre", "ML")
 
 
 def test_data_inclusion_export_is_accepted_as_it_is(client_as, world):
@@ -106,14 +110,15 @@ def test_data_inclusion_export_is_accepted_as_it_is(client_as, world):
     preview = upload(client, "\ufeff" + DATA_INCLUSION)  # with a BOM, comma-separated
     page = visible_text(preview)
     assert "1 ligne lue : 1 à créer" in page
-    ignored = "id, rna, adresse, longitude, latitude, presentation_detail, source"
-    assert f"Colonnes ignorées : {ignored}." in page
+    assert "Colonnes ignorées : rna, adresse, presentation_detail." in page
     post_form(client, "/annuaire/import/confirmer", {"token": token_of(preview)}, token_from="/")
     created = db.session.scalar(select(Structure).where(Structure.siret == "13000548100010"))
     assert created.name == "France Services Gien"
     assert created.description == "Accès aux droits, démarches"
     assert created.thematiques == ["numerique", "acces-aux-droits", "mobilite"]
     assert (created.typology, created.insee_code, created.phone) == ("RFS", "45155", "0238000000")
+    assert (created.latitude, created.longitude) == (47.7, 2.6)
+    assert (created.di_source, created.di_id) == ("dora", "abc")
 
 
 def test_a_tampered_token_writes_nothing(client_as, world):
@@ -135,7 +140,7 @@ def test_confirmation_rechecks_the_directory(client_as, world, make_structure):
     make_structure(name="Épicerie solidaire de Briare", commune="Briare")  # added meanwhile
     before = structures()
     post_form(client, "/annuaire/import/confirmer", {"token": token}, token_from="/")
-    assert structures() == before + 1  # only the Point conseil budget
+    assert structures() == before + 2  # the Mission locale and the Point conseil budget
 
 
 @pytest.mark.parametrize(
@@ -215,7 +220,7 @@ def test_export_reads_back_as_an_import(client_as, world):
     client = client_as("admin")
     body = client.get("/annuaire/export.csv").get_data(as_text=True)
     page = visible_text(upload(client, body))
-    assert "0 à créer , 2 déjà dans l'annuaire, 0 erreur." in page
+    assert "0 à créer , 2 déjà dans l'annuaire, 0 ligne en erreur." in page
 
 
 def test_a_description_naming_a_person_is_refused(app):
