@@ -21,7 +21,7 @@ from allervers import communes
 from allervers.core import vocab
 from allervers.core.forms import control_character_problem
 from allervers.core.privacy import CONTACT_KINDS, import_problem
-from allervers.core.spreadsheet import FORMULA_STARTS, safe_cell
+from allervers.core.spreadsheet import original_text, safe_cell
 from allervers.directory import datainclusion, services
 from allervers.directory.forms import (
     check_email,
@@ -177,7 +177,7 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
         for cells in reader:
             start, line = line + 1, reader.line_num
             if any(cell.strip() for cell in cells):
-                values = (unneutralise(c.strip()).strip() for c in cells)
+                values = (original_text(c.strip()).strip() for c in cells)
                 rows.append((start, dict(zip(keys, values, strict=False))))
             if len(rows) > MAX_ROWS:
                 raise ImportFileError(
@@ -196,13 +196,6 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, dict]]]:
             "ajoutez une ligne par structure, puis envoyez-le de nouveau."
         )
     return keys, rows
-
-
-def unneutralise(cell: str) -> str:
-    """Undo our export's formula neutralisation: `'+33 2 38…` → `+33 2 38…`, `'=x` → `=x`."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
-        return cell[1:]
-    return cell
 
 
 # ----- checking each row ----------------------------------------------------------------------
