@@ -98,11 +98,11 @@ def run_migrations_online():
     with connectable.connect() as connection:
         # A batch operation rebuilds a SQLite table (drop, then rename a copy): with foreign
         # keys on, dropping a table that other rows reference fails. The pragma only takes
-        # effect outside a transaction, hence the commits around it.
+        # effect outside a transaction, and SQLAlchemy's autobegin would emit the app's
+        # BEGIN IMMEDIATE first (core.database._sqlite_begin): it goes to the driver directly.
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
-            connection.commit()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -113,8 +113,7 @@ def run_migrations_online():
             context.run_migrations()
         if sqlite:
             connection.commit()
-            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
-            connection.commit()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

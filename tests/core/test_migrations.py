@@ -53,3 +53,27 @@ def test_analysis_payloads_are_compressed_with_lz4_on_postgresql(app):
             )
         ).scalar()
     assert method == "l"
+
+
+def test_a_table_others_reference_is_rebuilt_with_its_data(tmp_path):
+    """SQLite rebuilds a table to alter it (copy, drop, rename): with the demonstration's
+    maps, accounts and links pointing at the structures, the drop must not trip the foreign
+    keys, down then up again (0017 rebuilds `structures`). As `flask db upgrade` runs it: each
+    transaction begins at once (BEGIN IMMEDIATE), which the suite's other apps defer."""
+    from allervers.demo.loader import load_demo
+    from allervers.directory.models import Structure
+
+    config = config_for_tests(f"sqlite:///{tmp_path / 'scratch.db'}")
+    config["SQLITE_BEGIN_OUTSIDE_REQUESTS"] = "IMMEDIATE"
+    scratch = create_app(config)
+    with scratch.app_context():
+        upgrade()
+        load_demo()
+        count = db.session.query(Structure).count()
+        db.session.remove()
+        downgrade(revision="0016")
+        upgrade()
+        assert db.session.query(Structure).count() == count
+        assert db.session.execute(text("PRAGMA foreign_key_check")).all() == []
+        db.session.remove()
+        db.engine.dispose()
