@@ -11,12 +11,13 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
-from allervers.directory.models import normalise
+from flask import Response
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".ods")
 ACCEPT = ".csv,.xlsx,.ods,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.oasis.opendocument.spreadsheet"  # noqa: E501
@@ -164,6 +165,12 @@ def _open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
             "feuille à importer seule, au format .xlsx, .ods ou « CSV UTF-8 »."
         )
     return archive
+
+
+def normalise(name: str) -> str:
+    """ "Liens", "LIENS ", "liens" → "liens": how a sheet's name is compared."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
 def _pick(names: Sequence[str], wanted: Sequence[str]) -> int:
@@ -468,3 +475,11 @@ def _plain(value):
 
 def _sheet_title(title: str) -> str:
     return re.sub(r"[\\/*?:\[\]]", " ", title)[:31] or "Export"
+
+
+def xlsx_response(header: Sequence[str], rows: Iterable[Sequence], filename: str) -> Response:
+    """The download of an .xlsx export, named `filename` (which ends in .xlsx)."""
+    body = xlsx_bytes(header, rows, filename.rsplit(".", 1)[0])
+    response = Response(body, mimetype=XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -293,7 +293,8 @@ def text_of(token: str | None) -> str:
 # ----- export ---------------------------------------------------------------------------------
 
 
-def _cells(structure: Structure) -> list[str]:
+def export_row(structure: Structure) -> list[str]:
+    """One structure's cells as stored: the CSV neutralises formulas, the .xlsx writes text."""
     cells = []
     for attribute in COLUMNS.values():
         if attribute == "publics":
@@ -304,18 +305,24 @@ def _cells(structure: Structure) -> list[str]:
             value = structure.sector or ""
         else:
             value = getattr(structure, attribute) or ""
-        cells.append(safe_cell(value))
+        cells.append(value)
     return cells
+
+
+def export_table(structures: Iterable[Structure]) -> tuple[list[str], Iterator[list[str]]]:
+    """The export's header and rows: export_lines() writes them as CSV, views as .xlsx."""
+    return list(COLUMNS), (export_row(structure) for structure in structures)
 
 
 def export_lines(structures: Iterable[Structure]) -> Iterator[str]:
     """UTF-8 with a BOM and `;`: what a French spreadsheet opens without asking."""
+    header, rows = export_table(structures)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(header)
     yield "\ufeff" + buffer.getvalue()
-    for structure in structures:
+    for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(_cells(structure))
+        writer.writerow([safe_cell(value) for value in row])
         yield buffer.getvalue()

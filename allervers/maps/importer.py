@@ -332,25 +332,36 @@ def apply(plan: ImportPlan, cooperation_map: CooperationMap, by: User) -> tuple[
 # ----- export ---------------------------------------------------------------------------------
 
 
-def export(cooperation_map: CooperationMap) -> str:
-    """The map's links in the import format (UTF-8 with BOM, `;`), so an export re-imports."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([*REQUIRED, *OPTIONAL])
+def export_table(cooperation_map: CooperationMap) -> tuple[list[str], list[list]]:
+    """The export's header and rows, in the import format: export() writes them as CSV,
+    views as .xlsx."""
+    rows = []
     for link in cooperation_map.live_links:
         level = link.desired_level if link.status == "souhaite" else link.level
         direction = "a->b" if link.direction == "a_vers_b" else "mutuel"
-        row = [
-            link.source.name,
-            link.target.name,
-            level,
-            link.status,
-            direction,
-            link.frequency,
-            link.desired_level,
-            link.feasibility,
-            link.note,
-        ]
+        rows.append(
+            [
+                link.source.name,
+                link.target.name,
+                level,
+                link.status,
+                direction,
+                link.frequency,
+                link.desired_level,
+                link.feasibility,
+                link.note,
+            ]
+        )
+    return [*REQUIRED, *OPTIONAL], rows
+
+
+def export(cooperation_map: CooperationMap) -> str:
+    """The map's links in the import format (UTF-8 with BOM, `;`), so an export re-imports."""
+    header, rows = export_table(cooperation_map)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
         writer.writerow([safe_cell(value) for value in row])
     return "\ufeff" + out.getvalue()
 
