@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
@@ -80,6 +81,8 @@ def upload_text(
     header are read, enough for the import to say the file is too long.
     """
     filename, data = _name_and_bytes(upload, max_bytes)
+    if len(data) > max_bytes and filename.lower().endswith(SPREADSHEET_EXTENSIONS):
+        raise _too_big(max_bytes)
     kind = _kind(filename, data)
     if kind == "csv":
         return decode(data)
@@ -226,11 +229,18 @@ def _xlsx_cell(cell) -> str:
 
 
 def read_xlsx(data: bytes, max_rows: int, sheet_names: Sequence[str] = ()) -> list[list[str]]:
+    archive = _open_zip(data, ".xlsx")
+    archive.close()
+    with warnings.catch_warnings():
+        # openpyxl warns of what it leaves out (data validation, unknown extensions…)
+        warnings.simplefilter("ignore")
+        return _xlsx_rows(data, max_rows, sheet_names)
+
+
+def _xlsx_rows(data: bytes, max_rows: int, sheet_names: Sequence[str]) -> list[list[str]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    archive = _open_zip(data, ".xlsx")
-    archive.close()
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
@@ -255,8 +265,8 @@ def read_xlsx(data: bytes, max_rows: int, sheet_names: Sequence[str] = ()) -> li
 def _limited(rows: Iterable[tuple[list[str], int]], max_rows: int) -> list[list[str]]:
     """The rows, each given with the number of times it repeats, down to the header and
     `max_rows` + 1 filled rows below it (enough for the import to say the file is too long).
-    Blank rows in between are kept so that line numbers are row numbers; blank rows and
-    columns at the end are dropped."""
+    Blank rows in between are kept as empty lines so that line numbers are row numbers;
+    blank rows and columns at the end are dropped."""
     kept: list[list[str]] = []
     filled, pending = 0, 0
     for row, repeat in rows:
@@ -271,7 +281,8 @@ def _limited(rows: Iterable[tuple[list[str], int]], max_rows: int) -> list[list[
         if filled > max_rows + 1:
             break
     width = max((_width(row) for row in kept), default=0)
-    return [row[:width] + [""] * (width - len(row)) for row in kept]
+    # A blank row stays an empty line, which both imports pass over.
+    return [row[:width] + [""] * (width - len(row)) if row else [] for row in kept]
 
 
 def _width(row: list[str]) -> int:
@@ -290,7 +301,11 @@ def to_csv(rows: list[list[str]]) -> str:
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
-MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
+TABLE_TAG, ROW_TAG = f"{TABLE}table", f"{TABLE}table-row"
+CELL_TAGS = (f"{TABLE}table-cell", f"{TABLE}covered-table-cell")
+PARAGRAPH_TAGS = (f"{TEXT}p", f"{TEXT}h")
+ROWS_REPEATED, COLUMNS_REPEATED = f"{TABLE}number-rows-repeated", f"{TABLE}number-columns-repeated"
+VALUE_TYPE = f"{OFFICE}value-type"
 
 
 def read_ods(data: bytes, max_rows: int, sheet_names: Sequence[str] = ()) -> list[list[str]]:
@@ -330,17 +345,18 @@ def _ods_tables(content) -> Iterator[tuple[str, Iterator[tuple[object, int]]]]:
     def rows() -> Iterator[tuple[object, int]]:
         depth = 0  # rows of a table inside a cell are part of that cell
         for event, element in parser:
-            if element.tag == f"{TABLE}table-row":
+            tag = element.tag
+            if tag == ROW_TAG:
                 depth += 1 if event == "start" else -1
                 if event == "end" and depth == 0:
-                    yield element, int(element.get(f"{TABLE}number-rows-repeated", "1"))
+                    yield element, int(element.get(ROWS_REPEATED, "1"))
                     element.clear()
-            elif element.tag == f"{TABLE}table" and event == "end" and depth == 0:
+            elif tag == TABLE_TAG and event == "end" and depth == 0:
                 element.clear()
                 return
 
     for event, element in parser:
-        if event == "start" and element.tag == f"{TABLE}table":
+        if event == "start" and element.tag == TABLE_TAG:
             yield element.get(f"{TABLE}name", ""), rows()
 
 
@@ -348,9 +364,9 @@ def _ods_row(row) -> list[str]:
     cells: list[str] = []
     pending = 0  # empty cells, written only if a filled one follows
     for cell in row:
-        if cell.tag not in (f"{TABLE}table-cell", f"{TABLE}covered-table-cell"):
+        if cell.tag not in CELL_TAGS:
             continue
-        repeat = int(cell.get(f"{TABLE}number-columns-repeated", "1"))
+        repeat = int(cell.get(COLUMNS_REPEATED, "1"))
         value = _ods_cell(cell)
         if not value.strip():
             pending += repeat
@@ -364,7 +380,9 @@ def _ods_row(row) -> list[str]:
 
 
 def _ods_cell(cell) -> str:
-    kind = cell.get(f"{OFFICE}value-type")
+    kind = cell.get(VALUE_TYPE)
+    if kind is None and not len(cell):
+        return ""
     shown = _ods_text(cell)
     if kind in ("float", "percentage", "currency"):
         value = Decimal(cell.get(f"{OFFICE}value", "0"))
@@ -400,12 +418,13 @@ def _iso_duration(value: str) -> str:
 
 def _ods_text(cell) -> str:
     """The paragraphs of a cell, without its comment."""
-    return "\n".join(
-        _inline(paragraph) for paragraph in cell if paragraph.tag in (f"{TEXT}p", f"{TEXT}h")
-    )
+    paragraphs = [_inline(child) for child in cell if child.tag in PARAGRAPH_TAGS]
+    return paragraphs[0] if len(paragraphs) == 1 else "\n".join(paragraphs)
 
 
 def _inline(element) -> str:
+    if not len(element):
+        return element.text or ""
     parts = [element.text or ""]
     for child in element:
         if child.tag == f"{TEXT}s":
