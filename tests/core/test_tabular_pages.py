@@ -14,8 +14,12 @@ from werkzeug.test import encode_multipart
 from allervers.core.spreadsheet import safe_cell
 from allervers.directory.models import Structure
 from allervers.extensions import db
+from allervers.initiatives import services as initiatives
 from allervers.maps.models import CooperationLink
+from tests.core.test_spreadsheet import HOSTILE
+from tests.core.test_spreadsheet import exports as csv_exports
 from tests.helpers import csrf_token, post_form, text, visible_text
+from tests.test_pages import PAGES
 
 SHEETS = Path(__file__).parent.parent / "data" / "spreadsheets"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -213,3 +217,40 @@ def test_aggregate_xlsx_exports_hold_the_csv_cells(client_as, world, name):
 
 def test_aggregate_xlsx_export_is_for_staff_only(client_as, world):
     assert client_as("stagiaire").get("/agregats/territoire/0/liens.xlsx").status_code == 404
+
+
+@pytest.fixture
+def hostile_world(world):
+    """Hostile texts wherever an export writes what users typed (as in test_spreadsheet.py)."""
+    world["partner"].name = HOSTILE["equals"]
+    world["structure"].description = HOSTILE["at"]
+    world["structure"].acronym = HOSTILE["plus"]
+    world["link"].note = HOSTILE["minus"]
+    db.session.commit()
+    fields = {"title": HOSTILE["equals"], "summary": HOSTILE["cr"], "communes": HOSTILE["plus"],
+              "rhythm": HOSTILE["at"], "visibility": "base", "consent": True,
+              "structure_id": world["partner"].id, "techniques": ["maraude"]}  # fmt: skip
+    initiatives.create_initiative(world["stagiaire"], fields)
+    return world
+
+
+def test_every_xlsx_export_writes_typed_text_as_text(app, client_as, hostile_world):
+    """As every CSV export neutralises formulas (test_spreadsheet.py), every .xlsx export
+    writes what users typed as text cells, verbatim: nothing runs, nothing gains a « ' »."""
+    client = client_as("formateur")
+    client.get(f"/groupes/{hostile_world['group'].id}/analyse")  # computes the group aggregate
+    xlsx_pages = {name for name, spec in PAGES.items() if XLSX in spec[2:]}
+    paths = {
+        f"{name}_xlsx" if not name.endswith("aggregate_export") else name: [
+            path.replace(".csv", ".xlsx") for path in group
+        ]
+        for name, group in csv_exports(hostile_world).items()
+    }
+    assert xlsx_pages <= set(paths), f"exportations .xlsx à ajouter ici : {xlsx_pages - set(paths)}"
+    for path in (path for group in paths.values() for path in group):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+        written = [cell for row in sheet.iter_rows() for cell in row]
+        assert not [cell.value for cell in written if cell.data_type == "f"], path
+        assert {cell.value for cell in written} & set(HOSTILE.values()), path
