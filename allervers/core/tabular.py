@@ -14,6 +14,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
@@ -30,6 +31,13 @@ MAX_UNPACKED = 64 * 1024 * 1024
 MAX_COLUMNS = 200  # a sheet of 16,384 columns is not a list of structures
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected Office file
+
+
+# What a damaged file raises on its way through zipfile, zlib, the XML parsers and openpyxl
+# (a member encrypted or compressed in an unknown way: RuntimeError, NotImplementedError).
+UNREADABLE = (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, ValueError, TypeError,
+              IndexError, AttributeError, RuntimeError, ElementTree.ParseError,
+              InvalidOperation)  # fmt: skip
 
 
 class SpreadsheetError(ValueError):
@@ -52,8 +60,10 @@ def _corrupt(kind: str) -> SpreadsheetError:
 
 
 def _mismatch(extension: str, actual: str) -> SpreadsheetError:
+    named = f"Le nom du fichier finit par {extension}" if extension else "Le fichier n'a pas "
+    named += "" if extension else "d'extension"
     return SpreadsheetError(
-        f"Le nom du fichier finit par {extension} mais son contenu est {actual} : "
+        f"{named} mais son contenu est {actual} : "
         f"{RESAVE[:-1]} au format .xlsx, .ods ou « CSV UTF-8 »."
     )
 
@@ -128,7 +138,7 @@ def _kind(filename: str, data: bytes) -> str:
             raise _mismatch(extension, described[content])
         return content
     if content in ("xlsx", "ods", "ole"):
-        raise _mismatch(extension or "(sans extension)", described[content])
+        raise _mismatch(extension, described[content])
     return "csv"
 
 
@@ -141,12 +151,13 @@ def _content_kind(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].strip()
+                with archive.open("mimetype") as member:
+                    mimetype = member.read(100).strip()
                 if mimetype == ODS_MIMETYPE.encode():
                     return "ods"
             if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
                 return "xlsx"
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except UNREADABLE:
         return "zip"
     return "zip"
 
@@ -159,7 +170,7 @@ def _is_encrypted_ole(data: bytes) -> bool:
 def _open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except UNREADABLE:
         raise _corrupt(kind) from None
     # zipfile never unpacks more than a member's declared size: checking the sum is enough.
     if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
@@ -243,8 +254,7 @@ def _xlsx_rows(data: bytes, max_rows: int, sheet_names: Sequence[str]) -> list[l
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
-            OSError, ElementTree.ParseError, IndexError, AttributeError):  # fmt: skip
+    except (InvalidFileException, *UNREADABLE):
         raise _corrupt(".xlsx") from None
     try:
         sheet = book.worksheets[_pick(book.sheetnames, sheet_names)] if book.worksheets else None
@@ -255,8 +265,7 @@ def _xlsx_rows(data: bytes, max_rows: int, sheet_names: Sequence[str]) -> list[l
             (([_xlsx_cell(cell) for cell in row[:MAX_COLUMNS]], 1) for row in sheet.iter_rows()),
             max_rows,
         )
-    except (KeyError, ValueError, TypeError, ElementTree.ParseError, zipfile.BadZipFile,
-            IndexError, AttributeError, OSError):  # fmt: skip
+    except UNREADABLE:
         raise _corrupt(".xlsx") from None
     finally:
         book.close()
@@ -318,8 +327,7 @@ def read_ods(data: bytes, max_rows: int, sheet_names: Sequence[str] = ()) -> lis
                 return _ods_rows(content, max_rows, sheet_names)
         except SpreadsheetError:
             raise
-        except (KeyError, ValueError, ElementTree.ParseError, zipfile.BadZipFile, OSError,
-                EOFError, InvalidOperation):  # fmt: skip
+        except UNREADABLE:
             raise _corrupt(".ods") from None
 
 

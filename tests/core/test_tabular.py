@@ -281,6 +281,17 @@ def _zip(members: dict) -> bytes:
     return out.getvalue()
 
 
+def _damaged(path: Path) -> bytes:
+    """The file with bytes inside its compressed members changed, its index intact."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size > 200:
+                start = info.header_offset + 30 + len(info.filename.encode()) + 20
+                data[start : start + 60] = bytes(60)
+    return bytes(data)
+
+
 OLE = tabular.OLE_MAGIC + b"\x00" * 600
 
 
@@ -304,6 +315,9 @@ OLE = tabular.OLE_MAGIC + b"\x00" * 600
         ("coupé.ods", ods(("F", row(string("nom"))))[:200], "Le fichier .ods est endommagé"),
         ("faux.ods", b"<table:table>", "finit par .ods mais son contenu est du texte"),
         ("zip.ods", _zip({"a.txt": "a"}), "Le fichier .ods est endommagé"),
+        ("abîmé.xlsx", _damaged(SHEETS / "structures.xlsx"), "Le fichier .xlsx est endommagé"),
+        ("abîmé.ods", _damaged(SHEETS / "structures.ods"), "Le fichier .ods est endommagé"),
+        ("sans-extension", _zip({"mimetype": tabular.ODS_MIMETYPE}), "n'a pas d'extension mais"),
         ("texte.xlsx", b"nom;commune\nA;Gien\n", "finit par .xlsx mais son contenu est du texte"),
         (
             "classeur.ods",
