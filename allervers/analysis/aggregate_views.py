@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from allervers.analysis import aggregates, cache, exports, results, scopes, services
 from allervers.analysis.scopes import Scope
-from allervers.core import vocab
+from allervers.core import tabular, vocab
 from allervers.core.web import paginate_list, render
 from allervers.directory.services import commune_spelling, departements
 from allervers.maps.models import POSITIONS
@@ -248,7 +248,16 @@ def graph_file(graph: export.ExportedGraph, kind: str, name: str) -> Response:
     return response
 
 
-EXPORT_FILES = ("analyse.json", "graphe.gexf", "graphe.graphml", "structures.csv", "liens.csv")
+EXPORT_FILES = (
+    "analyse.json",
+    "graphe.gexf",
+    "graphe.graphml",
+    "structures.csv",
+    "liens.csv",
+    "structures.xlsx",
+    "liens.xlsx",
+)
+TABLES = {"structures": exports.structures_table, "liens": exports.links_table}
 
 
 @bp.get("/agregats/<kind>/<int:ident>/<any(" + ", ".join(EXPORT_FILES) + "):name>")
@@ -267,6 +276,9 @@ def aggregate_export(kind: str, ident: int, name: str):
         response = Response(exports.structures_csv(payload), mimetype="text/csv")
     elif name == "liens.csv":
         response = Response(exports.links_csv(payload), mimetype="text/csv")
+    elif name.endswith(".xlsx"):
+        header, rows = TABLES[name.removesuffix(".xlsx")](payload)
+        response = tabular.xlsx_response(header, rows, name)
     else:
         with_wished = request.args.get("souhaites") != "non"
         stem, kind_of_file = name.split(".")

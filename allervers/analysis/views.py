@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from allervers.analysis import exports, results, scopes, services
 from allervers.analysis.forms import SnapshotForm
-from allervers.core import vocab
+from allervers.core import tabular, vocab
 from allervers.core.web import done, form_page, render
 from allervers.maps import access
 from allervers.maps.models import POSITIONS
@@ -88,6 +88,15 @@ def export_structures(map_id: int):
         f'attachment; filename="carte-{map_id}-structures.csv"'
     )
     return response
+
+
+@bp.get("/cartes/<int:map_id>/structures.xlsx")
+def export_structures_xlsx(map_id: int):
+    """The same table as structures.csv, as an .xlsx."""
+    cooperation_map = access.visible_map_or_404(current_user, map_id)
+    payload = {"analysis": services.analyse_map(cooperation_map).to_json()}
+    header, rows = exports.structures_table(payload)
+    return tabular.xlsx_response(header, rows, f"carte-{map_id}-structures.xlsx")
 
 
 # ----- snapshots and before/after -------------------------------------------------------------

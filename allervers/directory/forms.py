@@ -36,6 +36,7 @@ from allervers.core.forms import (
     strip_filter,
 )
 from allervers.core.privacy import CONTACT_KINDS
+from allervers.core.tabular import ACCEPT
 from allervers.directory import datainclusion
 from allervers.directory.models import Structure
 
@@ -455,12 +456,13 @@ class MergeForm(BaseForm):
 
 class ImportForm(BaseForm):
     file = FileField(
-        "Fichier CSV",
-        validators=[FileRequired("Choisissez le fichier CSV à importer.")],
-        render_kw={"accept": ".csv,text/csv"},
+        "Fichier CSV, Excel (.xlsx) ou LibreOffice (.ods)",
+        validators=[FileRequired("Choisissez le fichier à importer (CSV, .xlsx ou .ods).")],
+        render_kw={"accept": ACCEPT},
         description=(
-            "Encodé en UTF-8, séparé par des points-virgules ou des virgules, 2 Mo et "
-            "5 000 lignes au plus. La première ligne donne le nom des colonnes."
+            "Un CSV encodé en UTF-8, séparé par des points-virgules ou des virgules, ou un "
+            "classeur .xlsx ou .ods (sa première feuille, ou celle nommée « structures »). "
+            "2 Mo et 5 000 lignes au plus. La première ligne donne le nom des colonnes."
         ),
     )
     submit = SubmitField("Voir l'aperçu")

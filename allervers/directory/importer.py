@@ -518,7 +518,8 @@ def text_of(token: str | None) -> str:
 # ----- export ---------------------------------------------------------------------------------
 
 
-def _cells(structure: Structure) -> list[str]:
+def export_row(structure: Structure) -> list[str]:
+    """One structure's cells as stored: the CSV neutralises formulas, the .xlsx writes text."""
     cells = []
     for attribute in COLUMNS.values():
         if attribute == "publics":
@@ -529,8 +530,14 @@ def _cells(structure: Structure) -> list[str]:
             value = structure.sector or ""
         else:
             value = getattr(structure, attribute)
-        cells.append(safe_cell(value))
+        cells.append(value)
     return cells
+
+
+def export_table(structures: Iterable[Structure]) -> tuple[list[str], Iterator[list]]:
+    """The export's header and rows of stored values: export_lines() writes them as CSV
+    (formulas neutralised), the views as .xlsx (text written as text)."""
+    return list(COLUMNS), (export_row(structure) for structure in structures)
 
 
 def _lines(header, rows: Iterable[list], delimiter: str) -> Iterator[str]:
@@ -541,13 +548,13 @@ def _lines(header, rows: Iterable[list], delimiter: str) -> Iterator[str]:
     for cells in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(cells)
+        writer.writerow([safe_cell(value) for value in cells])
         yield buffer.getvalue()
 
 
 def export_lines(structures: Iterable[Structure]) -> Iterator[str]:
     """UTF-8 with a BOM and `;`: what a French spreadsheet opens without asking."""
-    return _lines(COLUMNS, (_cells(structure) for structure in structures), ";")
+    return _lines(*export_table(structures), ";")
 
 
 def _v1_cells(structure: Structure) -> list[str]:
@@ -576,7 +583,7 @@ def _v1_cells(structure: Structure) -> list[str]:
         ),
         "modes_accueil": "|".join(structure.modes_accueil or []),
     }
-    return [safe_cell(values.get(column)) for column in datainclusion.V1_COLUMNS]
+    return [values.get(column) for column in datainclusion.V1_COLUMNS]
 
 
 def export_v1_lines(structures: Iterable[Structure]) -> Iterator[str]:

@@ -6,7 +6,7 @@ from flask import Response, flash, request, url_for
 from flask_login import current_user
 
 from allervers import communes
-from allervers.core import vocab
+from allervers.core import tabular, vocab
 from allervers.core.forms import parse_int, search_words
 from allervers.core.timeutil import utcnow
 from allervers.core.web import (
@@ -36,6 +36,7 @@ from . import bp, referent_views  # noqa: F401
 
 FORM = "directory/structure_form.html"
 IMPORT = "directory/import.html"
+SHEETS = ("structures", "annuaire")  # the sheet read in a workbook of several, else the first
 CONFLICT = (
     "Quelqu'un a modifié cette fiche pendant votre saisie. Vos valeurs sont conservées "
     "ci-dessous et la valeur enregistrée entre-temps est indiquée sous chaque champ : "
@@ -90,6 +91,14 @@ def export_structures_data_inclusion():
     filename = f"annuaire-data-inclusion-{utcnow():%Y-%m-%d}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@bp.get("/annuaire/export.xlsx")
+def export_structures_xlsx():
+    """The same list as export.csv, as an .xlsx."""
+    filters = ListFilters.from_args(request.args, access.can_see_deleted(current_user))
+    header, rows = importer.export_table(services.for_export(services.list_query(filters)))
+    return tabular.xlsx_response(header, rows, f"annuaire-{utcnow():%Y-%m-%d}.xlsx")
 
 
 @bp.get("/communes")
@@ -240,9 +249,11 @@ def import_structures():
     if not form.validate_on_submit():
         return form_page(IMPORT, form=form)
     try:
-        text = importer.decode(form.file.data.read(importer.MAX_BYTES + 1))
+        text = tabular.upload_text(
+            form.file.data, importer.decode, importer.MAX_BYTES, importer.MAX_ROWS, SHEETS
+        )
         preview = importer.preview(text)
-    except importer.ImportFileError as error:
+    except (importer.ImportFileError, tabular.SpreadsheetError) as error:
         form.file.errors.append(str(error))
         return invalid(IMPORT, form=form)
     confirm = ImportConfirmForm(token=importer.token_for(text))

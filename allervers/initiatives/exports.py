@@ -55,6 +55,11 @@ def _row(initiative: Initiative) -> list:
     ]
 
 
+def initiatives_table(initiatives: Iterable[Initiative]) -> tuple[tuple, Iterable[list]]:
+    """The export's header and rows: initiatives_csv() writes them as CSV, views as .xlsx."""
+    return COLUMNS, (_row(initiative) for initiative in initiatives)
+
+
 def initiatives_csv(initiatives: Iterable[Initiative]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

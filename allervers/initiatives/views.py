@@ -3,7 +3,7 @@
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from allervers.core import vocab
+from allervers.core import tabular, vocab
 from allervers.core.models import EditConflictError
 from allervers.core.timeutil import utcnow
 from allervers.core.web import (
@@ -51,6 +51,18 @@ def list_initiatives():
 def _departements() -> list[str]:
     query = db.select(Structure.departement).where(Structure.departement.is_not(None)).distinct()
     return sorted(db.session.scalars(query))
+
+
+@bp.get("/initiatives/export.xlsx")
+def export_initiatives_xlsx():
+    """The same list as export.csv, as an .xlsx."""
+    filters = search.Filters.from_args(request.args)
+    query, rank = search.filtered(access.visible_initiatives(current_user), filters)
+    listed = db.session.scalars(
+        search.ordered(query, rank, filters.tri).options(*search.CARD_LOADING)
+    )
+    header, rows = exports.initiatives_table(listed)
+    return tabular.xlsx_response(header, rows, "initiatives.xlsx")
 
 
 @bp.get("/initiatives/export.csv")

@@ -3,6 +3,7 @@
 from flask import Response, abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 
+from allervers.core import tabular
 from allervers.core.forms import parse_int, search_words
 from allervers.core.models import EditConflictError
 from allervers.core.plural import plural
@@ -410,8 +411,13 @@ def import_links(map_id: int):
     except graphfile.GraphFileError as error:  # a GEXF or GraphML file that cannot be read
         flash(str(error), "error")
         return invalid(page, cooperation_map=cooperation_map, quick_form=QuickEntryForm())
+    except tabular.SpreadsheetError as error:
+        plan = importer.ImportPlan(errors=[str(error)])
+        context = {"cooperation_map": cooperation_map, "quick_form": QuickEntryForm()}
+        return invalid(page, plan=plan, **context)
     if text is None:
-        flash("Choisissez un fichier CSV, ou saisissez des lignes dans la saisie rapide.", "error")
+        message = "Choisissez un fichier CSV, .xlsx ou .ods, ou saisissez des lignes"
+        flash(f"{message} dans la saisie rapide.", "error")
         return invalid(page, cooperation_map=cooperation_map, quick_form=QuickEntryForm())
     plan = importer.parse(text)
     typed = _quick_lines()
@@ -444,6 +450,13 @@ def export_links(map_id: int):
     response = Response(importer.export(cooperation_map), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="carte-{map_id}.csv"'
     return response
+
+
+@bp.get("/cartes/<int:map_id>/export.xlsx")
+def export_links_xlsx(map_id: int):
+    cooperation_map = access.visible_map_or_404(current_user, map_id)
+    header, rows = importer.export_rows(cooperation_map)
+    return tabular.xlsx_response(header, rows, f"carte-{map_id}.xlsx")
 
 
 @bp.post("/cartes/<int:map_id>/copier")
@@ -599,7 +612,9 @@ def _import_text() -> str | None:
     if upload and upload.filename:
         if graphfile.is_graph_file(upload.filename):  # Gephi's GEXF, GraphML: read as the CSV
             return graphfile.to_import_csv(upload.read(graphfile.MAX_BYTES + 1))
-        return importer.decode(upload.read(importer.MAX_BYTES + 1))
+        return tabular.upload_text(
+            upload, importer.decode, importer.MAX_BYTES, importer.MAX_ROWS, ("liens",)
+        )
     if request.form.get("csv_text"):
         return request.form["csv_text"]
     if request.form.get("lines", "").strip():

@@ -6,6 +6,7 @@ anonymous visitors are sent to sign-in; every other role gets 404.
 
 SIGNED_IN = {"stagiaire", "stagiaire_autre", "referent", "formateur", "formateur_autre", "admin"}
 STAFF = {"formateur", "formateur_autre", "admin"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 DIRECTORY_PAGES: dict = {
     "directory.list_structures": (lambda w: "/annuaire", SIGNED_IN),
@@ -16,6 +17,7 @@ DIRECTORY_PAGES: dict = {
         200,
         "text/csv",
     ),
+    "directory.export_structures_xlsx": (lambda w: "/annuaire/export.xlsx", SIGNED_IN, 200, XLSX),
     "directory.show_structure": (lambda w: f"/annuaire/{w['structure'].id}", SIGNED_IN),
     "directory.create_structure": (lambda w: "/annuaire/nouvelle", SIGNED_IN),
     # the official list of communes; its htmx answer is a listbox (tests/directory/test_communes.py)

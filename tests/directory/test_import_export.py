@@ -148,7 +148,7 @@ def test_confirmation_rechecks_the_directory(client_as, world, make_structure):
     [
         (b"nom;commune\n\xe9picerie;Gien\n", "n'est pas encodé en UTF-8"),
         ("commune;siret\nGien;\n", "La colonne « nom » est introuvable"),
-        ("", "Choisissez le fichier CSV à importer."),
+        ("", "Choisissez le fichier à importer (CSV, .xlsx ou .ods)."),
         ("   \n", "Le fichier est vide."),
         ("nom;commune\n" + "x;Gien\n" * 5001, "plus de 5 000 lignes"),
         ("nom;commune\n" + "x" * (2 * 1024 * 1024), "dépasse 2 Mo"),

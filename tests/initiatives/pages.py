@@ -50,6 +50,12 @@ INITIATIVE_PAGES: dict = {
         200,
         "text/csv",
     ),
+    "initiatives.export_initiatives_xlsx": (
+        lambda w: "/initiatives/export.xlsx",
+        SIGNED_IN,
+        200,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
     "initiatives.create_initiative": (lambda w: "/initiatives/nouvelle", SIGNED_IN),
     "initiatives.show_initiative": (lambda w: _initiative(w), GROUP),
     "initiatives.edit_initiative": (lambda w: _initiative(w, "/modifier"), EDITORS),

@@ -9,6 +9,7 @@ SIGNED_IN = {"stagiaire", "stagiaire_autre", "referent", "formateur", "formateur
 READERS = {"stagiaire", "formateur", "admin"}
 OWNER = {"stagiaire"}
 WORKSHOP = {"formateur", "admin"}  # the group's formateur and admins run its workshop
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _map(world, suffix: str = "") -> str:
@@ -31,6 +32,7 @@ MAP_PAGES: dict = {
     "maps.edit_link": (lambda w: _map(w, f"/liens/{w['link'].id}/modifier"), OWNER),
     "maps.import_links": (lambda w: _map(w, "/import"), OWNER),
     "maps.export_links": (lambda w: _map(w, "/export.csv"), READERS, 200, "text/csv"),
+    "maps.export_links_xlsx": (lambda w: _map(w, "/export.xlsx"), READERS, 200, XLSX),
     "analysis.show": (lambda w: _map(w, "/analyse"), READERS),
     "analysis.show_json": (lambda w: _map(w, "/analyse.json"), READERS, 200, "application/json"),
     "analysis.export_graph": (
@@ -45,6 +47,7 @@ MAP_PAGES: dict = {
         200,
         "text/csv",
     ),
+    "analysis.export_structures_xlsx": (lambda w: _map(w, "/structures.xlsx"), READERS, 200, XLSX),
     "analysis.snapshots": (lambda w: _map(w, "/instantanes"), READERS),
     "analysis.compare": (lambda w: _map(w, "/comparaison?avant=maintenant"), READERS),
     "analysis.graph_json": (lambda w: _map(w, "/graphe.json"), READERS, 200, "application/json"),
