@@ -586,7 +586,12 @@ def _v1_cells(structure: Structure) -> list[str]:
     return [values.get(column) for column in datainclusion.V1_COLUMNS]
 
 
+def export_v1_table(structures: Iterable[Structure]) -> tuple[list[str], Iterator[list]]:
+    """The data·inclusion v1 structure columns (and the service fields we keep) and the rows;
+    lists are written `a|b`."""
+    return list(datainclusion.V1_COLUMNS), (_v1_cells(s) for s in structures)
+
+
 def export_v1_lines(structures: Iterable[Structure]) -> Iterator[str]:
-    """The data·inclusion v1 structure columns (and the service fields we keep), `,`-separated
-    as data·inclusion publishes its files; lists are written `a|b`."""
-    return _lines(datainclusion.V1_COLUMNS, (_v1_cells(s) for s in structures), ",")
+    """The v1 table `,`-separated, as data·inclusion publishes its files."""
+    return _lines(*export_v1_table(structures), ",")

@@ -93,6 +93,15 @@ def export_structures_data_inclusion():
     return response
 
 
+@bp.get("/annuaire/export-data-inclusion.xlsx")
+def export_structures_data_inclusion_xlsx():
+    """The same data·inclusion v1 columns as an .xlsx."""
+    filters = ListFilters.from_args(request.args, access.can_see_deleted(current_user))
+    structures = services.for_export(services.list_query(filters))
+    header, rows = importer.export_v1_table(structures)
+    return tabular.xlsx_response(header, rows, f"annuaire-data-inclusion-{utcnow():%Y-%m-%d}.xlsx")
+
+
 @bp.get("/annuaire/export.xlsx")
 def export_structures_xlsx():
     """The same list as export.csv, as an .xlsx."""

@@ -47,6 +47,7 @@ FIELDS = {
         "new_structure_name": lambda s: [s["victim"].name],
         "new_structure_commune": lambda s: [s["victim"].commune],
         "new_structure_postal_code": lambda s: [s["victim"].postal_code],
+        "new_structure_confirmed": lambda s: ["y"],
     },
     "JoinCodeForm": {"code": lambda s: [s["closed_code"], str(s["other_group"].id), "ADMIN"]},
     "JoinForm": {
@@ -60,6 +61,7 @@ FIELDS = {
         "new_structure_name": lambda s: [s["victim"].name],
         "new_structure_commune": lambda s: [s["victim"].commune],
         "new_structure_postal_code": lambda s: [s["victim"].postal_code],
+        "new_structure_confirmed": lambda s: ["y"],
     },
     # credentials: they set nothing about the person but a password; swept all the same.
     "LoginForm": {

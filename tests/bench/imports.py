@@ -92,7 +92,7 @@ def v1_rows(count: int = ROWS) -> list[list[str]]:
                 f"02 38 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
                 f"accueil{number}@structure-exemple.fr",
                 f"https://structure-exemple.fr/{number}",
-                data.sentence(rng, 30),
+                data.sentence(rng, 12),
                 str(networks) if number % 2 else "|".join(networks),
             ]
         )

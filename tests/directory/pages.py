@@ -18,6 +18,12 @@ DIRECTORY_PAGES: dict = {
         "text/csv",
     ),
     "directory.export_structures_xlsx": (lambda w: "/annuaire/export.xlsx", SIGNED_IN, 200, XLSX),
+    "directory.export_structures_data_inclusion_xlsx": (
+        lambda w: "/annuaire/export-data-inclusion.xlsx",
+        SIGNED_IN,
+        200,
+        XLSX,
+    ),
     "directory.show_structure": (lambda w: f"/annuaire/{w['structure'].id}", SIGNED_IN),
     "directory.create_structure": (lambda w: "/annuaire/nouvelle", SIGNED_IN),
     # the official list of communes; its htmx answer is a listbox (tests/directory/test_communes.py)

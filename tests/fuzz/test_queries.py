@@ -31,6 +31,7 @@ PARAMETERS = {
     "structure": ["1", "2"],
     "structure_id": ["1", "2"],
     "avec_effets": ["1", "0"],
+    "souhaites": ["non", "oui", "x"],
     "supprimees": ["1"],
     "supprimee": ["1", "2"],
     "role": ["admin", "stagiaire", "formateur"],
