@@ -29,7 +29,7 @@ from allervers.core import tabular
 from allervers.extensions import db
 from tests.bench import data
 from tests.bench.analysis import app_for, say
-from tests.helpers import sign_in
+from tests.helpers import csrf_token, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS = ROOT / "BENCHMARKS.md"
@@ -113,11 +113,12 @@ def xlsx_bytes(rows: list[list[str]]) -> bytes:
 
 def send(client, path: Path) -> tuple[float, float, str]:
     """Preview then confirm, as the pages do; (preview s, confirmation s, summary)."""
+    token = csrf_token(client, "/annuaire/import")
     started = time.perf_counter()
     with path.open("rb") as handle:
         response = client.post(
             "/annuaire/import",
-            data={"file": (handle, path.name)},
+            data={"csrf_token": token, "file": (handle, path.name)},
             content_type="multipart/form-data",
         )
     preview = time.perf_counter() - started
