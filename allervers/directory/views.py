@@ -71,43 +71,43 @@ def list_structures():
     )
 
 
+def _exported():
+    """The structures of the list as shown (same search and filters), every page of results."""
+    filters = ListFilters.from_args(request.args, access.can_see_deleted(current_user))
+    return services.for_export(services.list_query(filters))
+
+
+def _csv_download(lines, name: str) -> Response:
+    response = Response("".join(lines), mimetype="text/csv")
+    filename = f"{name}-{utcnow():%Y-%m-%d}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @bp.get("/annuaire/export.csv")
 def export_structures():
-    """The list as a spreadsheet: same search and filters, every page of results."""
-    filters = ListFilters.from_args(request.args, access.can_see_deleted(current_user))
-    lines = importer.export_lines(services.for_export(services.list_query(filters)))
-    response = Response("".join(lines), mimetype="text/csv")
-    filename = f"annuaire-{utcnow():%Y-%m-%d}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@bp.get("/annuaire/export-data-inclusion.csv")
-def export_structures_data_inclusion():
-    """The list in data·inclusion v1 structure columns (UTF-8, `,`), which re-imports."""
-    filters = ListFilters.from_args(request.args, access.can_see_deleted(current_user))
-    structures = services.for_export(services.list_query(filters))
-    response = Response("".join(importer.export_v1_lines(structures)), mimetype="text/csv")
-    filename = f"annuaire-data-inclusion-{utcnow():%Y-%m-%d}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@bp.get("/annuaire/export-data-inclusion.xlsx")
-def export_structures_data_inclusion_xlsx():
-    """The same data·inclusion v1 columns as an .xlsx."""
-    filters = ListFilters.from_args(request.args, access.can_see_deleted(current_user))
-    structures = services.for_export(services.list_query(filters))
-    header, rows = importer.export_v1_table(structures)
-    return tabular.xlsx_response(header, rows, f"annuaire-data-inclusion-{utcnow():%Y-%m-%d}.xlsx")
+    """The list as a spreadsheet, in our columns (which re-import)."""
+    return _csv_download(importer.export_lines(_exported()), "annuaire")
 
 
 @bp.get("/annuaire/export.xlsx")
 def export_structures_xlsx():
     """The same list as export.csv, as an .xlsx."""
-    filters = ListFilters.from_args(request.args, access.can_see_deleted(current_user))
-    header, rows = importer.export_table(services.for_export(services.list_query(filters)))
+    header, rows = importer.export_table(_exported())
     return tabular.xlsx_response(header, rows, f"annuaire-{utcnow():%Y-%m-%d}.xlsx")
+
+
+@bp.get("/annuaire/export-data-inclusion.csv")
+def export_structures_data_inclusion():
+    """The list in data·inclusion v1 structure columns (UTF-8, `,`), which re-imports."""
+    return _csv_download(importer.export_v1_lines(_exported()), "annuaire-data-inclusion")
+
+
+@bp.get("/annuaire/export-data-inclusion.xlsx")
+def export_structures_data_inclusion_xlsx():
+    """The same data·inclusion v1 columns as an .xlsx."""
+    header, rows = importer.export_v1_table(_exported())
+    return tabular.xlsx_response(header, rows, f"annuaire-data-inclusion-{utcnow():%Y-%m-%d}.xlsx")
 
 
 @bp.get("/communes")

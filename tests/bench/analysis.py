@@ -289,11 +289,12 @@ def section(results: dict, demo: dict) -> str:
     return "\n".join(lines)
 
 
-def write(text_section: str) -> None:
+def write(text_section: str, section: str = SECTION) -> None:
+    """Replace `section` of BENCHMARKS.md (up to the next one) with `text_section`."""
     current = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else ""
-    if SECTION in current:
-        start = current.index(SECTION)
-        end = current.find("\n## ", start + len(SECTION))
+    if section in current:
+        start = current.index(section)
+        end = current.find("\n## ", start + len(section))
         current = current[:start] + text_section + (current[end + 1 :] if end >= 0 else "")
     else:
         current = current.rstrip("\n") + "\n\n" + text_section

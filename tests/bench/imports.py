@@ -28,11 +28,10 @@ from allervers import create_app
 from allervers.core import tabular
 from allervers.extensions import db
 from tests.bench import data
-from tests.bench.analysis import app_for, say
+from tests.bench.analysis import app_for, say, write
 from tests.helpers import csrf_token, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
-BENCHMARKS = ROOT / "BENCHMARKS.md"
 SECTION = "## Import de l'annuaire"
 ROWS = 5000
 TARGET_S = 10.0
@@ -211,17 +210,6 @@ def section(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(text_section: str) -> None:
-    current = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else ""
-    start = current.find(SECTION)
-    if start >= 0:
-        end = current.find("\n## ", start + len(SECTION))
-        current = current[:start] + text_section + (current[end + 1 :] if end >= 0 else "")
-    else:
-        current = current.rstrip("\n") + "\n\n" + text_section
-    BENCHMARKS.write_text(current, encoding="utf-8")
-
-
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-import-"))
     rows = v1_rows()
@@ -231,7 +219,7 @@ def main() -> None:
     if postgres_ready():
         results["PostgreSQL"] = run_database("PostgreSQL", PG_URL, folder)
     text_section = section(results)
-    write(text_section)
+    write(text_section, SECTION)
     say("\n" + text_section)
 
 
