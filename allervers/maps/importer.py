@@ -101,6 +101,23 @@ def name_key(name: str) -> str:
     return " ".join(w for w in normalise(name).split() if w not in LITTLE_WORDS)
 
 
+@dataclass(frozen=True, order=True)
+class End:
+    """A structure as the file names it: its name and the commune given with it ("" when none).
+    Two homonyms in two communes are two ends; the plan is keyed by ends."""
+
+    name: str
+    commune: str = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Two spellings of one name in one commune are one structure."""
+        return _end_key(self.name, self.commune)
+
+
 @dataclass
 class ParsedLink:
     line: int
@@ -110,6 +127,14 @@ class ParsedLink:
     # The commune given for each end (`commune_source`, `commune_cible`), for the matching.
     source_commune: str | None = None
     target_commune: str | None = None
+
+    @property
+    def source_end(self) -> End:
+        return End(self.source, self.source_commune or "")
+
+    @property
+    def target_end(self) -> End:
+        return End(self.target, self.target_commune or "")
 
 
 @dataclass
@@ -121,6 +146,10 @@ class ParsedEntry:
     commune: str | None
     fields: dict
 
+    @property
+    def end(self) -> End:
+        return End(self.name, self.commune or "")
+
 
 @dataclass
 class ImportPlan:
@@ -129,12 +158,12 @@ class ImportPlan:
     links: list[ParsedLink] = field(default_factory=list)
     entries: list[ParsedEntry] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    matched: dict[str, Structure] = field(default_factory=dict)
-    to_create: list[str] = field(default_factory=list)
+    matched: dict[End, Structure] = field(default_factory=dict)
+    to_create: list[End] = field(default_factory=list)
     # Names that look like directory structures: the person picks one, or CREATE.
-    pending: dict[str, matching.Match] = field(default_factory=dict)
-    choices: dict[str, str] = field(default_factory=dict)  # name → value sent back
-    unanswered: list[str] = field(default_factory=list)  # asked at confirmation, not chosen
+    pending: dict[End, matching.Match] = field(default_factory=dict)
+    choices: dict[End, str] = field(default_factory=dict)  # end → value sent back
+    unanswered: list[End] = field(default_factory=list)  # asked at confirmation, not chosen
 
     @property
     def is_valid(self) -> bool:
@@ -148,9 +177,9 @@ class ImportPlan:
     create = CREATE
 
     @property
-    def questions(self) -> list[tuple[str, matching.Match, str]]:
-        """(name, match, form field): one question per structure to choose, two spellings of
-        one name ask once."""
+    def questions(self) -> list[tuple[End, matching.Match, str]]:
+        """(end, match, form field): one question per structure to choose, two spellings of
+        one name in one commune ask once."""
         asked = {choice_field(n): (n, m, choice_field(n)) for n, m in self.pending.items()}
         return list(asked.values())
 
@@ -347,6 +376,7 @@ def parse(text: str) -> ImportPlan:
             "Le fichier ne contient aucun lien : ajoutez une ligne par lien sous la ligne des "
             "colonnes, puis envoyez-le de nouveau."
         )
+    _resolve_communes(plan)
     _match_structures(plan)
     _refuse_twice_described(plan)
     return plan
@@ -358,10 +388,10 @@ def _refuse_twice_described(plan: ImportPlan) -> None:
     first: dict[tuple, int] = {}
     kept = []
     for entry in plan.entries:
-        if entry.name not in plan.matched and entry.name not in plan.to_create:
+        if entry.end not in plan.matched and entry.end not in plan.to_create:
             kept.append(entry)  # a name matching several structures is reported already
             continue
-        end = _end(plan, entry.name)
+        end = _end(plan, entry.end)
         if end in first:
             plan.errors.append(
                 f"Ligne {entry.line} : « {entry.name} » désigne la même structure que la ligne "
@@ -488,56 +518,96 @@ def _cells_problem(row: dict, source: str, target: str) -> str | None:
     return f"la note {personal}." if personal else None
 
 
-def _ends(plan: ImportPlan) -> dict[str, str | None]:
-    """Each name the file gives, with the commune given beside it when the format has one."""
-    found: dict[str, str | None] = {}
+def _resolve_communes(plan: ImportPlan) -> None:
+    """A name written without its commune takes the one given for it elsewhere in the file; a
+    name given in several communes (homonyms) must say which one on every row."""
+    given: dict[str, dict[str, str]] = {}  # name key → normalised commune → as written
+    for name, commune in _written_ends(plan):
+        if commune:
+            given.setdefault(name_key(name), {}).setdefault(normalise(commune), commune)
+    kept_links = [link for link in plan.links if _give_communes(plan, link, given)]
+    kept_entries = [entry for entry in plan.entries if _give_communes(plan, entry, given)]
+    plan.links, plan.entries = kept_links, kept_entries
+
+
+def _written_ends(plan: ImportPlan):
     for link in plan.links:
-        for end in ("source", "target"):
-            name, commune = getattr(link, end), getattr(link, f"{end}_commune", None)
-            if not found.get(name):
-                found[name] = commune or None
-    for entry in plan.entries:  # structures placed without a link
-        if not found.get(entry.name):
-            found[entry.name] = entry.commune or None
-    return found
+        yield link.source, link.source_commune
+        yield link.target, link.target_commune
+    for entry in plan.entries:
+        yield entry.name, entry.commune
+
+
+def _give_communes(plan: ImportPlan, item, given: dict) -> bool:
+    """Fill the missing communes of a row; False (and an error) when one is ambiguous."""
+    if isinstance(item, ParsedEntry):
+        ends = [("name", "commune", "commune_source")]
+    else:
+        ends = [
+            ("source", "source_commune", "commune_source"),
+            ("target", "target_commune", "commune_cible"),
+        ]
+    for name_attribute, commune_attribute, column in ends:
+        if getattr(item, commune_attribute):
+            continue
+        name = getattr(item, name_attribute)
+        communes = list(given.get(name_key(name), {}).values())
+        if len(communes) > 1:
+            plan.errors.append(
+                f"Ligne {item.line} : « {name} » est donnée dans plusieurs communes "
+                f"({', '.join(sorted(communes))}) : précisez laquelle dans la colonne {column}."
+            )
+            return False
+        if communes:
+            setattr(item, commune_attribute, communes[0])
+    return True
+
+
+def _ends(plan: ImportPlan) -> list[End]:
+    """Each structure the file names, once."""
+    found = [end for link in plan.links for end in (link.source_end, link.target_end)]
+    found += [entry.end for entry in plan.entries]  # structures placed without a link
+    return list(dict.fromkeys(found))
 
 
 def _match_structures(plan: ImportPlan) -> None:
     """Sure matches are used, names without any candidate are to create, the others wait for
     the person's choice (plan.pending): nothing is created next to a probable duplicate."""
-    ends = _ends(plan)
-    matches = matching.match_many(sorted(ends.items()))
-    for (name, _commune), found in matches.items():
+    ends = sorted(_ends(plan))
+    matches = matching.match_many((end.name, end.commune or None) for end in ends)
+    for end in ends:
+        found = matches[(end.name, end.commune or None)]
         if found.sure is not None:
-            plan.matched[name] = found.sure
+            plan.matched[end] = found.sure
         elif found.candidates:
-            plan.pending[name] = found
+            plan.pending[end] = found
         else:
-            plan.to_create.append(name)
+            plan.to_create.append(end)
     _refuse_same_ends(plan)
 
 
-def choice_field(name: str) -> str:
-    """The form field that carries the choice for a name (two spellings share it)."""
-    return f"choix-{name_key(name)}"
+def choice_field(end: End) -> str:
+    """The form field that carries the choice for an end (two spellings share it)."""
+    commune = f"@{normalise(end.commune)}" if end.commune else ""
+    return f"choix-{name_key(end.name)}{commune}"
 
 
 def choose(plan: ImportPlan, form: Mapping[str, str], required: bool) -> ImportPlan:
     """Apply the choices sent with the preview: a structure's id, or CREATE. Each is checked
     again here (a live structure); a name left without a choice is an error when `required`."""
-    for name in list(plan.pending):
-        value = (form.get(choice_field(name)) or "").strip()
-        plan.choices[name] = value
+    for end in list(plan.pending):
+        value = (form.get(choice_field(end)) or "").strip()
+        plan.choices[end] = value
         chosen = directory.get_live(int(value)) if value.isdigit() else None
         if value == CREATE:
-            plan.to_create.append(name)
+            plan.to_create.append(end)
         elif chosen is not None:
-            plan.matched[name] = chosen
+            plan.matched[end] = chosen
         else:
             if required:
-                plan.unanswered.append(name)
+                plan.unanswered.append(end)
             continue
-        del plan.pending[name]
+        del plan.pending[end]
     _refuse_same_ends(plan)
     return plan
 
@@ -549,12 +619,12 @@ def _refuse_same_ends(plan: ImportPlan) -> None:
     seen: dict[frozenset, int] = {}
     kept = []
     for link in plan.links:
-        if not {link.source, link.target} <= resolved:
+        if not {link.source_end, link.target_end} <= resolved:
             kept.append(link)  # a name matching several structures is reported already
             continue
-        source, target = _end(plan, link.source), _end(plan, link.target)
+        source, target = _end(plan, link.source_end), _end(plan, link.target_end)
         if source == target:
-            same = plan.matched.get(link.source)
+            same = plan.matched.get(link.source_end)
             named = f" ({same.name})" if same else ""
             plan.errors.append(
                 f"Ligne {link.line} : « {link.source} » et « {link.target} » désignent la même "
@@ -571,10 +641,10 @@ def _refuse_same_ends(plan: ImportPlan) -> None:
     plan.links = kept
 
 
-def _end(plan: ImportPlan, name: str) -> tuple[str, object]:
-    """What a name stands for: a directory structure, or the one the import creates."""
-    found = plan.matched.get(name)
-    return ("structure", found.id) if found else ("nouvelle", name_key(name))
+def _end(plan: ImportPlan, end: End) -> tuple[str, object]:
+    """What an end stands for: a directory structure, or the one the import creates."""
+    found = plan.matched.get(end)
+    return ("structure", found.id) if found else ("nouvelle", end.key)
 
 
 def match_structure(name: str, commune: str | None = None) -> matching.Match:
@@ -587,13 +657,12 @@ def apply(plan: ImportPlan, cooperation_map: CooperationMap, by: User) -> tuple[
     if plan.pending:
         raise ValueError("Import plan with names still waiting for a choice.")
     structures = dict(plan.matched)
-    created: dict[str, Structure] = {}  # two spellings of a new name are one structure
-    communes = _ends(plan)
-    for name in plan.to_create:
-        if name_key(name) not in created:
-            commune = communes.get(name)
-            created[name_key(name)] = services.new_structure(name, commune, "Autre", by)
-        structures[name] = created[name_key(name)]
+    created: dict[tuple, Structure] = {}  # two spellings of a new name are one structure
+    for end in plan.to_create:
+        if end.key not in created:
+            commune = end.commune or None
+            created[end.key] = services.new_structure(end.name, commune, "Autre", by)
+        structures[end] = created[end.key]
     # Two spellings may name the same structure: place each structure once.
     for structure in {s.id: s for s in structures.values()}.values():
         entry = services.entry_of(cooperation_map, structure.id)
@@ -603,7 +672,7 @@ def apply(plan: ImportPlan, cooperation_map: CooperationMap, by: User) -> tuple[
             entry.deleted_at = None
     db.session.flush()
     for parsed in plan.links:
-        source, target = structures[parsed.source], structures[parsed.target]
+        source, target = structures[parsed.source_end], structures[parsed.target_end]
         link = services.link_between(cooperation_map, source.id, target.id)
         if link is None:
             link = CooperationLink(map_id=cooperation_map.id)
@@ -630,7 +699,7 @@ def _set_entry_fields(plan: ImportPlan, cooperation_map: CooperationMap, structu
         )
     }
     for parsed in plan.entries:
-        entry = entries[structures[parsed.name].id]
+        entry = entries[structures[parsed.end].id]
         for name, value in parsed.fields.items():
             setattr(entry, name, value)
 

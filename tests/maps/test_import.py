@@ -102,9 +102,84 @@ def test_ambiguous_names_wait_for_a_choice(app, make_structure):
     make_structure(name="Centre social", commune="Tours", postal_code="37000", typology="CS")
     plan = importer.parse("source;cible;niveau;statut\nCentre social;Autre;1;existant\n")
     assert plan.errors == []
-    found = plan.pending["Centre social"].candidates
+    found = plan.pending[importer.End("Centre social")].candidates
     assert sorted(c.structure.commune for c in found) == ["Gien", "Tours"]
-    assert "Centre social" not in plan.to_create
+    assert importer.End("Centre social") not in plan.to_create
+
+
+HOMONYMS = (
+    "source;cible;niveau;statut;commune_source;commune_cible\n"
+    "Maison des habitants;CCAS;2;existant;Gien;Gien\n"
+    "Maison des habitants;CCAS;3;existant;Tours;Tours\n"
+)
+
+
+def test_homonyms_new_to_the_directory_are_created_apart(app, world):
+    plan = importer.parse(HOMONYMS)
+    assert plan.errors == []
+    assert sorted((end.name, end.commune) for end in plan.to_create) == [
+        ("CCAS", "Gien"),
+        ("CCAS", "Tours"),
+        ("Maison des habitants", "Gien"),
+        ("Maison des habitants", "Tours"),
+    ]
+    created, links = importer.apply(plan, world["map"], world["stagiaire"])
+    assert (created, links) == (4, 2)
+    pairs = {
+        (link.source.commune, link.target.commune, link.level)
+        for link in world["map"].live_links
+        if link.source.name in ("CCAS", "Maison des habitants")
+    }
+    assert {(a, b) for a, b, _level in pairs} == {("Gien", "Gien"), ("Tours", "Tours")}
+    assert {level for _a, _b, level in pairs} == {2, 3}
+
+
+def test_a_homonym_written_without_its_commune_is_refused_by_line(app):
+    plan = importer.parse(HOMONYMS + "Maison des habitants;Mairie;1;existant;;\n")
+    assert plan.errors == [
+        "Ligne 4 : « Maison des habitants » est donnée dans plusieurs communes (Gien, Tours) : "
+        "précisez laquelle dans la colonne commune_source."
+    ]
+
+
+def test_a_name_written_once_with_its_commune_keeps_it_on_every_row(app):
+    plan = importer.parse(
+        "source;cible;niveau;statut;commune_source;commune_cible\n"
+        "Maison des habitants;CCAS;2;existant;Gien;\n"
+        "CCAS;Maison des habitants;2;existant;;\n"
+    )
+    assert plan.errors == ["Ligne 3 : ce lien figure déjà plus haut dans le fichier (ligne 2)."]
+    assert {(end.name, end.commune) for end in plan.to_create} == {
+        ("Maison des habitants", "Gien"),
+        ("CCAS", ""),
+    }
+
+
+def test_homonyms_in_the_directory_are_matched_by_their_commune(app, make_structure):
+    gien = make_structure(name="Centre social", commune="Gien", typology="CS")
+    tours = make_structure(name="Centre social", commune="Tours", postal_code="37000")
+    rows = "source;cible;niveau;statut;commune_source\nLe centre social;X;1;existant;Gien\n"
+    rows += "Le centre social;Y;1;existant;Tours\n"
+    plan = importer.parse(rows)
+    assert plan.errors == []
+    assert {end.commune: s.id for end, s in plan.matched.items()} == {
+        "Gien": gien.id,
+        "Tours": tours.id,
+    }
+
+
+def test_a_question_about_a_name_given_with_its_commune_names_the_commune(app, make_structure):
+    gien = make_structure(name="Centre social", commune="Gien", typology="CS")
+    make_structure(name="Centre social", commune="Tours", postal_code="37000")
+    plan = importer.parse(
+        "source;cible;niveau;statut;commune_source\nCentre social de Gien;X;1;existant;Tours\n"
+    )
+    [(end, _found, field_name)] = plan.questions
+    assert (end.commune, field_name) == ("Tours", "choix-centre social gien@tours")
+    importer.choose(plan, {"choix-centre social gien": str(gien.id)}, True)
+    assert plan.unanswered == [end]  # the choice for the name without its commune is not it
+    importer.choose(plan, {field_name: str(gien.id)}, True)
+    assert plan.matched[end] == gien
 
 
 def test_export_round_trips_and_neutralises_formulas(client_as, world):

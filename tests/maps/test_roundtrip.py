@@ -159,11 +159,6 @@ def test_homonyms_in_two_communes_are_exported_with_their_commune(world, make_st
     assert [c["influence_structure"] for c in cells] == [1, 4, None]
 
 
-@pytest.mark.xfail(
-    reason="the import plan keys a structure by its name: two homonyms in one file are read as "
-    "one structure (the link between them is refused with a message)",
-    strict=False,
-)
 def test_homonyms_in_two_communes_stay_apart_on_reimport(world, make_structure):
     owner = world["stagiaire"]
     gien = make_structure(name="Centre social", commune="Gien", typology="CS")
