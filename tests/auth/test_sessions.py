@@ -167,6 +167,33 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert client.get("/compte/sessions").headers["Location"].startswith("/connexion")
 
 
+# ----- administrators ------------------------------------------------------------------------
+
+
+def test_an_administrator_sees_the_count_and_closes_them_all(app, make_user):
+    user, admin = make_user(), make_user("admin")
+    laptop = browser(app, user, FIREFOX_WINDOWS)
+    phone = browser(app, user, SAFARI_IPHONE)
+    desk = browser(app, admin, FIREFOX_WINDOWS)
+    page = f"/admin/utilisateurs/{user.id}"
+    assert "Sessions ouvertes 2 sessions ouvertes" in visible_text(desk.get(page))
+    response = post_form(desk, f"{page}/fermer-sessions", token_from=page)
+    assert response.status_code == 303
+    assert "Sessions ouvertes aucune" in visible_text(follow(desk, response))
+    assert laptop.get("/").status_code == 302
+    assert phone.get("/").status_code == 302
+    assert desk.get("/").status_code == 200
+
+
+def test_an_administrator_closes_their_own_sessions_from_their_account(app, make_user):
+    admin = make_user("admin")
+    desk = browser(app, admin, FIREFOX_WINDOWS)
+    page = f"/admin/utilisateurs/{admin.id}"
+    response = post_form(desk, f"{page}/fermer-sessions", token_from=page)
+    assert response.headers["Location"] == "/compte/sessions"
+    assert desk.get("/").status_code == 200
+
+
 # ----- device names ---------------------------------------------------------------------------
 
 
