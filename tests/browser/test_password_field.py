@@ -13,7 +13,7 @@ def test_the_meter_follows_the_typing_and_the_toggle_shows_the_password(
     sign_in(page, world["stagiaire"].email)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
     page.goto("/compte/mot-de-passe")
-    new = page.get_by_label("Nouveau mot de passe")
+    new = page.get_by_role("textbox", name="Nouveau mot de passe", exact=True)
     meter = page.locator("#new-force")
 
     new.press_sequentially("password1234")
