@@ -14,13 +14,13 @@ from allervers.core.plural import plural
 
 @click.command("create-user")
 @click.option("--email", required=True, help="Adresse e-mail (identifiant de connexion).")
-@click.option("--password", required=True, help="Mot de passe (au moins 10 caractères).")
+@click.option("--password", required=True, help="Mot de passe (au moins 12 caractères).")
 @click.option("--role", required=True, type=click.Choice(list(ROLES)), help="Rôle du compte.")
 @click.option("--name", default=None, help="Prénom et nom (par défaut : l'adresse e-mail).")
 @with_appcontext
 def create_user_command(email: str, password: str, role: str, name: str | None) -> None:
     """Create an account."""
-    problem = password_problem(password)
+    problem = password_problem(password, user_inputs=(email, name))
     if problem:
         raise click.ClickException(problem)
     try:

@@ -82,4 +82,16 @@ def build_config(overrides: dict | None = None) -> dict:
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = instance_secret_key(INSTANCE_DIR)
     config["PERMANENT_SESSION_LIFETIME"] = config["SESSION_ABSOLUTE_TIMEOUT"]
+    if config["SESSION_COOKIE_SECURE"]:
+        host_only_cookie(config)
     return config
+
+
+def host_only_cookie(config: dict) -> None:
+    """A Secure session cookie takes the `__Host-` prefix: browsers then accept it only when
+    Secure, for Path=/ and without Domain, so no sibling subdomain or plain-HTTP page can
+    plant or overwrite it (ASVS 3.4.4)."""
+    if not config["SESSION_COOKIE_NAME"].startswith("__Host-"):
+        config["SESSION_COOKIE_NAME"] = "__Host-" + config["SESSION_COOKIE_NAME"]
+    config["SESSION_COOKIE_PATH"] = "/"
+    config["SESSION_COOKIE_DOMAIN"] = None

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from allervers.analysis import dismissals
 from allervers.auth import services as accounts
+from allervers.auth.models import UserSession
 from allervers.core.timeutil import utcnow
 from allervers.directory import importer as directory_importer
 from allervers.directory import referents
@@ -39,7 +40,7 @@ OWNER = {"stagiaire"}  # the owner of world["map"], author of the initiatives, a
 EDITORS = {"stagiaire", "admin"}  # an initiative's author and admins (moderation)
 MANAGERS = {"formateur", "admin"}  # the group's own formateur and admins
 # Public actions, tested in tests/auth and tests/training: anyone may post to them.
-PUBLIC_ACTIONS = {"auth.login", "training.join"}
+PUBLIC_ACTIONS = {"auth.login", "training.join", "auth.password_meter"}
 # A table that each sign-in changes (the server-side sessions), not a record of the app.
 NOT_RECORDS = {"user_sessions"}
 
@@ -73,6 +74,18 @@ class Scene:
         if not enabled:
             accounts.set_enabled(user, False)
         return user
+
+    def other_session(self, role: str) -> int:
+        """Another open session of the actor (of the trainee for anonymous visitors)."""
+        owner = self.w.get(role, self.w["stagiaire"])
+        accounts.open_session(owner, "192.0.2.1", "Firefox/133.0 (Windows)")
+        newest = select(func.max(UserSession.id)).where(UserSession.user_id == owner.id)
+        return db.session.scalar(newest)
+
+    def signed_in_user(self) -> int:
+        user = self.user()
+        accounts.open_session(user, "192.0.2.1")
+        return user.id
 
     def trainee_of_group(self):
         user = self.user()
@@ -423,6 +436,9 @@ ACTIONS: dict[str, Action] = {
     "admin.disable_user": Action(
         lambda s, r: (f"/admin/utilisateurs/{s.user().id}/desactiver", {}), ADMIN
     ),
+    "admin.close_user_sessions": Action(
+        lambda s, r: (f"/admin/utilisateurs/{s.signed_in_user()}/fermer-sessions", {}), ADMIN
+    ),
     "admin.enable_user": Action(
         lambda s, r: (f"/admin/utilisateurs/{s.user(enabled=False).id}/reactiver", {}), ADMIN
     ),
@@ -445,6 +461,12 @@ ACTIONS: dict[str, Action] = {
         SIGNED_IN,
     ),
     "auth.logout": Action(lambda s, r: ("/deconnexion", {}), SIGNED_IN),
+    "auth.close_session": Action(
+        lambda s, r: (f"/compte/sessions/{s.other_session(r)}/fermer", {}), SIGNED_IN
+    ),
+    "auth.close_other_sessions": Action(
+        lambda s, r: ("/compte/sessions/fermer-les-autres", {}), SIGNED_IN
+    ),
     # everyone may delete their own account (`actors` adds a second admin: the last one may not);
     # it runs after auth.change_password, hence the new password.
     "auth.delete_account": Action(

@@ -35,7 +35,11 @@ def test_create_user_refuses_bad_values(app):
     short = runner.invoke(args=["create-user", "--email", "a@b.fr", "--password", "court",
                                 "--role", "admin"])  # fmt: skip
     assert short.exit_code != 0
-    assert "au moins 10 caractères" in short.output
+    assert "au moins 12 caractères" in short.output
+    own = runner.invoke(args=["create-user", "--email", "marie.dupont@b.fr", "--password",
+                              "marie.dupont-2026", "--role", "admin"])  # fmt: skip
+    assert own.exit_code != 0
+    assert "Évitez votre nom, votre adresse e-mail" in own.output
     role = runner.invoke(args=["create-user", "--email", "a@b.fr", "--password", "assez-long-ok",
                                "--role", "roi"])  # fmt: skip
     assert role.exit_code != 0

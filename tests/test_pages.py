@@ -32,6 +32,7 @@ PAGES = {
     "home.dashboard": (lambda w: "/", SIGNED_IN),
     "auth.account": (lambda w: "/compte", SIGNED_IN),
     "auth.change_password": (lambda w: "/compte/mot-de-passe", SIGNED_IN),
+    "auth.list_sessions": (lambda w: "/compte/sessions", SIGNED_IN),
     "training.list_sessions": (lambda w: "/sessions", SIGNED_IN),
     "training.show_session": (
         lambda w: f"/sessions/{w['session'].id}",

@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from allervers.auth.forms import DeleteAccountForm, new_email_field, new_password_field
 from allervers.auth.models import ROLES, User
-from allervers.auth.passwords import MAX_LENGTH
+from allervers.auth.passwords import MAX_LENGTH, RULES
 from allervers.core.forms import (
     BaseForm,
     as_choices,
@@ -43,7 +43,7 @@ class NewUserForm(UserForm):
     email = new_email_field("Adresse e-mail")
     password = new_password_field(
         "Mot de passe provisoire",
-        "Au moins 10 caractères ; la personne le changera depuis « Mon compte ».",
+        f"{RULES} La personne le changera depuis « Mon compte ».",
     )
     submit = SubmitField("Créer le compte")
 

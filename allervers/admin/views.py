@@ -63,11 +63,12 @@ def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     form.set_structure_choices(structure_choices())
+    sessions = accounts.count_open_sessions(user)
     if not form.validate_on_submit():
-        return form_page("admin/user_form.html", form=form, user=user)
+        return form_page("admin/user_form.html", form=form, user=user, open_sessions=sessions)
     if user.id == current_user.id and form.role.data != "admin":
         form.role.errors.append("Vous ne pouvez pas retirer votre propre rôle d'administrateur.")
-        return invalid("admin/user_form.html", form=form, user=user)
+        return invalid("admin/user_form.html", form=form, user=user, open_sessions=sessions)
     granted = accounts.update_user(
         user,
         name=form.name.data,
@@ -93,6 +94,23 @@ def disable_user(user_id: int):
         )
     accounts.set_enabled(user, False)
     return done(f"Le compte de {user.name} est désactivé.", url_for(".edit_user", user_id=user.id))
+
+
+@bp.post("/utilisateurs/<int:user_id>/fermer-sessions")
+def close_user_sessions(user_id: int):
+    """Sign a person out everywhere (a lost phone, a shared computer left signed in)."""
+    user = db.get_or_404(User, user_id)
+    if user.id == current_user.id:
+        return done(
+            "Vos propres sessions se ferment depuis « Mon compte › Mes sessions ».",
+            url_for("auth.list_sessions"),
+            "info",
+        )
+    accounts.close_other_sessions(user, keep_token=None)
+    return done(
+        f"Les sessions de {user.name} sont fermées : la personne devra se reconnecter.",
+        url_for(".edit_user", user_id=user.id),
+    )
 
 
 @bp.post("/utilisateurs/<int:user_id>/reactiver")

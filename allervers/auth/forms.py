@@ -2,6 +2,7 @@
 
 import re
 
+from flask_login import current_user
 from wtforms import (
     BooleanField,
     EmailField,
@@ -14,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from allervers.auth.models import User
-from allervers.auth.passwords import MAX_LENGTH, password_problem
+from allervers.auth.passwords import MAX_LENGTH, RULES, password_problem
 from allervers.core.forms import (
     BaseForm,
     coerce_optional_int,
@@ -26,10 +27,21 @@ from allervers.directory import matching
 NEW_STRUCTURE = -1
 
 
-def check_new_password(_form, field) -> None:
-    problem = password_problem(field.data or "")
+def check_new_password(form, field) -> None:
+    typed = [form[name].data for name in ("email", "name") if name in form]
+    problem = password_problem(field.data or "", user_inputs=password_owner_words(typed))
     if problem:
         raise ValidationError(problem)
+
+
+def password_owner_words(typed: list[str | None]) -> list[str | None]:
+    """The e-mail and name the new password belongs with: typed in the same form (joining,
+    an administrator creating an account), else the signed-in person's own."""
+    if any(typed):
+        return typed
+    if current_user.is_authenticated:
+        return [current_user.email, current_user.name]
+    return []
 
 
 def new_email_field(label: str) -> EmailField:
@@ -81,10 +93,7 @@ class PasswordChangeForm(BaseForm):
     current = PasswordField(
         "Mot de passe actuel", validators=[DataRequired("Saisissez votre mot de passe actuel.")]
     )
-    new = new_password_field(
-        "Nouveau mot de passe",
-        "Au moins 10 caractères. Une phrase facile à retenir convient très bien.",
-    )
+    new = new_password_field("Nouveau mot de passe", RULES)
     confirm = confirm_password_field("Confirmez le nouveau mot de passe", "new")
     submit = SubmitField("Changer le mot de passe")
 
@@ -199,7 +208,7 @@ class JoinForm(StructureChoiceMixin, JoinCodeForm):
         validators=[DataRequired("Saisissez votre prénom et votre nom."), Length(max=120)],
     )
     email = new_email_field("Adresse e-mail professionnelle")
-    password = new_password_field("Mot de passe", "Au moins 10 caractères.")
+    password = new_password_field("Mot de passe", RULES)
     confirm = confirm_password_field("Confirmez le mot de passe", "password")
     job_title = ProfileForm.job_title
     submit = SubmitField("Créer mon compte et rejoindre le groupe")

@@ -69,6 +69,8 @@ class UserSession(db.Model):
     last_seen_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     address: Mapped[str | None] = mapped_column(String(45))
+    # The browser's User-Agent, cut to USER_AGENT_LENGTH: « Mes sessions » names the device.
+    user_agent: Mapped[str | None] = mapped_column(String(300))
 
     user: Mapped[User] = relationship()
 

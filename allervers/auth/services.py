@@ -4,13 +4,15 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, selectinload
 
 from allervers.auth import ratelimit, throttle
+from allervers.auth.devices import USER_AGENT_LENGTH, describe_device
 from allervers.auth.models import ROLES, User, UserSession
 from allervers.auth.passwords import hash_password, verify_password
 from allervers.core.database import write_transaction
@@ -104,8 +106,13 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def open_session(user: User, address: str | None) -> str:
-    """Record a new signed-in browser and return its secret token (kept in the cookie)."""
+def open_session(user: User, address: str | None, user_agent: str | None = None) -> str:
+    """Record a new signed-in browser and return its secret token (kept in the cookie).
+
+    The User-Agent defaults to the current request's, so that every sign-in path (password,
+    second factor…) names its device on « Mes sessions » without passing it along."""
+    if user_agent is None and has_request_context():
+        user_agent = request.headers.get("User-Agent")
     token = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(
@@ -115,6 +122,7 @@ def open_session(user: User, address: str | None) -> str:
             created_at=now,
             last_seen_at=now,
             address=address,
+            user_agent=(user_agent or "")[:USER_AGENT_LENGTH] or None,
         )
     )
     user.last_login_at = now
@@ -168,6 +176,64 @@ def close_session(token: str | None) -> None:
             .values(ended_at=utcnow())
         )
         db.session.commit()
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """A row of « Mes sessions »."""
+
+    id: int
+    device: str
+    address: str | None
+    created_at: datetime
+    last_seen_at: datetime
+    is_current: bool
+
+
+def _open_sessions_query(user: User):
+    """The user's sessions that still open pages: not ended, idled out or too old (the same
+    limits as `user_for_session`, which ends such a record only when its cookie comes back)."""
+    now, config = utcnow(), current_app.config
+    return select(UserSession).where(
+        UserSession.user_id == user.id,
+        UserSession.ended_at.is_(None),
+        UserSession.last_seen_at >= now - config["SESSION_IDLE_TIMEOUT"],
+        UserSession.created_at >= now - config["SESSION_ABSOLUTE_TIMEOUT"],
+    )
+
+
+def list_open_sessions(user: User, current_token: str | None) -> list[OpenSession]:
+    """The current session first, then the most recently used."""
+    current_hash = _digest(current_token) if current_token else None
+    records = db.session.scalars(_open_sessions_query(user)).all()
+    rows = [
+        OpenSession(
+            id=record.id,
+            device=describe_device(record.user_agent),
+            address=record.address,
+            created_at=record.created_at,
+            last_seen_at=record.last_seen_at,
+            is_current=record.token_hash == current_hash,
+        )
+        for record in records
+    ]
+    return sorted(rows, key=lambda row: (not row.is_current, -row.last_seen_at.timestamp()))
+
+
+def count_open_sessions(user: User) -> int:
+    query = _open_sessions_query(user).with_only_columns(func.count(UserSession.id))
+    return db.session.scalar(query)
+
+
+def close_own_session(user: User, session_id: int, current_token: str | None) -> bool:
+    """End one of the user's other open sessions; False when `session_id` is none of them
+    (someone else's, already closed, or the current one: that one signs out)."""
+    record = db.session.scalar(_open_sessions_query(user).where(UserSession.id == session_id))
+    if record is None or (current_token and record.token_hash == _digest(current_token)):
+        return False
+    record.ended_at = utcnow()
+    db.session.commit()
+    return True
 
 
 def close_other_sessions(user: User, keep_token: str | None) -> None:

@@ -41,8 +41,9 @@ def test_wrong_current_password_changes_nothing(client, make_user):
 def test_new_password_rules(client, make_user):
     user = make_user()
     sign_in(client, user.email)
-    assert "au moins 10 caractères" in text(change(client, new="court"))
-    assert "trop simple" in text(change(client, new="aaaaaaaaaaaa"))
+    assert "au moins 12 caractères" in text(change(client, new="court"))
+    assert "trop facile à deviner" in text(change(client, new="aaaaaaaaaaaa"))
+    assert "mot de passe très courant" in text(change(client, new="password1234"))
     assert "pas identiques" in text(change(client, confirm="autre-chose-encore"))
     assert "différent de l'actuel" in text(change(client, new=TEST_PASSWORD))
 

@@ -20,9 +20,9 @@ from tests.helpers import TEST_PASSWORD, csrf_token, post_form, sign_in, text
 # ----- the session cookie ---------------------------------------------------------------------
 
 
-def session_cookie(response) -> str:
+def session_cookie(response, name: str = "allervers_session") -> str:
     cookies = response.headers.getlist("Set-Cookie")
-    return next(cookie for cookie in cookies if cookie.startswith("allervers_session="))
+    return next(cookie for cookie in cookies if cookie.startswith(f"{name}="))
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(client, make_user):
@@ -36,7 +36,8 @@ def test_session_cookie_is_secure_in_production(database_url, make_user):
     app = create_app(config_for_tests(database_url, SESSION_COOKIE_SECURE=True))
     app.test_client_class = IsolatedClient
     with app.app_context():
-        cookie = session_cookie(sign_in(app.test_client(), make_user().email))
+        response = sign_in(app.test_client(), make_user().email)
+        cookie = session_cookie(response, "__Host-allervers_session")  # tests/auth/test_sessions.py
         db.session.remove()
         db.engine.dispose()  # its own engine: no connection left open behind the test
     assert "Secure" in cookie

@@ -407,6 +407,16 @@ def password_fields(ids):
     }
 
 
+def password_meter_fields(ids):
+    return {
+        "champ": maybe(st.sampled_from(["password", "new", "csrf_token"])),
+        "password": text(),
+        "new": text(),
+        "email": maybe(text()),
+        "name": maybe(text()),
+    }
+
+
 def login_fields(ids):
     return {
         "email": st.sampled_from([ids["email"], "personne@exemple.fr"]),
@@ -499,6 +509,12 @@ SPECS: dict[str, Spec] = {
         changes_on_refusal=frozenset({"rate_counters"}),
         fresh_client=True,
     ),
+    # The strength meter beside new passwords: public (/rejoindre), it changes nothing.
+    "auth.password_meter": Spec(("anonyme", OWNER), password_meter_fields),
+    # `session_id` is the fuzz world's training session: another person's, or no session.
+    "auth.close_session": Spec(OWNER, pages=lambda ids: ["/compte/sessions"]),
+    "auth.close_other_sessions": Spec(OWNER, pages=lambda ids: ["/compte/sessions"]),
+    "admin.close_user_sessions": Spec("admin"),
     "admin.create_user": Spec("admin", new_user_fields, pages=lambda ids: ["/admin/utilisateurs"]),
     "admin.edit_user": Spec("admin", user_fields, pages=lambda ids: ["/admin/utilisateurs"]),
     "admin.disable_user": Spec("admin"),

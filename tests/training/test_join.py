@@ -229,7 +229,7 @@ def test_form_errors_are_french_and_change_nothing(client, world):
         "Saisissez le code d'invitation.",
         "Saisissez votre prénom et votre nom.",
         "Cette adresse e-mail n'est pas valide",
-        "Le mot de passe doit compter au moins 10 caractères.",
+        "Le mot de passe doit compter au moins 12 caractères.",
         "Les deux saisies du mot de passe ne sont pas identiques.",
         "Saisissez le nom de votre structure.",
     ):
