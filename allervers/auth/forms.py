@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from allervers.auth.models import User
-from allervers.auth.passwords import MAX_LENGTH, password_problem
+from allervers.auth.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from allervers.core.forms import (
     BaseForm,
     coerce_optional_int,
@@ -203,3 +203,18 @@ class JoinForm(StructureChoiceMixin, JoinCodeForm):
     confirm = confirm_password_field("Confirmez le mot de passe", "password")
     job_title = ProfileForm.job_title
     submit = SubmitField("Créer mon compte et rejoindre le groupe")
+
+
+class ResetPasswordForm(BaseForm):
+    new = new_password_field(
+        "Nouveau mot de passe",
+        f"Au moins {MIN_LENGTH} caractères. Une phrase facile à retenir convient très bien.",
+    )
+    confirm = confirm_password_field("Confirmez le nouveau mot de passe", "new")
+    submit = SubmitField("Enregistrer le nouveau mot de passe")
+
+
+class IssueResetLinkForm(BaseForm):
+    """Only the CSRF token, and where to come back to (a same-site path)."""
+
+    next = HiddenField()
