@@ -27,6 +27,9 @@ TOO_MANY_TRIES = (
 )
 
 
+ACTIVATION_SUBJECT = "Aller-vers : votre compte est créé, choisissez votre mot de passe"
+
+
 @dataclass
 class IssuedLink:
     url: str
@@ -48,8 +51,15 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_link(user: User, issuer: User) -> IssuedLink:
-    """A new link for `user`; any link issued before stops working."""
+def unknown_password() -> str:
+    """The password of an account made with an activation link: random, never shown, so
+    nobody can sign in before the person chooses theirs with the link."""
+    return secrets.token_urlsafe(32)
+
+
+def issue_link(user: User, issuer: User, *, activation: bool = False) -> IssuedLink:
+    """A new link for `user` (to activate a new account, or reset a password); any link
+    issued before stops working."""
     token, now = secrets.token_urlsafe(32), utcnow()
     expire_links(user, commit=False)
     record = PasswordReset(
@@ -64,8 +74,8 @@ def issue_link(user: User, issuer: User) -> IssuedLink:
     url = url_for("auth.reset_password", token=token, _external=True)
     emailed = mail.send(
         user.email,
-        "Aller-vers : choisir un nouveau mot de passe",
-        "password_reset",
+        ACTIVATION_SUBJECT if activation else "Aller-vers : choisir un nouveau mot de passe",
+        "account_activation" if activation else "password_reset",
         user=user,
         issuer=issuer,
         url=url,

@@ -326,3 +326,32 @@ def test_changing_ones_password_tells_the_account_and_ends_open_links(
     assert notice["To"] == trainee.email
     assert "a été changé" in notice.get_content()
     assert client_as("anonyme").get(path).status_code == 410
+
+
+# ----- an account created with an activation link (ASVS 2.3.1) --------------------------------
+
+
+def new_account(client, **fields):
+    data = {"email": "nouvelle@exemple.fr", "name": "Nouvelle Personne", "role": "stagiaire"}
+    return post_form(client, "/admin/utilisateurs/nouveau", {**data, **fields}, token_from="/")
+
+
+def test_an_account_created_with_an_activation_link(client_as, client, smtp_server):
+    page = new_account(client_as("admin"), send_link="y")
+    link = shown_link(page)
+    assert "Lien d'activation" in text(page)
+    [message] = smtp_server.messages
+    assert message["To"] == "nouvelle@exemple.fr"
+    assert message["Subject"] == recovery.ACTIVATION_SUBJECT
+    assert LINK.search(message.get_content()).group(0) == link
+    assert choose(client, path_of(link)).status_code == 303
+    assert sign_in(client_as("anonyme"), "nouvelle@exemple.fr", NEW_PASSWORD).status_code == 303
+
+
+def test_an_account_needs_a_password_or_a_link(client_as):
+    refused = new_account(client_as("admin"))
+    assert refused.status_code == 422
+    assert "ou cochez « Envoyer un lien d'activation »" in text(refused)
+    typed = new_account(client_as("admin"), password=NEW_PASSWORD)
+    assert typed.status_code == 303
+    assert sign_in(client_as("anonyme"), "nouvelle@exemple.fr", NEW_PASSWORD).status_code == 303
