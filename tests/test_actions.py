@@ -447,7 +447,7 @@ ACTIONS: dict[str, Action] = {
     "auth.logout": Action(lambda s, r: ("/deconnexion", {}), SIGNED_IN),
     # admins for anyone, a formateur for the trainees of his group (tests/auth/test_password_reset)
     "auth.issue_reset_link": Action(
-        lambda s, r: (f"/comptes/{s.trainee_of_group().id}/lien-mot-de-passe", {}), MANAGERS
+        lambda s, r: (f"/mot-de-passe/lien/{s.trainee_of_group().id}", {}), MANAGERS
     ),
     # everyone may delete their own account (`actors` adds a second admin: the last one may not);
     # it runs after auth.change_password, hence the new password.

@@ -13,7 +13,7 @@ from allervers.extensions import db
 from . import bp
 
 
-@bp.post("/comptes/<int:user_id>/lien-mot-de-passe")
+@bp.post("/mot-de-passe/lien/<int:user_id>")
 def issue_reset_link(user_id: int):
     user = db.session.get(User, user_id)
     if user is None or not recovery.can_issue(current_user, user):

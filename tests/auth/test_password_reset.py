@@ -28,7 +28,7 @@ LINK = re.compile(r"https?://[^\s\"<]+/mot-de-passe/nouveau/[A-Za-z0-9_-]+")
 
 def issue(client, user, **data):
     """POST the page's button, as the issuer's browser does."""
-    return post_form(client, f"/comptes/{user.id}/lien-mot-de-passe", data, token_from="/")
+    return post_form(client, f"/mot-de-passe/lien/{user.id}", data, token_from="/")
 
 
 def shown_link(response) -> str:
@@ -277,16 +277,13 @@ def test_a_formateur_may_not_issue_for_an_admin_in_his_group(client_as, world):
 
 def test_an_unknown_account_is_a_404(client_as):
     assert (
-        post_form(
-            client_as("admin"), "/comptes/99999/lien-mot-de-passe", token_from="/"
-        ).status_code
-        == 404
+        post_form(client_as("admin"), "/mot-de-passe/lien/99999", token_from="/").status_code == 404
     )
 
 
 def test_the_buttons_are_on_the_admin_and_group_pages(client_as, world):
     trainee = world["stagiaire"]
-    action = f'action="/comptes/{trainee.id}/lien-mot-de-passe"'
+    action = f'action="/mot-de-passe/lien/{trainee.id}"'
     assert action in text(client_as("admin").get(f"/admin/utilisateurs/{trainee.id}"))
     assert action in text(client_as("formateur").get(f"/groupes/{world['group'].id}"))
     assert action not in text(client_as("stagiaire").get(f"/groupes/{world['group'].id}"))
