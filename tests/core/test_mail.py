@@ -1,11 +1,16 @@
 """E-mail: rendered in the request, sent by a job to a real local SMTP server (aiosmtpd)."""
 
+import time
+
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from allervers.core import mail
+from allervers.core.jobs import huey
+from tests.analysis.test_worker import start_worker, stop_worker
 from tests.conftest import Inbox, free_port
+from tests.helpers import post_form
 
 
 def test_a_message_reaches_the_smtp_server(app, smtp_server):
@@ -96,3 +101,45 @@ def _person():
     from types import SimpleNamespace
 
     return SimpleNamespace(name="Camille Martin", email="personne@exemple.fr")
+
+
+# ----- through the real worker -----------------------------------------------------------------
+
+
+@pytest.fixture
+def queued_jobs(tmp_path):
+    """Jobs go to a SQLite queue file instead of running inline, for the time of the test."""
+    filename = str(tmp_path / "jobs.sqlite")
+    saved = dict(huey.storage_kwargs)
+    huey.storage_kwargs["filename"] = filename
+    huey.immediate = False
+    yield filename
+    huey.immediate = True
+    huey.storage_kwargs.clear()
+    huey.storage_kwargs.update(saved)
+
+
+def test_the_worker_sends_what_a_page_queued(
+    app, client_as, world, database_url, smtp_server, queued_jobs, tmp_path, monkeypatch
+):
+    trainee = world["stagiaire"]
+    page = post_form(client_as("admin"), f"/mot-de-passe/lien/{trainee.id}", token_from="/")
+    assert page.status_code == 200
+    assert huey.pending_count() == 1
+    assert smtp_server.messages == []  # queued, not sent by the request
+    for name in ("MAIL_SERVER", "MAIL_PORT", "MAIL_SENDER"):
+        monkeypatch.setenv(name, str(app.config[name]))
+    monkeypatch.setenv("MAIL_USE_TLS", "false")
+    log_path = tmp_path / "worker.log"
+    with log_path.open("w") as log:
+        worker = start_worker(database_url, queued_jobs, log)
+        try:
+            deadline = time.monotonic() + 30
+            while not smtp_server.messages and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            stop_worker(worker)
+    assert smtp_server.messages, log_path.read_text()
+    [message] = smtp_server.messages
+    assert message["To"] == trainee.email
+    assert "/mot-de-passe/nouveau/" in message.get_content()
