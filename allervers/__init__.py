@@ -73,7 +73,7 @@ def register_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from allervers.admin.views import bp as admin_bp
     from allervers.analysis.views import bp as analysis_bp
-    from allervers.auth import password_views, session_views  # noqa: F401 - routes on auth_bp
+    from allervers.auth import password_views, reset, session_views  # noqa: F401 - routes on auth_bp
     from allervers.auth.views import bp as auth_bp
     from allervers.directory.views import bp as directory_bp
     from allervers.followup.views import bp as followup_bp

@@ -43,6 +43,21 @@ def from_environment() -> dict:
         "BEHIND_PROXY": env.get("BEHIND_PROXY", "").lower() in ("1", "true"),
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(env.get("SESSION_IDLE_MINUTES", 120))),
         "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=int(env.get("SESSION_ABSOLUTE_HOURS", 12))),
+        **mail_from_environment(env),
+    }
+
+
+def mail_from_environment(env) -> dict:
+    """SMTP settings (core/mail.py): e-mail is sent only when MAIL_SERVER is set."""
+    use_ssl = env.get("MAIL_USE_SSL", "").lower() in ("1", "true")
+    return {
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT") or (465 if use_ssl else 587)),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "true").lower() in ("1", "true"),
+        "MAIL_USE_SSL": use_ssl,
+        "MAIL_SENDER": env.get("MAIL_SENDER") or "Aller-vers <ne-pas-repondre@localhost>",
     }
 
 
@@ -69,6 +84,12 @@ DEFAULTS = {
     "LOGIN_ADDRESS_BACKOFF_MAX": timedelta(minutes=10),
     "LOGIN_ADDRESS_PENALTY": timedelta(hours=1),
     "JOIN_MAX_FAILURES_PER_ADDRESS": 30,
+    # Password reset links (auth/recovery.py): valid 24 h; an address that opens this many
+    # unknown, used or expired links in the window is refused every link until it ends.
+    "PASSWORD_RESET_VALIDITY": timedelta(hours=24),
+    "RESET_MAX_FAILURES_PER_ADDRESS": 10,
+    "RESET_FAILURE_WINDOW": timedelta(minutes=15),
+    "MAIL_TIMEOUT_SECONDS": 10,
     "PER_PAGE": 20,
     # Larger requests get the French 413 page. The CSV imports are the only uploads: the map
     # import takes 1 MB; the directory's 2 MB file raises its own limit (directory/views.py).

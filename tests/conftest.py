@@ -3,10 +3,14 @@
 import contextvars
 import gc
 import os
+import socket
 from collections.abc import Iterator
 from datetime import date
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -45,6 +49,7 @@ def config_for_tests(database_url: str, **overrides) -> dict:
         # The test's own session reads and writes between requests: its transactions begin
         # at its first write (sqlite3's default), so its reads see what requests committed.
         "SQLITE_BEGIN_OUTSIDE_REQUESTS": "AT_FIRST_WRITE",
+        "MAIL_SERVER": None,  # no e-mail unless a test starts its SMTP server (smtp_server)
         **overrides,
     }
 
@@ -182,6 +187,42 @@ def app(database_url) -> Iterator[Flask]:
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd names it
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app) -> Iterator[Inbox]:
+    """A real SMTP server on a free local port, and the app configured to send to it."""
+    port = free_port()
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+        MAIL_USE_TLS=False,
+        MAIL_USE_SSL=False,
+        MAIL_SENDER="Aller-vers <ne-pas-repondre@allervers.test>",
+    )
+    try:
+        yield controller.handler
+    finally:
+        controller.stop()
 
 
 # ----- factories ------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ OWNER = {"stagiaire"}  # the owner of world["map"], author of the initiatives, a
 EDITORS = {"stagiaire", "admin"}  # an initiative's author and admins (moderation)
 MANAGERS = {"formateur", "admin"}  # the group's own formateur and admins
 # Public actions, tested in tests/auth and tests/training: anyone may post to them.
-PUBLIC_ACTIONS = {"auth.login", "training.join", "auth.password_meter"}
+PUBLIC_ACTIONS = {"auth.login", "training.join", "auth.password_meter", "auth.reset_password"}
 # A table that each sign-in changes (the server-side sessions), not a record of the app.
 NOT_RECORDS = {"user_sessions"}
 
@@ -466,6 +466,10 @@ ACTIONS: dict[str, Action] = {
     ),
     "auth.close_other_sessions": Action(
         lambda s, r: ("/compte/sessions/fermer-les-autres", {}), SIGNED_IN
+    ),
+    # admins for anyone, a formateur for the trainees of his group (tests/auth/test_password_reset)
+    "auth.issue_reset_link": Action(
+        lambda s, r: (f"/mot-de-passe/lien/{s.trainee_of_group().id}", {}), MANAGERS
     ),
     # everyone may delete their own account (`actors` adds a second admin: the last one may not);
     # it runs after auth.change_password, hence the new password.

@@ -3,9 +3,13 @@
 The expectations are built from the URL map, so a new route that is not listed here fails.
 """
 
+from urllib.parse import urlsplit
+
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
+from allervers.auth import recovery
 from allervers.extensions import db
 from tests.analysis.pages import AGGREGATE_PAGES
 from tests.auth.data_pages import DATA_PAGES
@@ -62,7 +66,16 @@ PUBLIC_PAGES = {
     "auth.login": "/connexion",
     "training.join": "/rejoindre",
 }
+# Public pages behind a secret token: build(world) → a valid path; any other token is refused.
+TOKEN_PAGES = {
+    "auth.reset_password": lambda w: reset_link_path(w["stagiaire"], w["admin"]),
+}
 NOT_PAGES = {"static"}
+
+
+def reset_link_path(user, issuer) -> str:
+    with current_app.test_request_context():  # the link is an absolute URL
+        return urlsplit(recovery.issue_link(user, issuer).url).path
 
 
 def get_routes(app) -> set[str]:
@@ -70,7 +83,7 @@ def get_routes(app) -> set[str]:
 
 
 def test_every_page_has_an_expectation(app):
-    missing = get_routes(app) - set(PAGES) - set(PUBLIC_PAGES) - NOT_PAGES
+    missing = get_routes(app) - set(PAGES) - set(PUBLIC_PAGES) - set(TOKEN_PAGES) - NOT_PAGES
     assert not missing, f"pages sans attente dans tests/test_pages.py : {sorted(missing)}"
 
 
@@ -121,6 +134,21 @@ def test_public_pages_open_to_anonymous_visitors(client, path):
     fragment = client.get(path, headers={"HX-Request": "true"})
     assert "<html" not in text(fragment)
     assert "<form" in text(fragment)
+
+
+@pytest.mark.parametrize("endpoint", sorted(TOKEN_PAGES))
+def test_token_pages_open_with_their_token_only(client, world, endpoint):
+    path = TOKEN_PAGES[endpoint](world)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert '<html lang="fr"' in text(response)
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    fragment = client.get(path, headers={"HX-Request": "true"})
+    assert "<html" not in text(fragment)
+    assert "<form" in text(fragment)
+    refused = client.get(path.rpartition("/")[0] + "/jeton-inconnu")
+    assert refused.status_code == 410
+    assert '<html lang="fr"' in text(refused)
 
 
 def test_unknown_page_is_a_french_404(client_as):
@@ -178,7 +206,7 @@ def test_every_mutating_route_needs_the_csrf_token(app, client_as, world):
               "effect_id": 1, "partner_id": 1, "presentation_id": 1, "item_id": 1,
               "code": "maraude", "action_id": 1, "note_id": 1, "statement_id": 1,
               "moment": "debut", "slug": "carte", "record_id": 1, "event_id": 1,
-              "attachment_id": 1}  # fmt: skip
+              "attachment_id": 1, "token": "jeton-inconnu"}  # fmt: skip
     rules = list(mutating_rules(app))
     assert len(rules) >= 10
     before = row_counts()

@@ -1,9 +1,9 @@
 """Account forms for administrators."""
 
-from wtforms import PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
-from allervers.auth.forms import DeleteAccountForm, new_email_field, new_password_field
+from allervers.auth.forms import DeleteAccountForm, check_new_password, new_email_field
 from allervers.auth.models import ROLES, User
 from allervers.auth.passwords import MAX_LENGTH, RULES
 from allervers.core.forms import (
@@ -39,11 +39,29 @@ class UserForm(BaseForm):
         self.structure_id.choices = as_choices([(None, "— Aucune —"), *choices])
 
 
+def unless_a_link_is_sent(form, field) -> None:
+    """The provisional password is asked only when no activation link is sent instead."""
+    if form.send_link.data:
+        field.errors.clear()
+        raise StopValidation()
+    if not field.data:
+        raise StopValidation(
+            "Choisissez un mot de passe provisoire, ou cochez « Envoyer un lien d'activation »."
+        )
+
+
 class NewUserForm(UserForm):
     email = new_email_field("Adresse e-mail")
-    password = new_password_field(
+    send_link = BooleanField(
+        "Envoyer un lien d'activation plutôt qu'un mot de passe provisoire",
+        description="La personne choisit elle-même son mot de passe avec ce lien, valable 24 "
+        "heures et une seule fois. Il s'affiche après la création du compte, et part aussi "
+        "par courriel si l'envoi de courriels est configuré.",
+    )
+    password = PasswordField(
         "Mot de passe provisoire",
-        f"{RULES} La personne le changera depuis « Mon compte ».",
+        description=f"{RULES} La personne le changera depuis « Mon compte ».",
+        validators=[unless_a_link_is_sent, check_new_password],
     )
     submit = SubmitField("Créer le compte")
 

@@ -4,7 +4,7 @@ from flask import abort, request, url_for
 from flask_login import current_user
 
 from allervers.admin.forms import DeleteUserForm, NewUserForm, UserForm
-from allervers.auth import erasure
+from allervers.auth import erasure, recovery
 from allervers.auth import services as accounts
 from allervers.auth.models import ROLES, User
 from allervers.core.forms import search_words
@@ -41,10 +41,11 @@ def create_user():
     form.set_structure_choices(structure_choices())
     if not form.validate_on_submit():
         return form_page("admin/user_form.html", form=form, user=None)
+    send_link = form.send_link.data
     try:
         user = accounts.create_user(
             form.email.data,
-            form.password.data,
+            recovery.unknown_password() if send_link else form.password.data,
             form.role.data,
             form.name.data,
             job_title=form.job_title.data,
@@ -55,6 +56,10 @@ def create_user():
         db.session.rollback()
         form.email.errors.append(str(error))
         return invalid("admin/user_form.html", form=form, user=None)
+    if send_link:
+        link = recovery.issue_link(user, current_user, activation=True)
+        back = url_for(".list_users")
+        return render("auth/reset_issued.html", user=user, link=link, back=back, activation=True)
     return done(f"Le compte de {user.name} a été créé.", url_for(".list_users"))
 
 

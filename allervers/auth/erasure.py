@@ -15,7 +15,7 @@ from allervers.analysis import cache
 from allervers.analysis.models import SuggestionDismissal
 from allervers.analysis.services import map_cache_keys
 from allervers.auth import throttle
-from allervers.auth.models import User, UserSession
+from allervers.auth.models import PasswordReset, User, UserSession
 from allervers.directory.models import ReferentAttachment, Structure, StructureMerge
 from allervers.extensions import db
 from allervers.followup.models import Action, AnswerSet, Attendance, DashboardVisit, JournalNote
@@ -140,6 +140,7 @@ RULES: tuple[Rule, ...] = (
     set_null(HistoryEvent.purged_by_id),
     set_null(ReferentAttachment.decided_by_id),
     set_null(SuggestionDismissal.dismissed_by_id),  # a group map's dismissal stays
+    set_null(PasswordReset.issued_by_id),  # the link issued to someone else stays theirs
     Rule(Initiative.author_id, _initiatives),
     Rule(CooperationMap.owner_id, _maps),
     delete_rows(Presentation.owner_id),
@@ -151,6 +152,7 @@ RULES: tuple[Rule, ...] = (
     delete_rows(Membership.user_id),
     delete_rows(ReferentAttachment.user_id),
     delete_rows(UserSession.user_id),
+    delete_rows(PasswordReset.user_id),
 )
 
 

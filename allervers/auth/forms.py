@@ -29,6 +29,8 @@ NEW_STRUCTURE = -1
 
 def check_new_password(form, field) -> None:
     typed = [form[name].data for name in ("email", "name") if name in form]
+    # A reset link's form names its account: the person choosing is not signed in.
+    typed += getattr(form, "owner_words", [])
     problem = password_problem(field.data or "", user_inputs=password_owner_words(typed))
     if problem:
         raise ValidationError(problem)
@@ -212,3 +214,18 @@ class JoinForm(StructureChoiceMixin, JoinCodeForm):
     confirm = confirm_password_field("Confirmez le mot de passe", "password")
     job_title = ProfileForm.job_title
     submit = SubmitField("Créer mon compte et rejoindre le groupe")
+
+
+class ResetPasswordForm(BaseForm):
+    new = new_password_field(
+        "Nouveau mot de passe",
+        RULES,
+    )
+    confirm = confirm_password_field("Confirmez le nouveau mot de passe", "new")
+    submit = SubmitField("Enregistrer le nouveau mot de passe")
+
+
+class IssueResetLinkForm(BaseForm):
+    """Only the CSRF token, and where to come back to (a same-site path)."""
+
+    next = HiddenField()

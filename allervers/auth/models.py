@@ -89,3 +89,28 @@ class RateCounter(db.Model):
 
     def __repr__(self) -> str:
         return f"<RateCounter {self.key} {self.count}>"
+
+
+class PasswordReset(db.Model):
+    """A one-time link to choose a new password, issued by an admin or the person's formateur.
+
+    Only the SHA-256 digest of the link's token is kept: whoever reads the database cannot
+    use a link. A link is spent when used, and made stale by a newer one (`expires_at` moves).
+    """
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    issued_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def __repr__(self) -> str:
+        return f"<PasswordReset {self.id} user={self.user_id} used={self.used_at}>"

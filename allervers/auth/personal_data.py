@@ -12,7 +12,7 @@ from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from allervers.analysis.models import SuggestionDismissal
-from allervers.auth.models import User, UserSession
+from allervers.auth.models import PasswordReset, User, UserSession
 from allervers.core.timeutil import utcnow
 from allervers.directory.models import ReferentAttachment, Structure, StructureMerge
 from allervers.extensions import db
@@ -24,7 +24,7 @@ from allervers.training.models import Membership, TrainingSession
 
 FORMAT = "allervers-donnees-personnelles/1"
 # Never exported: what would let someone sign in as the person.
-SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
+SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "token_digest"})
 
 
 def plain(value):
@@ -136,6 +136,14 @@ PARTS: tuple[Part, ...] = (
         "sign_in_sessions",
         (UserSession.user_id,),
         lambda u: _all(UserSession, UserSession.user_id == u.id),
+    ),
+    Part(
+        "password_reset_links",
+        (PasswordReset.user_id, PasswordReset.issued_by_id),
+        lambda u: _all(
+            PasswordReset,
+            or_(PasswordReset.user_id == u.id, PasswordReset.issued_by_id == u.id),
+        ),
     ),
     Part("memberships", (Membership.user_id,), _memberships),
     Part("referent_attachments", (ReferentAttachment.user_id,), _referent_attachments),

@@ -5,7 +5,7 @@ import json
 from flask import Response, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from allervers.auth import erasure, personal_data, services
+from allervers.auth import erasure, personal_data, recovery, services
 from allervers.auth.access import SESSION_TOKEN_KEY, client_address, current_token, public
 from allervers.auth.forms import (
     NEW_STRUCTURE,
@@ -102,6 +102,7 @@ def change_password():
         db.session.rollback()
         form.current.errors.append(str(error))
         return invalid(page, form=form)
+    recovery.password_changed(current_user)
     return done(
         "Votre mot de passe a été changé. Vos autres sessions ouvertes ont été fermées.",
         url_for(".account"),

@@ -40,4 +40,25 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
   });
+
+  // A « Copier » button (a reset link shown once): copies the field it names, says so aloud.
+  function revealCopy(root) {
+    root.querySelectorAll("[data-copy]").forEach(function (button) {
+      button.hidden = !navigator.clipboard;
+    });
+  }
+  revealCopy(document);
+  document.addEventListener("htmx:load", function (event) { revealCopy(event.detail.elt); });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    var status = button.parentElement.querySelector("[data-copy-status]");
+    navigator.clipboard.writeText(source.value).then(function () {
+      if (status) { status.textContent = "Lien copié."; }
+    }, function () {
+      source.select();
+      if (status) { status.textContent = "Copie impossible : sélectionnez le lien et copiez-le."; }
+    });
+  });
 })();
