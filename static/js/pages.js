@@ -40,4 +40,24 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
   });
+
+  // « Copier les codes » (recovery codes): shown only when the clipboard can be written.
+  function revealCopy(root) {
+    if (!navigator.clipboard) { return; }
+    root.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
+  }
+  revealCopy(document);
+  document.addEventListener("htmx:load", function (event) { revealCopy(event.detail.elt); });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    var status = button.parentNode.querySelector("[data-copy-status]");
+    var lines = Array.prototype.map.call(source.querySelectorAll("code"), function (code) {
+      return code.textContent;
+    });
+    navigator.clipboard.writeText(lines.join("\n")).then(function () {
+      if (status) { status.textContent = "Codes copiés."; }
+    });
+  });
 })();
