@@ -1,0 +1,89 @@
+"""The second factor in a real browser: enrolment from the QR code page, sign-in with the
+app's code then with a recovery code, and an administrator removing a lost one."""
+
+import re
+import time
+
+import pyotp
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import sign_in
+
+
+def greeted(page: Page, name: str) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Bonjour {name}")
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion")
+
+
+def enter_code(page: Page, code: str) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text("Code de vérification")
+    page.get_by_label("Code de vérification").fill(code)
+    page.get_by_role("button", name="Valider").click()
+
+
+def enrol(page: Page, axe_check) -> tuple[pyotp.TOTP, list[str]]:
+    page.goto("/compte")
+    page.get_by_role("link", name="Double authentification").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Double authentification")
+    axe_check(page)
+    page.get_by_role("button", name="Activer la double authentification").click()
+    qr_code = page.get_by_role("img", name=re.compile("QR code à scanner"))
+    expect(qr_code).to_be_visible()
+    assert qr_code.evaluate("element => element.tagName") == "svg"
+    axe_check(page)
+    secret = page.locator("#second-factor-secret").inner_text().replace(" ", "")
+    totp = pyotp.TOTP(secret)
+    page.get_by_label("Code à 6 chiffres affiché par l'application").fill(totp.now())
+    page.get_by_role("button", name="Activer", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vos codes de secours")
+    codes = page.locator("#recovery-codes code").all_inner_texts()
+    assert len(codes) == 10
+    expect(page.get_by_role("button", name="Copier les codes")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="J'ai noté mes codes").click()
+    expect(page.get_by_text(re.compile("Activée le"))).to_be_visible()
+    return totp, codes
+
+
+def test_enrol_sign_in_with_codes_then_an_admin_removes_it(page: Page, world, axe_check):
+    trainee = world["stagiaire"]
+    sign_in(page, trainee.email)
+    greeted(page, trainee.name)
+    totp, codes = enrol(page, axe_check)
+    sign_out(page)
+
+    sign_in(page, trainee.email)
+    axe_check(page)
+    # The next time step's code: the enrolment's own code may not serve twice.
+    enter_code(page, totp.at(time.time() + 30))
+    greeted(page, trainee.name)
+    sign_out(page)
+
+    sign_in(page, trainee.email)
+    enter_code(page, codes[0])
+    greeted(page, trainee.name)
+    expect(page.get_by_text("il vous en reste 9")).to_be_visible()
+    sign_out(page)
+
+    admin = world["admin"]
+    sign_in(page, admin.email)
+    greeted(page, admin.name)
+    page.goto("/admin/parametres")
+    expect(page.get_by_label(re.compile("Double authentification obligatoire"))).not_to_be_checked()
+    axe_check(page)
+    page.goto(f"/admin/utilisateurs/{trainee.id}")
+    section = page.get_by_role("region", name="Double authentification")
+    section.get_by_label(re.compile("Je confirme")).check()
+    section.get_by_role("button", name="Retirer la double authentification").click()
+    expect(
+        page.get_by_text(re.compile("La double authentification de .* est retirée"))
+    ).to_be_visible()
+    axe_check(page)
+    sign_out(page)
+
+    sign_in(page, trainee.email)
+    greeted(page, trainee.name)
