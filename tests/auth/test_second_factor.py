@@ -390,3 +390,14 @@ def test_after_a_removal_a_required_user_enrols_again(app, world, clock):
     second_factor.remove(formateur)
     again = app.test_client()
     assert follow(again, sign_in(again, formateur.email)).request.path == PAGE
+
+
+def test_the_command_line_removes_a_second_factor(app, enrolled):
+    user, _codes = enrolled
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["remove-second-factor", "--email", user.email.upper()])
+    assert result.exit_code == 0, result.output
+    assert not second_factor.is_enabled(user)
+    again = runner.invoke(args=["remove-second-factor", "--email", user.email])
+    assert again.exit_code != 0
+    assert "n'a pas de double authentification" in again.output
