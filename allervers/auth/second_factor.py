@@ -199,7 +199,7 @@ def check(user: User, code: str) -> Check:
     if factor is None or factor.enabled_at is None:
         return Check(WRONG_CODE)
     typed = _compact(code)
-    if typed.isdigit():
+    if typed.isdigit() and len(typed) == 6:
         return Check(_accept_totp(factor, typed))
     if _use_recovery_code(user, typed):
         return Check(used_recovery_code=True)
