@@ -5,9 +5,11 @@ import re
 import time
 
 import pyotp
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import sign_in
+from tests.browser.test_security import record_violations
 
 
 def greeted(page: Page, name: str) -> None:
@@ -87,3 +89,28 @@ def test_enrol_sign_in_with_codes_then_an_admin_removes_it(page: Page, world, ax
 
     sign_in(page, trainee.email)
     greeted(page, trainee.name)
+
+
+class TestUnderThePolicy:
+    """The other test bypasses the Content-Security-Policy to inject axe-core: here it is
+    enforced, and the inline SVG QR code and the codes page must not break it."""
+
+    @pytest.fixture
+    def browser_context_args(self, base_url: str) -> dict:
+        return {"base_url": base_url, "bypass_csp": False, "locale": "fr-FR"}
+
+    def test_enrolment_runs_under_the_policy(self, page: Page, world):
+        violations = record_violations(page)
+        trainee = world["stagiaire"]
+        sign_in(page, trainee.email)
+        greeted(page, trainee.name)
+        page.goto("/compte/double-authentification")
+        page.get_by_role("button", name="Activer la double authentification").click()
+        expect(page.get_by_role("img", name=re.compile("QR code à scanner"))).to_be_visible()
+        secret = page.locator("#second-factor-secret").inner_text().replace(" ", "")
+        page.get_by_label("Code à 6 chiffres affiché par l'application").fill(
+            pyotp.TOTP(secret).now()
+        )
+        page.get_by_role("button", name="Activer", exact=True).click()
+        expect(page.locator("#recovery-codes code")).to_have_count(10)
+        assert violations == [], "\n".join(violations)
