@@ -27,6 +27,7 @@ from sqlalchemy import delete, func, or_, select, update
 from allervers.admin import settings
 from allervers.auth import ratelimit, throttle
 from allervers.auth.models import RecoveryCode, SecondFactor, User
+from allervers.auth.passwords import verify_password
 from allervers.core.timeutil import utcnow
 from allervers.extensions import db
 
@@ -50,6 +51,7 @@ USED_CODE = (
 TOO_MANY_CODES = (
     "Trop de codes erronés pour ce compte. Patientez un quart d'heure avant de réessayer."
 )
+WRONG_PASSWORD = "Le mot de passe est incorrect."
 ALREADY_ENABLED = "La double authentification est déjà activée sur votre compte."
 NOT_STARTED = (
     "Commencez par afficher le QR code : cliquez sur « Activer la double authentification »."
@@ -220,16 +222,22 @@ def check_at_sign_in(user: User, code: str, address: str) -> Check:
     return result
 
 
-def confirmation_problem(user: User, code: str) -> str | None:
-    """Why `code` does not confirm a change by a signed-in person (None when it does); the
-    failures count with the sign-in's, as the password confirmations do (services.py)."""
+def deactivation_problem(user: User, password: str, code: str) -> tuple[str, str] | None:
+    """(field, French message) when the password and the code do not both prove the person,
+    None when they do. Failures of either count with the sign-in's, and only both right
+    forgive them: a right password alone must not buy new tries at the code."""
     config, key = current_app.config, throttle.account_key(user.email)
     if ratelimit.count(key) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
-        return TOO_MANY_CODES
+        return "code", TOO_MANY_CODES
+    if not verify_password(user.password_hash, password):
+        ratelimit.hit(key, config["LOGIN_FAILURE_WINDOW"])
+        return "password", WRONG_PASSWORD
     result = check(user, code)
     if result.problem:
         ratelimit.hit(key, config["LOGIN_FAILURE_WINDOW"])
-    return result.problem
+        return "code", result.problem
+    ratelimit.reset(key)
+    return None
 
 
 def matching_step(secret: str, code: str, moment: datetime) -> int | None:

@@ -133,13 +133,10 @@ def deactivate_second_factor():
         return done(second_factor.NOT_STARTED, url_for(".second_factor_page"), "info")
     if not form.validate_on_submit():
         return _page(invalid, deactivate_form=form)
-    problem = services.password_problem(user, form.password.data, "Le mot de passe est incorrect.")
+    problem = second_factor.deactivation_problem(user, form.password.data, form.code.data)
     if problem:
-        form.password.errors.append(problem)
-        return _page(invalid, deactivate_form=form)
-    problem = second_factor.confirmation_problem(user, form.code.data)
-    if problem:
-        form.code.errors.append(problem)
+        field, message = problem
+        form[field].errors.append(message)
         return _page(invalid, deactivate_form=form)
     second_factor.remove(user)
     return done("La double authentification est désactivée.", url_for(".second_factor_page"))

@@ -401,3 +401,17 @@ def test_the_command_line_removes_a_second_factor(app, enrolled):
     again = runner.invoke(args=["remove-second-factor", "--email", user.email])
     assert again.exit_code != 0
     assert "n'a pas de double authentification" in again.output
+
+
+def test_the_right_password_buys_no_new_tries_at_the_code_on_deactivation(app, enrolled, clock):
+    user, _codes = enrolled
+    client = signed_in(app, user, clock)
+    path = f"{PAGE}/desactiver"
+    for _ in range(5):
+        wrong = {"password": TEST_PASSWORD, "code": "000000"}
+        assert post_form(client, path, wrong, token_from=PAGE).status_code == 422
+    right = {"password": TEST_PASSWORD, "code": clock.code()}
+    response = post_form(client, path, right, token_from=PAGE)
+    assert response.status_code == 422
+    assert "Trop de codes erronés" in text(response)
+    assert second_factor.is_enabled(user)
