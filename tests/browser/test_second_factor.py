@@ -42,6 +42,8 @@ def enrol(page: Page, axe_check) -> tuple[pyotp.TOTP, list[str]]:
     page.get_by_label("Code à 6 chiffres affiché par l'application").fill(totp.now())
     page.get_by_role("button", name="Activer", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vos codes de secours")
+    # Shown once: the address stays the page's, so reloading does not post again.
+    assert page.url.endswith("/compte/double-authentification")
     codes = page.locator("#recovery-codes code").all_inner_texts()
     assert len(codes) == 10
     expect(page.get_by_role("button", name="Copier les codes")).to_be_visible()
