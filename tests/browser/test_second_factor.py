@@ -27,9 +27,10 @@ def enter_code(page: Page, code: str) -> None:
     page.get_by_role("button", name="Valider").click()
 
 
-def enrol(page: Page, axe_check) -> tuple[pyotp.TOTP, list[str]]:
-    page.goto("/compte")
-    page.get_by_role("link", name="Double authentification").click()
+def enrol(page: Page, axe_check, *, via_account: bool = True) -> tuple[pyotp.TOTP, list[str]]:
+    if via_account:
+        page.goto("/compte")
+        page.get_by_role("link", name="Double authentification").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Double authentification")
     axe_check(page)
     page.get_by_role("button", name="Activer la double authentification").click()
@@ -91,6 +92,22 @@ def test_enrol_sign_in_with_codes_then_an_admin_removes_it(page: Page, world, ax
 
     sign_in(page, trainee.email)
     greeted(page, trainee.name)
+
+
+def test_the_setting_holds_an_admin_on_the_enrolment_page(page: Page, world, axe_check):
+    admin = world["admin"]
+    sign_in(page, admin.email)
+    greeted(page, admin.name)
+    page.goto("/admin/parametres")
+    page.get_by_label(re.compile("Double authentification obligatoire")).check()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Double authentification")
+    expect(page.get_by_text("activez-la pour continuer")).to_be_visible()
+    page.goto("/sessions")  # any other page leads back here
+    expect(page).to_have_url(re.compile("/compte/double-authentification$"))
+    enrol(page, axe_check, via_account=False)
+    page.goto("/sessions")
+    expect(page).to_have_url(re.compile("/sessions$"))
 
 
 class TestUnderThePolicy:
