@@ -71,6 +71,7 @@ def register_hooks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from allervers.admin import settings_views  # noqa: F401 - routes on admin_bp
     from allervers.admin.views import bp as admin_bp
     from allervers.analysis.views import bp as analysis_bp
     from allervers.auth import password_views, reset, session_views  # noqa: F401 - routes on auth_bp

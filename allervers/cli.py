@@ -30,6 +30,21 @@ def create_user_command(email: str, password: str, role: str, name: str | None) 
     click.echo(f"Compte créé : {user.email} ({user.role_label}).")
 
 
+@click.command("remove-second-factor")
+@click.option("--email", required=True, help="Adresse e-mail du compte.")
+@with_appcontext
+def remove_second_factor_command(email: str) -> None:
+    """Remove an account's second factor (the last administrator who lost their phone)."""
+    from allervers.auth import second_factor
+
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"Aucun compte avec l'adresse {email}.")
+    if not second_factor.remove(user):
+        raise click.ClickException(f"{user.email} n'a pas de double authentification.")
+    click.echo(f"Double authentification retirée : {user.email} se connecte avec son mot de passe.")
+
+
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Ne charger que si la base ne contient rien.")
 @with_appcontext
@@ -166,6 +181,7 @@ def restore_command(path: Path, yes: bool) -> None:
 commands = [
     communes_group,
     create_user_command,
+    remove_second_factor_command,
     demo_command,
     import_map_command,
     backup_command,

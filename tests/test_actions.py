@@ -14,10 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+import pyotp
 import pytest
 from sqlalchemy import func, select
 
 from allervers.analysis import dismissals
+from allervers.auth import second_factor
 from allervers.auth import services as accounts
 from allervers.auth.models import UserSession
 from allervers.core.timeutil import utcnow
@@ -40,7 +42,13 @@ OWNER = {"stagiaire"}  # the owner of world["map"], author of the initiatives, a
 EDITORS = {"stagiaire", "admin"}  # an initiative's author and admins (moderation)
 MANAGERS = {"formateur", "admin"}  # the group's own formateur and admins
 # Public actions, tested in tests/auth and tests/training: anyone may post to them.
-PUBLIC_ACTIONS = {"auth.login", "training.join", "auth.password_meter", "auth.reset_password"}
+PUBLIC_ACTIONS = {
+    "auth.login",
+    "auth.login_code",
+    "training.join",
+    "auth.password_meter",
+    "auth.reset_password",
+}
 # A table that each sign-in changes (the server-side sessions), not a record of the app.
 NOT_RECORDS = {"user_sessions"}
 
@@ -406,6 +414,27 @@ def _restore_item(s: Scene) -> str:
     return _presentation(presentation, f"/elements/restaurer?initiative_id={extra.id}&position=1")
 
 
+def _second_factor(user, *, enabled: bool = True) -> str:
+    """A fresh authenticator for `user` (none of its codes used yet); returns its current code."""
+    second_factor.remove(user)
+    factor = second_factor.begin(user)
+    if enabled:
+        factor.enabled_at = utcnow()
+        second_factor.new_recovery_codes(user)
+    return pyotp.TOTP(second_factor.secret_of(factor)).now()
+
+
+def _own_second_factor(s: Scene, r: str, path: str, *, enabled: bool = True, **data) -> tuple:
+    code = _second_factor(s.w[r], enabled=enabled) if r in s.w else "000000"
+    return f"/compte/double-authentification/{path}", {"code": code, **data}
+
+
+def _user_with_second_factor(s: Scene):
+    user = s.user()
+    _second_factor(user)
+    return user
+
+
 def _add_item(s: Scene) -> dict:
     presentation, extra = s.presentation(), s.initiative("base")
     return {"presentation_id": str(presentation.id), "initiative_id": str(extra.id)}
@@ -470,6 +499,28 @@ ACTIONS: dict[str, Action] = {
     # admins for anyone, a formateur for the trainees of his group (tests/auth/test_password_reset)
     "auth.issue_reset_link": Action(
         lambda s, r: (f"/mot-de-passe/lien/{s.trainee_of_group().id}", {}), MANAGERS
+    ),
+    # the second factor: everyone's own (after auth.change_password, hence the new password).
+    "auth.begin_second_factor": Action(
+        lambda s, r: ("/compte/double-authentification/activer", {}), SIGNED_IN
+    ),
+    "auth.confirm_second_factor": Action(
+        lambda s, r: _own_second_factor(s, r, "confirmer", enabled=False), SIGNED_IN
+    ),
+    "auth.change_recovery_codes": Action(
+        lambda s, r: _own_second_factor(s, r, "codes-de-secours", password=NEW_PASSWORD),
+        SIGNED_IN,
+    ),
+    "auth.deactivate_second_factor": Action(
+        lambda s, r: _own_second_factor(s, r, "desactiver", password=NEW_PASSWORD), SIGNED_IN
+    ),
+    "admin.site_settings": Action(lambda s, r: ("/admin/parametres", {}), ADMIN),
+    "admin.remove_second_factor": Action(
+        lambda s, r: (
+            f"/admin/utilisateurs/{_user_with_second_factor(s).id}/double-authentification/retirer",
+            {"confirm": "y"},
+        ),
+        ADMIN,
     ),
     # everyone may delete their own account (`actors` adds a second admin: the last one may not);
     # it runs after auth.change_password, hence the new password.

@@ -37,6 +37,7 @@ PAGES = {
     "auth.account": (lambda w: "/compte", SIGNED_IN),
     "auth.change_password": (lambda w: "/compte/mot-de-passe", SIGNED_IN),
     "auth.list_sessions": (lambda w: "/compte/sessions", SIGNED_IN),
+    "auth.second_factor_page": (lambda w: "/compte/double-authentification", SIGNED_IN),
     "training.list_sessions": (lambda w: "/sessions", SIGNED_IN),
     "training.show_session": (
         lambda w: f"/sessions/{w['session'].id}",
@@ -50,6 +51,7 @@ PAGES = {
     "admin.list_users": (lambda w: "/admin/utilisateurs", {"admin"}),
     "admin.create_user": (lambda w: "/admin/utilisateurs/nouveau", {"admin"}),
     "admin.edit_user": (lambda w: f"/admin/utilisateurs/{w['stagiaire'].id}", {"admin"}),
+    "admin.site_settings": (lambda w: "/admin/parametres", {"admin"}),
 }
 PAGES.update(DIRECTORY_PAGES)
 PAGES.update(MAP_PAGES)
@@ -70,7 +72,8 @@ PUBLIC_PAGES = {
 TOKEN_PAGES = {
     "auth.reset_password": lambda w: reset_link_path(w["stagiaire"], w["admin"]),
 }
-NOT_PAGES = {"static"}
+# The sign-in's second step is reached only after the password (tests/auth/test_second_factor.py).
+NOT_PAGES = {"static", "auth.login_code"}
 
 
 def reset_link_path(user, issuer) -> str:

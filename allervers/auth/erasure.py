@@ -15,7 +15,7 @@ from allervers.analysis import cache
 from allervers.analysis.models import SuggestionDismissal
 from allervers.analysis.services import map_cache_keys
 from allervers.auth import throttle
-from allervers.auth.models import PasswordReset, User, UserSession
+from allervers.auth.models import PasswordReset, RecoveryCode, SecondFactor, User, UserSession
 from allervers.directory.models import ReferentAttachment, Structure, StructureMerge
 from allervers.extensions import db
 from allervers.followup.models import Action, AnswerSet, Attendance, DashboardVisit, JournalNote
@@ -153,6 +153,8 @@ RULES: tuple[Rule, ...] = (
     delete_rows(ReferentAttachment.user_id),
     delete_rows(UserSession.user_id),
     delete_rows(PasswordReset.user_id),
+    delete_rows(SecondFactor.user_id),
+    delete_rows(RecoveryCode.user_id),
 )
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from allervers.core.models import TimestampMixin
@@ -114,3 +114,36 @@ class PasswordReset(db.Model):
 
     def __repr__(self) -> str:
         return f"<PasswordReset {self.id} user={self.user_id} used={self.used_at}>"
+
+
+class SecondFactor(db.Model):
+    """A person's TOTP authenticator (RFC 6238). `enabled_at` is empty while the enrolment
+    waits for its first code; the secret is stored encrypted (auth/second_factor.py)."""
+
+    __tablename__ = "second_factors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    secret_encrypted: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+    enabled_at: Mapped[datetime | None]
+    # The time step of the last code accepted: a code is good for one sign-in only.
+    last_time_step: Mapped[int | None] = mapped_column(BigInteger)
+
+    def __repr__(self) -> str:
+        return f"<SecondFactor user={self.user_id} enabled={self.enabled_at}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator; only its salted hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.id} user={self.user_id} used={self.used_at}>"

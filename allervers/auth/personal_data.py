@@ -12,7 +12,7 @@ from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from allervers.analysis.models import SuggestionDismissal
-from allervers.auth.models import PasswordReset, User, UserSession
+from allervers.auth.models import PasswordReset, RecoveryCode, SecondFactor, User, UserSession
 from allervers.core.timeutil import utcnow
 from allervers.directory.models import ReferentAttachment, Structure, StructureMerge
 from allervers.extensions import db
@@ -221,6 +221,10 @@ NOT_EXPORTED: dict[InstrumentedAttribute, str] = {
     "atelier (une date, pas une donnée sur elle)",
     ReferentAttachment.decided_by_id: "les demandes d'autres personnes, validées ou refusées par "
     "la personne (et, sur les siennes, qui en a décidé)",
+    SecondFactor.user_id: "la clé de la double authentification : l'exporter la rendrait inutile "
+    "(son état se lit sur la page Double authentification)",
+    RecoveryCode.user_id: "les codes de secours, conservés hachés : ils ne sont lisibles par "
+    "personne après leur premier affichage",
 }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, selectinload
 
-from allervers.auth import ratelimit, throttle
+from allervers.auth import ratelimit, second_factor, throttle
 from allervers.auth.devices import USER_AGENT_LENGTH, describe_device
 from allervers.auth.models import ROLES, User, UserSession
 from allervers.auth.passwords import hash_password, verify_password
@@ -98,7 +98,8 @@ def sign_in(email: str, password: str, address: str) -> SignInResult:
         return SignInResult(error=WRONG_CREDENTIALS)
     if not user.is_enabled:
         return SignInResult(error=DISABLED_ACCOUNT)
-    throttle.succeeded(attempt)
+    if not second_factor.is_enabled(user):  # else forgiven once the code is right too
+        throttle.succeeded(attempt)
     return SignInResult(user=user)
 
 

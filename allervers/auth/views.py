@@ -5,7 +5,7 @@ import json
 from flask import Response, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from allervers.auth import erasure, personal_data, recovery, services
+from allervers.auth import erasure, personal_data, recovery, second_factor, services
 from allervers.auth.access import SESSION_TOKEN_KEY, client_address, current_token, public
 from allervers.auth.forms import (
     NEW_STRUCTURE,
@@ -14,6 +14,7 @@ from allervers.auth.forms import (
     PasswordChangeForm,
     ProfileForm,
 )
+from allervers.auth.second_factor_views import ask_code
 from allervers.core.timeutil import utcnow
 from allervers.core.web import done, form_page, invalid, safe_next
 from allervers.directory import access as directory_access
@@ -40,6 +41,8 @@ def login():
         form.password.errors.append(result.error)
         return invalid("auth/login.html", form=form)
     session.clear()
+    if second_factor.is_enabled(result.user):
+        return ask_code(result.user, form.next.data)
     session[SESSION_TOKEN_KEY] = services.open_session(result.user, client_address())
     session.permanent = True
     login_user(result.user)

@@ -37,6 +37,7 @@ _lock_up_front: ContextVar[bool | None] = ContextVar("sqlite_lock_up_front", def
 
 def load_models() -> None:
     """Import every domain's models so that SQLAlchemy and Alembic know all the tables."""
+    from allervers.admin import models as _admin  # noqa: F401
     from allervers.analysis import models as _analysis  # noqa: F401
     from allervers.auth import models as _auth  # noqa: F401
     from allervers.directory import models as _directory  # noqa: F401

@@ -127,7 +127,7 @@ def _formation() -> list:
 
 
 def _administration() -> list:
-    return [_item("admin.list_users", "Utilisateurs")]
+    return [_item("admin.list_users", "Utilisateurs"), _item("admin.site_settings", "Paramètres")]
 
 
 def initiative_vocabularies() -> dict:

@@ -41,7 +41,8 @@
     if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
   });
 
-  // A « Copier » button (a reset link shown once): copies the field it names, says so aloud.
+  // A « Copier » button: copies the field it names by id (a reset link shown once) or the
+  // <code> lines of the element it names (recovery codes); says so aloud.
   function revealCopy(root) {
     root.querySelectorAll("[data-copy]").forEach(function (button) {
       button.hidden = !navigator.clipboard;
@@ -52,13 +53,16 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-copy]");
     if (!button) { return; }
-    var source = document.getElementById(button.getAttribute("data-copy"));
+    var source = document.getElementById(button.getAttribute("data-copy").replace(/^#/, ""));
     var status = button.parentElement.querySelector("[data-copy-status]");
-    navigator.clipboard.writeText(source.value).then(function () {
-      if (status) { status.textContent = "Lien copié."; }
+    var isField = "value" in source && source.tagName !== "BUTTON";
+    var text = isField ? source.value : Array.prototype.map.call(
+      source.querySelectorAll("code"), function (code) { return code.textContent; }).join("\n");
+    navigator.clipboard.writeText(text).then(function () {
+      if (status) { status.textContent = isField ? "Lien copié." : "Codes copiés."; }
     }, function () {
-      source.select();
-      if (status) { status.textContent = "Copie impossible : sélectionnez le lien et copiez-le."; }
+      if (isField) { source.select(); }
+      if (status) { status.textContent = "Copie impossible : sélectionnez le texte et copiez-le."; }
     });
   });
 })();

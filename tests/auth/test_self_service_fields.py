@@ -75,6 +75,14 @@ FIELDS = {
         "confirm": lambda s: ["une phrase de passe neuve"],
     },
     "DeleteAccountForm": {"password": lambda s: ["pas-le-bon-mot-de-passe"]},
+    # the second factor: codes and a password, nothing about the person.
+    "ConfirmEnrolmentForm": {"code": lambda s: ["000000", "admin"]},
+    "SignInCodeForm": {"code": lambda s: ["000000", "abcd-efgh-jkmn"]},
+    "NewRecoveryCodesForm": {"password": lambda s: ["pas-le-bon-mot-de-passe"]},
+    "DeactivateForm": {
+        "password": lambda s: ["pas-le-bon-mot-de-passe"],
+        "code": lambda s: ["000000"],
+    },
 }
 
 
@@ -211,6 +219,12 @@ SIGNED_IN_FORMS = {
     "LoginForm": ("/connexion", lambda s, who: {"email": s[who].email, "password": "faux"}),
     "PasswordChangeForm": ("/compte/mot-de-passe", lambda s, who: {"current": TEST_PASSWORD}),
     "DeleteAccountForm": ("/compte/supprimer", lambda s, who: {"password": "faux"}),
+    "ConfirmEnrolmentForm": ("/compte/double-authentification/confirmer", lambda s, who: {}),
+    "SignInCodeForm": ("/connexion/code", lambda s, who: {}),
+    "NewRecoveryCodesForm": ("/compte/double-authentification/codes-de-secours",
+                             lambda s, who: {}),
+    "DeactivateForm": ("/compte/double-authentification/desactiver",
+                       lambda s, who: {"password": "faux", "code": "000000"}),
 }  # fmt: skip
 
 
