@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from allervers.auth import services as accounts
@@ -163,6 +164,18 @@ def restore_command(path: Path, yes: bool) -> None:
     )
 
 
+@click.command("purge-security-log")
+@with_appcontext
+def purge_security_log_command() -> None:
+    """Delete the security log's entries older than SECURITY_LOG_RETENTION_DAYS."""
+    from allervers.auth import security_log
+
+    removed = security_log.purge()
+    days = current_app.config["SECURITY_LOG_RETENTION_DAYS"]
+    gone = "supprimées" if removed > 1 else "supprimée"
+    click.echo(f"Journal de sécurité : {plural(removed, 'entrée')} de plus de {days} jours {gone}.")
+
+
 commands = [
     communes_group,
     create_user_command,
@@ -170,4 +183,5 @@ commands = [
     import_map_command,
     backup_command,
     restore_command,
+    purge_security_log_command,
 ]

@@ -14,8 +14,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 from allervers.analysis import cache
 from allervers.analysis.models import SuggestionDismissal
 from allervers.analysis.services import map_cache_keys
-from allervers.auth import throttle
-from allervers.auth.models import User, UserSession
+from allervers.auth import security_log, throttle
+from allervers.auth.models import SecurityEvent, User, UserSession
 from allervers.directory.models import ReferentAttachment, Structure, StructureMerge
 from allervers.extensions import db
 from allervers.followup.models import Action, AnswerSet, Attendance, DashboardVisit, JournalNote
@@ -151,6 +151,9 @@ RULES: tuple[Rule, ...] = (
     delete_rows(Membership.user_id),
     delete_rows(ReferentAttachment.user_id),
     delete_rows(UserSession.user_id),
+    # The security log keeps its entries (with the e-mail) for its year: only the links go.
+    Rule(SecurityEvent.user_id, security_log.unlink_account),
+    Rule(SecurityEvent.actor_id, security_log.unlink_actor),
 )
 
 
@@ -170,6 +173,7 @@ def delete_account(user: User) -> None:
     if is_last_admin(user):
         raise ErasureRefusedError(LAST_ADMIN)
     try:
+        security_log.record("account_deleted", user=user)  # unlinked below, keeps the e-mail
         for rule in RULES:
             rule.apply(user)
         throttle.forget_account(user.email)

@@ -127,7 +127,10 @@ def _formation() -> list:
 
 
 def _administration() -> list:
-    return [_item("admin.list_users", "Utilisateurs")]
+    return [
+        _item("admin.list_users", "Utilisateurs"),
+        _item("admin.security_log_page", "Journal de sécurité"),
+    ]
 
 
 def initiative_vocabularies() -> dict:
