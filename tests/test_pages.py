@@ -45,6 +45,7 @@ PAGES = {
     "admin.list_users": (lambda w: "/admin/utilisateurs", {"admin"}),
     "admin.create_user": (lambda w: "/admin/utilisateurs/nouveau", {"admin"}),
     "admin.edit_user": (lambda w: f"/admin/utilisateurs/{w['stagiaire'].id}", {"admin"}),
+    "admin.security_log_page": (lambda w: "/admin/journal", {"admin"}),
 }
 PAGES.update(DIRECTORY_PAGES)
 PAGES.update(MAP_PAGES)

@@ -282,7 +282,8 @@ def _sqlite_connect(dbapi_connection, connection_record) -> None:
 def _refuse_bulk_writes(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete):
         return
-    if getattr(state.statement, "table", None) is not SecurityEvent.__table__:
+    table = getattr(state.statement, "table", None)  # an ORM statement's is annotated
+    if getattr(table, "name", None) != SecurityEvent.__tablename__:
         return
     allowed = PURGE_OPTION if state.is_delete else UNLINK_OPTION
     if not state.execution_options.get(allowed):
