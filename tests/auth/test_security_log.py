@@ -1,7 +1,9 @@
 """The security log: what is recorded, who reads it, that nobody rewrites it, and its purge."""
 
+import re
 import sqlite3
 from datetime import datetime, timedelta
+from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import delete, make_url, select, text, update
@@ -235,6 +237,24 @@ def test_the_filters_narrow_the_list_and_stay_in_the_url(client_as, world):
     full = admin.get("/admin/journal?type=lockout&du=pas-une-date")
     assert full.status_code == 200
     assert '<option value="lockout" selected>' in full.get_data(as_text=True)
+
+
+def test_a_users_page_links_to_their_entries(client_as, world):
+    admin, email = client_as("admin"), world["stagiaire"].email
+    add_event("password_changed", user=world["stagiaire"])
+    page = admin.get(f"/admin/utilisateurs/{world['stagiaire'].id}").text
+    link = re.search(r'href="(/admin/journal\?compte=[^"]+)"', page).group(1)
+    assert unquote(link) == f"/admin/journal?compte={email}"
+    entries = visible_text(admin.get(link)).split("Détail", 1)[1]
+    assert "Mot de passe changé" in entries
+    assert world["admin"].email not in entries
+
+
+def test_a_typed_email_is_shown_escaped(client, client_as, world):
+    sign_in(client, '<script>alert("x")</script>@exemple.fr', "pas le bon")
+    body = client_as("admin").get("/admin/journal").get_data(as_text=True)
+    assert "&lt;script&gt;alert" in body
+    assert "<script>alert" not in body
 
 
 def test_the_results_are_a_fragment_for_htmx_and_paginated(app, client_as, world):
