@@ -122,6 +122,16 @@ def test_the_personal_data_download_is_recorded(client, make_user):
     assert only("personal_data_export").user_id == user.id
 
 
+def test_the_download_holds_ones_own_entries_only(client, make_user):
+    user, other = make_user(), make_user("admin")
+    add_event("sign_in_failed", user=other)
+    add_event("role_changed", user=user, actor=other)
+    sign_in(client, user.email)
+    entries = client.get("/compte/donnees.json").json["security_events"]
+    assert [e["kind"] for e in entries] == ["role_changed", "sign_in"]
+    assert "actor_id" not in entries[0]
+
+
 def test_an_administrators_account_changes_are_recorded(client, make_user):
     admin = make_user("admin")
     sign_in(client, admin.email)
