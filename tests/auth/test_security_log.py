@@ -80,6 +80,22 @@ def test_reaching_the_account_limit_is_one_lockout_then_refusals(app, client, ma
     assert details == [security_log.WRONG_PASSWORD] * limit + [security_log.REFUSED_BY_LIMITS] * 2
 
 
+def test_joining_a_group_records_the_account_or_the_failure(client, world):
+    page = "/rejoindre"
+    data = {"code": "ORLAAA111", "name": "Dominique", "password": "une-phrase-de-passe"}
+    data["confirm"] = data["password"]
+    post_form(client, page, {**data, "email": "dominique@exemple.fr"}, token_from=page)
+    created = only("account_created")
+    assert (created.email, created.detail) == (
+        "dominique@exemple.fr",
+        "Inscription : Groupe 1 Orléans",
+    )
+    assert only("sign_in").user_id == created.user_id
+    other = client.application.test_client()
+    post_form(other, page, {**data, "email": world["stagiaire"].email}, token_from=page)
+    assert only("sign_in_failed").user_id == world["stagiaire"].id
+
+
 def test_a_disabled_account_signing_in_is_a_failure(client, make_user):
     user = make_user(is_enabled=False)
     sign_in(client, user.email)
