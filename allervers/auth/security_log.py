@@ -66,6 +66,7 @@ _PURGING_KEY = "allervers_security_log_purging"
 WRONG_PASSWORD = "Mot de passe incorrect ou compte inconnu."
 REFUSED_BY_LIMITS = "Tentative refusée : limite de tentatives atteinte."
 DISABLED = "Compte désactivé."
+WRONG_CONFIRMATION = "Mot de passe de confirmation incorrect (session ouverte)."
 
 
 class AppendOnlyError(RuntimeError):
@@ -142,11 +143,11 @@ def sign_in_failed(email: str, user: User | None, detail: str) -> None:
     record_now("sign_in_failed", user=user, email=email, detail=detail)
 
 
-def wrong_password(email: str, user: User | None) -> None:
+def wrong_password(email: str, user: User | None, detail: str = WRONG_PASSWORD) -> None:
     """A wrong password (or no such account), after the throttle counted it; the failure that
     reaches the account's limit is also a `lockout` (the next tries are refused at once, so
     it is recorded once a window)."""
-    sign_in_failed(email, user, WRONG_PASSWORD)
+    sign_in_failed(email, user, detail)
     key = throttle.account_key(email.strip().lower())
     if ratelimit.count(key) >= current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
         record_now("lockout", user=user, email=email)

@@ -198,6 +198,7 @@ def password_problem(user: User, password: str, wrong: str) -> str | None:
         return TOO_MANY_CONFIRMATIONS
     if not verify_password(user.password_hash, password):
         ratelimit.hit(key, config["LOGIN_FAILURE_WINDOW"])
+        security_log.wrong_password(user.email, user, security_log.WRONG_CONFIRMATION)
         return wrong
     ratelimit.reset(key)
     return None

@@ -119,16 +119,20 @@ def test_sign_out_and_password_change_are_recorded(client, make_user):
     assert (entry.user_id, entry.actor_id) == (user.id, user.id)
 
 
-def test_a_refused_password_change_records_nothing(client, make_user):
+def test_a_wrong_confirmation_password_is_a_failure_and_can_lock(app, client, make_user):
     user = make_user()
     sign_in(client, user.email)
-    post_form(
-        client,
-        "/compte/mot-de-passe",
-        {"current": "pas le bon", "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
-        token_from="/compte/mot-de-passe",
-    )
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+        post_form(
+            client,
+            "/compte/mot-de-passe",
+            {"current": "pas le bon", "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+            token_from="/compte/mot-de-passe",
+        )
     assert not events("password_changed")
+    failures = events("sign_in_failed")
+    assert {(e.user_id, e.detail) for e in failures} == {(user.id, security_log.WRONG_CONFIRMATION)}
+    assert only("lockout").user_id == user.id
 
 
 def test_the_personal_data_download_is_recorded(client, make_user):
