@@ -223,6 +223,17 @@ def test_referent_decisions_are_recorded(
     assert (entry.user_id, entry.actor_id, entry.detail) == (referent.id, admin.id, structure.name)
 
 
+def test_an_administrator_naming_a_referent_approves_at_once(client, make_user, make_structure):
+    admin, structure, user = make_user("admin"), make_structure(), make_user()
+    sign_in(client, admin.email)
+    path = f"/admin/utilisateurs/{user.id}"
+    data = {"name": user.name, "role": "referent", "structure_id": str(structure.id)}
+    assert post_form(client, path, data, token_from=path).status_code == 303
+    entry = only("referent_approved")
+    assert (entry.user_id, entry.actor_id, entry.detail) == (user.id, admin.id, structure.name)
+    assert only("role_changed").detail == "Stagiaire → Référent de structure"
+
+
 def test_every_kind_has_a_french_label_and_unknown_kinds_are_refused(app):
     assert all(label and label[0].isupper() for label in security_log.KINDS.values())
     with pytest.raises(ValueError, match="Unknown"):
