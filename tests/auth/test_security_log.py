@@ -337,7 +337,7 @@ def test_the_database_lets_a_deleted_account_be_unlinked_only(app, make_user):
 def test_another_sqlite_client_cannot_delete_entries(app):
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() != "sqlite":
-        pytest.skip("SQLite only: PostgreSQL's setting is tested by the purge")
+        pytest.skip("SQLite only: on PostgreSQL, a DELETE without the setting is refused above")
     add_event()
     connection = sqlite3.connect(url.database)
     try:
