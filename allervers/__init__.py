@@ -58,13 +58,14 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from allervers.auth import access
+    from allervers.auth import access, security_log
     from allervers.core import bodies, routing, security, templating
     from allervers.history import recorder
 
     bodies.init_bodies(app)
     routing.init_routing(app)
     access.init_login(app)
+    security_log.init_app(app)
     recorder.init_recorder(app)
     templating.init_templating(app)
     security.init_security_headers(app)

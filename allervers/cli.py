@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from allervers.auth import services as accounts
@@ -35,13 +36,14 @@ def create_user_command(email: str, password: str, role: str, name: str | None) 
 @with_appcontext
 def remove_second_factor_command(email: str) -> None:
     """Remove an account's second factor (the last administrator who lost their phone)."""
-    from allervers.auth import second_factor
+    from allervers.auth import second_factor, security_log
 
     user = accounts.find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"Aucun compte avec l'adresse {email}.")
     if not second_factor.remove(user):
         raise click.ClickException(f"{user.email} n'a pas de double authentification.")
+    security_log.record_now("second_factor_reset", user=user, detail="En ligne de commande")
     click.echo(f"Double authentification retirée : {user.email} se connecte avec son mot de passe.")
 
 
@@ -178,6 +180,18 @@ def restore_command(path: Path, yes: bool) -> None:
     )
 
 
+@click.command("purge-security-log")
+@with_appcontext
+def purge_security_log_command() -> None:
+    """Delete the security log's entries older than SECURITY_LOG_RETENTION_DAYS."""
+    from allervers.auth import security_log
+
+    removed = security_log.purge()
+    days = current_app.config["SECURITY_LOG_RETENTION_DAYS"]
+    gone = "supprimées" if removed > 1 else "supprimée"
+    click.echo(f"Journal de sécurité : {plural(removed, 'entrée')} de plus de {days} jours {gone}.")
+
+
 commands = [
     communes_group,
     create_user_command,
@@ -186,4 +200,5 @@ commands = [
     import_map_command,
     backup_command,
     restore_command,
+    purge_security_log_command,
 ]

@@ -44,6 +44,8 @@ def from_environment() -> dict:
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(env.get("SESSION_IDLE_MINUTES", 120))),
         "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=int(env.get("SESSION_ABSOLUTE_HOURS", 12))),
         **mail_from_environment(env),
+        # The security log (auth/security_log.py) is purged of older entries every night.
+        "SECURITY_LOG_RETENTION_DAYS": int(env.get("SECURITY_LOG_RETENTION_DAYS", 365)),
     }
 
 

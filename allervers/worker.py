@@ -6,6 +6,7 @@ this module makes.
 
 from allervers import create_app
 from allervers.analysis import tasks  # noqa: F401
+from allervers.auth import tasks as _auth_tasks  # noqa: F401
 from allervers.core import mail  # noqa: F401 - its delivery job
 from allervers.core.jobs import huey, use_app_factory
 

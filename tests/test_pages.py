@@ -52,6 +52,7 @@ PAGES = {
     "admin.create_user": (lambda w: "/admin/utilisateurs/nouveau", {"admin"}),
     "admin.edit_user": (lambda w: f"/admin/utilisateurs/{w['stagiaire'].id}", {"admin"}),
     "admin.site_settings": (lambda w: "/admin/parametres", {"admin"}),
+    "admin.security_log_page": (lambda w: "/admin/journal", {"admin"}),
 }
 PAGES.update(DIRECTORY_PAGES)
 PAGES.update(MAP_PAGES)

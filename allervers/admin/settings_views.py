@@ -4,7 +4,7 @@ from flask import url_for
 from flask_login import current_user
 
 from allervers.admin import settings
-from allervers.auth import second_factor
+from allervers.auth import second_factor, security_log
 from allervers.auth.models import User
 from allervers.auth.second_factor_forms import RemoveSecondFactorForm, SiteSettingsForm
 from allervers.core.web import done, form_page
@@ -21,6 +21,10 @@ def site_settings():
     if not form.validate_on_submit():
         return form_page("admin/settings.html", form=form)
     required = bool(form.second_factor_required.data)
+    if required != settings.second_factor_required():
+        state = "obligatoire" if required else "facultative"
+        detail = f"Double authentification {state} pour les administrateurs et les formateurs"
+        security_log.record("settings_changed", detail=detail)
     settings.set_second_factor_required(required)
     message = "Les paramètres ont été enregistrés."
     if required and not second_factor.is_enabled(current_user):
@@ -37,6 +41,7 @@ def remove_second_factor(user_id: int):
                     back, "error")  # fmt: skip
     if not second_factor.remove(user):
         return done(f"{user.name} n'avait pas de double authentification.", back, "info")
+    security_log.record_now("second_factor_reset", user=user)
     return done(
         f"La double authentification de {user.name} est retirée : la personne se connecte "
         "avec son seul mot de passe et pourra l'activer de nouveau.",

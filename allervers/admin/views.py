@@ -4,7 +4,7 @@ from flask import abort, request, url_for
 from flask_login import current_user
 
 from allervers.admin.forms import DeleteUserForm, NewUserForm, UserForm
-from allervers.auth import erasure, recovery
+from allervers.auth import erasure, recovery, security_log
 from allervers.auth import services as accounts
 from allervers.auth.models import ROLES, User
 from allervers.core.forms import search_words
@@ -112,6 +112,7 @@ def close_user_sessions(user_id: int):
             "info",
         )
     accounts.close_other_sessions(user, keep_token=None)
+    security_log.record_now("session_closed", user=user, detail="Toutes, par un administrateur")
     return done(
         f"Les sessions de {user.name} sont fermées : la personne devra se reconnecter.",
         url_for(".edit_user", user_id=user.id),
@@ -148,6 +149,19 @@ def delete_user(user_id: int):
     return done(
         f"Le compte de {name} et ses données personnelles ont été supprimés.",
         url_for(".list_users"),
+    )
+
+
+@bp.get("/journal")
+def security_log_page():
+    filters = security_log.Filters.from_args(request.args)
+    pagination = paginate(security_log.events_query(filters))
+    return render(
+        "admin/journal.html",
+        "admin/_journal_list.html",
+        pagination=pagination,
+        filters=filters,
+        kinds=security_log.KINDS,
     )
 
 

@@ -14,8 +14,15 @@ from sqlalchemy.orm import InstrumentedAttribute
 from allervers.analysis import cache
 from allervers.analysis.models import SuggestionDismissal
 from allervers.analysis.services import map_cache_keys
-from allervers.auth import throttle
-from allervers.auth.models import PasswordReset, RecoveryCode, SecondFactor, User, UserSession
+from allervers.auth import security_log, throttle
+from allervers.auth.models import (
+    PasswordReset,
+    RecoveryCode,
+    SecondFactor,
+    SecurityEvent,
+    User,
+    UserSession,
+)
 from allervers.directory.models import ReferentAttachment, Structure, StructureMerge
 from allervers.extensions import db
 from allervers.followup.models import Action, AnswerSet, Attendance, DashboardVisit, JournalNote
@@ -155,6 +162,9 @@ RULES: tuple[Rule, ...] = (
     delete_rows(PasswordReset.user_id),
     delete_rows(SecondFactor.user_id),
     delete_rows(RecoveryCode.user_id),
+    # The security log keeps its entries (with the e-mail) for its year: only the links go.
+    Rule(SecurityEvent.user_id, security_log.unlink_account),
+    Rule(SecurityEvent.actor_id, security_log.unlink_actor),
 )
 
 
@@ -174,6 +184,7 @@ def delete_account(user: User) -> None:
     if is_last_admin(user):
         raise ErasureRefusedError(LAST_ADMIN)
     try:
+        security_log.record("account_deleted", user=user)  # unlinked below, keeps the e-mail
         for rule in RULES:
             rule.apply(user)
         throttle.forget_account(user.email)

@@ -147,3 +147,30 @@ class RecoveryCode(db.Model):
 
     def __repr__(self) -> str:
         return f"<RecoveryCode {self.id} user={self.user_id} used={self.used_at}>"
+
+
+class SecurityEvent(db.Model):
+    """One entry of the security log (auth/security_log.py): append-only, kept a year.
+
+    `email` is the account's address at the time (or as typed, for a failed sign-in): the
+    entry still says whom it concerned after the account is deleted and `user_id` is cleared.
+    """
+
+    __tablename__ = "security_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    email: Mapped[str | None] = mapped_column(String(254))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    address: Mapped[str | None] = mapped_column(String(45))
+    detail: Mapped[str] = mapped_column(String(300), default="")
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+    def __repr__(self) -> str:
+        return f"<SecurityEvent {self.id} {self.kind} {self.email}>"

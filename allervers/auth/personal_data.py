@@ -12,7 +12,14 @@ from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from allervers.analysis.models import SuggestionDismissal
-from allervers.auth.models import PasswordReset, RecoveryCode, SecondFactor, User, UserSession
+from allervers.auth.models import (
+    PasswordReset,
+    RecoveryCode,
+    SecondFactor,
+    SecurityEvent,
+    User,
+    UserSession,
+)
 from allervers.core.timeutil import utcnow
 from allervers.directory.models import ReferentAttachment, Structure, StructureMerge
 from allervers.extensions import db
@@ -145,6 +152,11 @@ PARTS: tuple[Part, ...] = (
             or_(PasswordReset.user_id == u.id, PasswordReset.issued_by_id == u.id),
         ),
     ),
+    Part(
+        "security_events",
+        (SecurityEvent.user_id,),
+        lambda u: _all(SecurityEvent, SecurityEvent.user_id == u.id, omit=("actor_id",)),
+    ),
     Part("memberships", (Membership.user_id,), _memberships),
     Part("referent_attachments", (ReferentAttachment.user_id,), _referent_attachments),
     Part("maps", (CooperationMap.owner_id,), _maps),
@@ -219,6 +231,8 @@ NOT_EXPORTED: dict[InstrumentedAttribute, str] = {
     "le détail",
     CooperationMap.locked_by_id: "les cartes de groupe closes par la personne à la fin d'un "
     "atelier (une date, pas une donnée sur elle)",
+    SecurityEvent.actor_id: "les événements de sécurité des comptes d'autres personnes (un "
+    "administrateur qui a créé ou désactivé un compte), et qui a agi sur le sien",
     ReferentAttachment.decided_by_id: "les demandes d'autres personnes, validées ou refusées par "
     "la personne (et, sur les siennes, qui en a décidé)",
     SecondFactor.user_id: "la clé de la double authentification : l'exporter la rendrait inutile "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import current_app, url_for
 from sqlalchemy import select, update
 
-from allervers.auth import ratelimit
+from allervers.auth import ratelimit, security_log
 from allervers.auth.models import PasswordReset, User
 from allervers.auth.passwords import hash_password
 from allervers.auth.services import close_other_sessions
@@ -70,6 +70,8 @@ def issue_link(user: User, issuer: User, *, activation: bool = False) -> IssuedL
         issued_by_id=issuer.id,
     )
     db.session.add(record)
+    kind = "lien d'activation" if activation else "lien de nouveau mot de passe"
+    security_log.record("reset_link_issued", user=user, actor=issuer, detail=kind.capitalize())
     db.session.commit()
     url = url_for("auth.reset_password", token=token, _external=True)
     emailed = mail.send(
@@ -118,6 +120,8 @@ def valid_link(token: str, address: str) -> PasswordReset | None:
     if record and not record.used_at and record.expires_at > utcnow() and record.user.is_enabled:
         return record
     ratelimit.hit(_failure_key(address), current_app.config["RESET_FAILURE_WINDOW"])
+    # Which account a known token was for is kept; the token itself never is.
+    security_log.record_now("reset_link_refused", user=record.user if record else None)
     return None
 
 
@@ -126,6 +130,7 @@ def reset_password(record: PasswordReset, password: str) -> User:
     user = record.user
     user.password_hash = hash_password(password)
     record.used_at = utcnow()
+    security_log.record("reset_link_used", user=user, detail="Nouveau mot de passe choisi")
     db.session.commit()
     close_other_sessions(user, keep_token=None)
     notify_password_changed(user)

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import delete, func, or_, select, update
 
 from allervers.admin import settings
-from allervers.auth import ratelimit, throttle
+from allervers.auth import ratelimit, security_log, throttle
 from allervers.auth.models import RecoveryCode, SecondFactor, User
 from allervers.auth.passwords import verify_password
 from allervers.core.timeutil import utcnow
@@ -213,10 +213,12 @@ def check_at_sign_in(user: User, code: str, address: str) -> Check:
     five wrong codes lock the account as five wrong passwords do."""
     attempt = throttle.begin(user.email, address)
     if attempt.refusal:
+        security_log.sign_in_failed(user.email, user, security_log.REFUSED_BY_LIMITS)
         return Check(attempt.refusal)
     result = check(user, code)
     if result.problem:
         throttle.failed(attempt)
+        security_log.wrong_second_factor(user, result.problem)
     else:
         throttle.succeeded(attempt)
     return result

@@ -5,7 +5,7 @@ import time
 from flask import Response, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user
 
-from allervers.auth import second_factor, services
+from allervers.auth import second_factor, security_log, services
 from allervers.auth.access import SESSION_TOKEN_KEY, client_address, public
 from allervers.auth.models import User
 from allervers.auth.second_factor_forms import (
@@ -101,6 +101,7 @@ def confirm_second_factor():
         db.session.rollback()
         form.code.errors.append(str(error))
         return _page(invalid, confirm_form=form)
+    security_log.record_now("second_factor_enabled", user=current_user)
     flash("La double authentification est activée.", "success")
     return render(CODES_PAGE, codes=codes)
 
@@ -119,6 +120,7 @@ def change_recovery_codes():
         form.password.errors.append(problem)
         return _page(invalid, codes_form=form)
     codes = second_factor.new_recovery_codes(current_user)
+    security_log.record_now("recovery_codes_renewed", user=current_user)
     flash("Vos nouveaux codes de secours remplacent les anciens.", "success")
     return render(CODES_PAGE, codes=codes)
 
@@ -137,8 +139,12 @@ def deactivate_second_factor():
     if problem:
         field, message = problem
         form[field].errors.append(message)
+        security_log.record_now(
+            "second_factor_failed", user=user, detail=f"Désactivation : {message}"
+        )
         return _page(invalid, deactivate_form=form)
     second_factor.remove(user)
+    security_log.record_now("second_factor_disabled", user=user)
     return done("La double authentification est désactivée.", url_for(".second_factor_page"))
 
 
@@ -179,6 +185,7 @@ def login_code():
     target = safe_next(session[PASSWORD_STEP_KEY].get("next"), url_for("home.dashboard"))
     _open_session(user)
     if result.used_recovery_code:
+        security_log.record_now("recovery_code_used", user=user)
         _recovery_code_notice(user)
     return done(f"Bonjour {user.name} !", target)
 

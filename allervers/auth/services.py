@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, selectinload
 
-from allervers.auth import ratelimit, second_factor, throttle
+from allervers.auth import ratelimit, second_factor, security_log, throttle
 from allervers.auth.devices import USER_AGENT_LENGTH, describe_device
 from allervers.auth.models import ROLES, User, UserSession
 from allervers.auth.passwords import hash_password, verify_password
@@ -79,6 +79,7 @@ def create_user(
     )
     db.session.add(user)
     referents.follow_employer(user, by, file_request=True, grant=True)
+    security_log.record("account_created", user=user, actor=by, detail=user.role_label)
     db.session.commit()
     return user
 
@@ -91,12 +92,15 @@ def sign_in(email: str, password: str, address: str) -> SignInResult:
     """Check the credentials under the per-account and per-address limits (auth/throttle.py)."""
     attempt = throttle.begin(normalise_email(email), address)
     if attempt.refusal:
+        security_log.sign_in_failed(email, None, security_log.REFUSED_BY_LIMITS)
         return SignInResult(error=attempt.refusal)
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
         throttle.failed(attempt)
+        security_log.wrong_password(email, user)
         return SignInResult(error=WRONG_CREDENTIALS)
     if not user.is_enabled:
+        security_log.sign_in_failed(email, user, security_log.DISABLED)
         return SignInResult(error=DISABLED_ACCOUNT)
     if not second_factor.is_enabled(user):  # else forgiven once the code is right too
         throttle.succeeded(attempt)
@@ -127,6 +131,7 @@ def open_session(user: User, address: str | None, user_agent: str | None = None)
         )
     )
     user.last_login_at = now
+    security_log.record("sign_in", user=user, address=address)
     db.session.commit()
     return token
 
@@ -260,6 +265,7 @@ def password_problem(user: User, password: str, wrong: str) -> str | None:
         return TOO_MANY_CONFIRMATIONS
     if not verify_password(user.password_hash, password):
         ratelimit.hit(key, config["LOGIN_FAILURE_WINDOW"])
+        security_log.wrong_password(user.email, user, security_log.WRONG_CONFIRMATION)
         return wrong
     ratelimit.reset(key)
     return None
@@ -270,6 +276,7 @@ def change_password(user: User, current: str, new: str, keep_token: str | None) 
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(new)
+    security_log.record("password_changed", user=user)
     db.session.commit()
     close_other_sessions(user, keep_token)
 
@@ -294,6 +301,7 @@ def _set_profile(user: User, name: str, job_title: str | None, structure_id: int
 
 def set_enabled(user: User, enabled: bool) -> None:
     user.is_enabled = enabled
+    security_log.record("account_enabled" if enabled else "account_disabled", user=user)
     db.session.commit()
     if not enabled:
         close_other_sessions(user, keep_token=None)
@@ -314,6 +322,7 @@ def update_user(
     if role not in ROLES:
         raise AccountError("Rôle inconnu.")
     changed = (role, structure_id) != (user.role, user.structure_id)
+    security_log.role_changed(user, role, by)
     user.role = role
     _set_profile(user, name, job_title, structure_id)
     granted = None

@@ -5,7 +5,7 @@ import json
 from flask import Response, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from allervers.auth import erasure, personal_data, recovery, second_factor, services
+from allervers.auth import erasure, personal_data, recovery, second_factor, security_log, services
 from allervers.auth.access import SESSION_TOKEN_KEY, client_address, current_token, public
 from allervers.auth.forms import (
     NEW_STRUCTURE,
@@ -53,6 +53,7 @@ def login():
 
 @bp.post("/deconnexion")
 def logout():
+    security_log.record("sign_out", user=current_user)
     services.close_session(current_token())
     logout_user()
     session.clear()
@@ -115,6 +116,7 @@ def change_password():
 @bp.get("/compte/donnees.json")
 def download_data():
     body = json.dumps(personal_data.export(current_user), ensure_ascii=False, indent=2)
+    security_log.record_now("personal_data_export", user=current_user)
     response = Response(body, mimetype="application/json")
     name = f"allervers-mes-donnees-{utcnow():%Y-%m-%d}.json"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

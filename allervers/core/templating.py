@@ -127,7 +127,11 @@ def _formation() -> list:
 
 
 def _administration() -> list:
-    return [_item("admin.list_users", "Utilisateurs"), _item("admin.site_settings", "Paramètres")]
+    return [
+        _item("admin.list_users", "Utilisateurs"),
+        _item("admin.site_settings", "Paramètres"),
+        _item("admin.security_log_page", "Journal de sécurité"),
+    ]
 
 
 def initiative_vocabularies() -> dict:

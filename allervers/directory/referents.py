@@ -9,10 +9,11 @@ account's service does, so that the change and its consequences land together.
 
 from sqlalchemy import Select, select
 
+from allervers.auth import security_log
 from allervers.auth.models import User
 from allervers.core.timeutil import utcnow
 from allervers.directory import access
-from allervers.directory.models import ACTIVE_STATUSES, ReferentAttachment
+from allervers.directory.models import ACTIVE_STATUSES, ReferentAttachment, Structure
 from allervers.extensions import db
 
 REQUEST_SENT = "Demande envoyée, en attente de validation par un administrateur ou un référent."
@@ -49,6 +50,8 @@ def _open(user: User, actor: User | None, grant: bool) -> ReferentAttachment:
         attachment.status = "approved"
         attachment.decided_by_id = actor.id if actor else None
         attachment.decided_at = attachment.requested_at
+        structure = db.session.get(Structure, user.structure_id)
+        security_log.record("referent_approved", user=user, actor=actor, detail=structure.name)
     db.session.add(attachment)
     return attachment
 
@@ -110,6 +113,8 @@ def decide(attachment: ReferentAttachment, approve: bool, by: User) -> None:
     attachment.status = "approved" if approve else "refused"
     attachment.decided_by_id = by.id
     attachment.decided_at = utcnow()
+    kind = "referent_approved" if approve else "referent_refused"
+    security_log.record(kind, user=requester, actor=by, detail=attachment.structure.name)
     db.session.commit()
 
 

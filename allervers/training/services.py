@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from allervers.auth import throttle
+from allervers.auth import security_log, throttle
 from allervers.auth.models import User
 from allervers.auth.passwords import hash_password, verify_password
 from allervers.auth.services import (
@@ -254,14 +254,17 @@ def register_and_join(
         _add_trainee(group, None)  # raises the "group is full" message, for every e-mail
     attempt = throttle.begin(normalise_email(account.email), address)
     if attempt.refusal:
+        security_log.sign_in_failed(account.email, None, security_log.REFUSED_BY_LIMITS)
         raise AccountError(attempt.refusal)
     user = find_user_by_email(account.email)
     if user is None:
         return group, _create_trainee(group, account), True
     if not verify_password(user.password_hash, account.password):
         throttle.failed(attempt)
+        security_log.wrong_password(account.email, user)
         raise AccountError(JOIN_REFUSED)
     if not user.is_enabled:
+        security_log.sign_in_failed(account.email, user, security_log.DISABLED)
         raise AccountError(DISABLED_ACCOUNT)
     throttle.succeeded(attempt)
     if not any(m.user_id == user.id for m in group.memberships):
@@ -291,5 +294,6 @@ def _create_trainee(group: Group, account: NewAccount) -> User:
         ).id
     user.structure_id = structure_id
     _add_trainee(group, user)
+    security_log.record("account_created", user=user, detail=f"Inscription : {group.name}")
     db.session.commit()
     return user

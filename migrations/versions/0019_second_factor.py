@@ -1,7 +1,7 @@
 """second factor: TOTP authenticators, recovery codes, site settings
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-07 19:15:07
 
 The TOTP secret is stored encrypted, the recovery codes as salted hashes; `site_settings`
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0017'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

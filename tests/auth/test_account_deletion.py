@@ -73,7 +73,8 @@ def test_a_wrong_password_deletes_nothing(client_as, world, password, message):
     db.session.expire_all()
     after = row_counts()
     assert after.pop("rate_counters") - before.pop("rate_counters") == (1 if password else 0)
-    assert after == before  # the failure is counted, nothing else changes
+    assert after.pop("security_events") - before.pop("security_events") == (1 if password else 0)
+    assert after == before  # the failure is counted and logged, nothing else changes
     assert client.get("/").status_code == 200  # still signed in
 
 
