@@ -40,7 +40,8 @@ def test_preview_writes_nothing_then_confirm_imports(client_as, world):
     assert preview.status_code == 200
     page = text(preview)
     assert "Aperçu : rien n'est encore enregistré" in page
-    assert "Structures à créer dans l'annuaire : Mission locale de l'Orléanais." in page
+    assert "elles y seront créées si vous confirmez : Mission locale de l'Orléanais." in page
+    assert "Confirmer l'import et créer 1 structure</button>" in page  # « créer » is said
     assert counts() == before
     confirm = post_form(
         client,
@@ -206,7 +207,7 @@ def test_quick_entry_lines(client_as, world):
         client, f"/cartes/{world['map'].id}/import", {"lines": lines}, token_from="/"
     )
     assert preview.status_code == 200
-    assert "Structures à créer dans l'annuaire : Épicerie de Gien." in text(preview)
+    assert "elles y seront créées si vous confirmez : Épicerie de Gien." in text(preview)
     csv_text = importer.quick_entry_csv(lines)
     post_form(
         client,
