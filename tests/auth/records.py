@@ -7,9 +7,13 @@ app (attendance, dashboard), so that deleting her exercises every rule.
 
 from datetime import date, timedelta
 
+from allervers.admin import settings
 from allervers.analysis import dismissals
 from allervers.analysis import services as analysis
+from allervers.auth import second_factor
 from allervers.auth import services as accounts
+from allervers.auth.models import PasswordReset
+from allervers.core.timeutil import utcnow
 from allervers.directory import services as directory
 from allervers.directory.services import build_structure
 from allervers.extensions import db
@@ -153,6 +157,20 @@ def _accounts(world) -> None:
     db.session.commit()
     accounts.open_session(trainee, "192.0.2.10")
     accounts.sign_in(trainee.email, "pas le bon mot de passe", "192.0.2.10")
+    db.session.commit()
+    second_factor.begin(trainee)
+    second_factor.new_recovery_codes(trainee)
+    settings.set_second_factor_required(False)
+    now = utcnow()
+    db.session.add(
+        PasswordReset(
+            user_id=trainee.id,
+            token_digest="0" * 64,
+            created_at=now,
+            expires_at=now + timedelta(hours=24),
+            issued_by_id=world["admin"].id,
+        )
+    )
     db.session.commit()
 
 
