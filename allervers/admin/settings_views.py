@@ -42,6 +42,7 @@ def remove_second_factor(user_id: int):
     if not second_factor.remove(user):
         return done(f"{user.name} n'avait pas de double authentification.", back, "info")
     security_log.record_now("second_factor_reset", user=user)
+    second_factor.notify(user, "removed")
     return done(
         f"La double authentification de {user.name} est retirée : la personne se connecte "
         "avec son seul mot de passe et pourra l'activer de nouveau.",

@@ -20,7 +20,7 @@ import segno
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app
+from flask import current_app, url_for
 from markupsafe import Markup, escape
 from sqlalchemy import delete, func, or_, select, update
 
@@ -28,10 +28,19 @@ from allervers.admin import settings
 from allervers.auth import ratelimit, security_log, throttle
 from allervers.auth.models import RecoveryCode, SecondFactor, User
 from allervers.auth.passwords import verify_password
+from allervers.core import mail
 from allervers.core.timeutil import utcnow
 from allervers.extensions import db
 
 ISSUER = "Aller-vers"
+# What the notice e-mail says happened (ASVS 2.5.5: tell the person an authenticator changed).
+CHANGES = {
+    "enabled": "La double authentification a été activée sur votre compte.",
+    "disabled": "La double authentification a été désactivée sur votre compte.",
+    "removed": "Un administrateur a retiré la double authentification de votre compte.",
+    "codes": "De nouveaux codes de secours ont été générés ; les anciens ne servent plus.",
+    "recovery_code_used": "Un code de secours a servi à vous connecter ; il ne servira plus.",
+}
 RECOVERY_CODE_COUNT = 10
 # No 0/o, 1/l/i: read aloud or copied from paper without doubt. 31 symbols × 12 ≈ 59 bits.
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -309,3 +318,16 @@ def _use_recovery_code(user: User, typed: str) -> bool:
             db.session.commit()
             return used.rowcount == 1
     return False
+
+
+def notify(user: User, change: str) -> bool:
+    """Tell the account's address what changed, when e-mail is configured (core/mail.py)."""
+    return mail.send(
+        user.email,
+        "Aller-vers : votre double authentification",
+        "second_factor_changed",
+        user=user,
+        what=CHANGES[change],
+        changed_at=utcnow(),
+        login_url=url_for("auth.login", _external=True),
+    )

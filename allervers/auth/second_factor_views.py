@@ -6,7 +6,7 @@ from flask import Response, current_app, flash, redirect, request, session, url_
 from flask_login import current_user, login_user
 
 from allervers.auth import second_factor, security_log, services
-from allervers.auth.access import SESSION_TOKEN_KEY, client_address, public
+from allervers.auth.access import SESSION_TOKEN_KEY, client_address, current_token, public
 from allervers.auth.models import User
 from allervers.auth.second_factor_forms import (
     ConfirmEnrolmentForm,
@@ -102,6 +102,9 @@ def confirm_second_factor():
         form.code.errors.append(str(error))
         return _page(invalid, confirm_form=form)
     security_log.record_now("second_factor_enabled", user=current_user)
+    # As after a password change: a browser signed in before the factor is signed out.
+    services.close_other_sessions(current_user, keep_token=current_token())
+    second_factor.notify(current_user, "enabled")
     flash("La double authentification est activée.", "success")
     return render(CODES_PAGE, codes=codes)
 
@@ -121,6 +124,7 @@ def change_recovery_codes():
         return _page(invalid, codes_form=form)
     codes = second_factor.new_recovery_codes(current_user)
     security_log.record_now("recovery_codes_renewed", user=current_user)
+    second_factor.notify(current_user, "codes")
     flash("Vos nouveaux codes de secours remplacent les anciens.", "success")
     return render(CODES_PAGE, codes=codes)
 
@@ -145,6 +149,7 @@ def deactivate_second_factor():
         return _page(invalid, deactivate_form=form)
     second_factor.remove(user)
     security_log.record_now("second_factor_disabled", user=user)
+    second_factor.notify(user, "disabled")
     return done("La double authentification est désactivée.", url_for(".second_factor_page"))
 
 
@@ -186,6 +191,7 @@ def login_code():
     _open_session(user)
     if result.used_recovery_code:
         security_log.record_now("recovery_code_used", user=user)
+        second_factor.notify(user, "recovery_code_used")
         _recovery_code_notice(user)
     return done(f"Bonjour {user.name} !", target)
 

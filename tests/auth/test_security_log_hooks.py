@@ -93,3 +93,22 @@ def test_closing_sessions_is_recorded(app, make_user):
     page = "/compte/sessions"
     assert post_form(second, f"{page}/fermer-les-autres", token_from=page).status_code == 303
     assert kinds_for(user)[-1] == "session_closed"
+
+
+def test_the_second_factor_changes_are_told_by_email_and_end_other_sessions(
+    app,
+    make_user,
+    clock,  # noqa: F811
+    smtp_server,
+):
+    user = make_user()
+    client, other = app.test_client(), app.test_client()
+    sign_in(other, user.email)
+    sign_in(client, user.email)
+    smtp_server.messages.clear()
+    enrol(client, clock)
+    [notice] = smtp_server.messages
+    assert notice["To"] == user.email
+    assert "La double authentification a été activée" in notice.get_content()
+    assert other.get("/").status_code == 302  # signed in before the factor: signed out
+    assert client.get("/").status_code == 200
