@@ -8,7 +8,11 @@ from aiosmtpd.smtp import AuthResult
 
 from allervers.core import mail
 from allervers.core.jobs import huey
-from tests.analysis.test_worker import start_worker, stop_worker
+from tests.analysis.test_worker import (  # noqa: F401 - job_queue is a fixture
+    job_queue,
+    start_worker,
+    stop_worker,
+)
 from tests.conftest import Inbox, free_port
 from tests.helpers import post_form
 
@@ -106,21 +110,15 @@ def _person():
 # ----- through the real worker -----------------------------------------------------------------
 
 
-@pytest.fixture
-def queued_jobs(tmp_path):
-    """Jobs go to a SQLite queue file instead of running inline, for the time of the test."""
-    filename = str(tmp_path / "jobs.sqlite")
-    saved = dict(huey.storage_kwargs)
-    huey.storage_kwargs["filename"] = filename
-    huey.immediate = False
-    yield filename
-    huey.immediate = True
-    huey.storage_kwargs.clear()
-    huey.storage_kwargs.update(saved)
-
-
 def test_the_worker_sends_what_a_page_queued(
-    app, client_as, world, database_url, smtp_server, queued_jobs, tmp_path, monkeypatch
+    app,
+    client_as,
+    world,
+    database_url,
+    smtp_server,
+    job_queue,  # noqa: F811
+    tmp_path,
+    monkeypatch,
 ):
     trainee = world["stagiaire"]
     page = post_form(client_as("admin"), f"/mot-de-passe/lien/{trainee.id}", token_from="/")
@@ -132,7 +130,7 @@ def test_the_worker_sends_what_a_page_queued(
     monkeypatch.setenv("MAIL_USE_TLS", "false")
     log_path = tmp_path / "worker.log"
     with log_path.open("w") as log:
-        worker = start_worker(database_url, queued_jobs, log)
+        worker = start_worker(database_url, job_queue, log)
         try:
             deadline = time.monotonic() + 30
             while not smtp_server.messages and time.monotonic() < deadline:
