@@ -22,7 +22,7 @@ def is_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def send(to: str, subject: str, template: str, **context) -> bool:
+def send(to: str, subject: str, template: str, /, **context) -> bool:
     """Queue `templates/mail/<template>.txt` for `to`; False when mail is not configured."""
     if not is_configured():
         return False

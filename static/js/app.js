@@ -39,14 +39,21 @@
   }
 
   // Never fail silently: an htmx request that is refused or cannot reach the server says so.
+  // A helper request (the password meter) fails quietly: its form says the same on submit.
+  function isQuiet(event) {
+    var elt = event.detail.elt;
+    return Boolean(elt && elt.closest && elt.closest("[data-quiet-errors]"));
+  }
+
   document.body.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
     var status = xhr.status;
-    if (status === 401) { return; }  // HX-Redirect to the sign-in page takes over
+    if (status === 401 || isQuiet(event)) { return; }  // 401: HX-Redirect to sign-in takes over
     var text = (status === 503 || status === 507) ? serverMessage(xhr) : null;
     showMessage(text || messages[status] || "Une erreur est survenue sur le serveur. Réessayez dans un instant.");
   });
-  document.body.addEventListener("htmx:sendError", function () {
+  document.body.addEventListener("htmx:sendError", function (event) {
+    if (isQuiet(event)) { return; }
     showMessage("Le serveur ne répond pas : vérifiez la connexion au réseau, puis réessayez.");
   });
 

@@ -53,3 +53,17 @@ def test_closing_another_session_in_place(page: Page, world, axe_check):
     expect(page.get_by_role("heading", name="1 session ouverte")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("La session est fermée")
     expect(page.get_by_text("Safari sur iOS")).to_have_count(0)
+
+
+def test_a_refused_meter_request_shows_no_error_message(page: Page, world):
+    """A meter request refused (a CSRF token gone stale as the form is sent) says nothing:
+    the form's own check speaks on submit; a global error after joining would alarm."""
+    sign_in(page, world["stagiaire"].email)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
+    page.goto("/compte/mot-de-passe")
+    page.evaluate("document.querySelector('meta[name=csrf-token]').content = 'perime'")
+    with page.expect_response("**/mot-de-passe/force") as answer:
+        page.get_by_role("textbox", name="Nouveau mot de passe", exact=True).fill("soleil levant")
+    assert answer.value.status == 400
+    page.wait_for_timeout(200)  # htmx handles the answer after the response event
+    expect(page.locator("#messages .message-error")).to_have_count(0)

@@ -16,6 +16,7 @@ from sqlalchemy import JSON, String, Text, update
 
 from allervers.analysis import cache
 from allervers.analysis import services as analysis
+from allervers.auth import security_log
 from allervers.core.tabular import XLSX_MIMETYPE as XLSX
 from allervers.extensions import db
 from allervers.followup import assessment, plans
@@ -50,7 +51,14 @@ NOT_TEXT = {
     "actions": {"status"},
     "cooperation_links": {"status", "direction", "frequency", "feasibility"},
     "map_entries": {"position"},
+    "second_factors": {"secret_encrypted"},
+    "recovery_codes": {"code_hash"},
+    "password_resets": {"token_digest"},
+    "site_settings": {"key", "value"},
+    "security_events": {"kind"},
 }
+# Append-only: its texts (an e-mail as typed at sign-in, a detail) come as a new entry.
+APPEND_ONLY = {"security_events"}
 # Free text kept in JSON columns; the others hold codes, positions or computed results.
 JSON_TEXT = {
     ("structures", "thematiques"): [PAYLOAD],
@@ -83,7 +91,9 @@ def poison() -> set[str]:
             if value is not None:
                 values[column.name] = value
                 written.add(f"{table.name}.{column.name}")
-        if values:
+        if values and table.name in APPEND_ONLY:
+            security_log.record("sign_in_failed", **values)
+        elif values:
             db.session.execute(update(table).values(**values))
     db.session.commit()
     cache.forget_parsed()

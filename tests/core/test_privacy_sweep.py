@@ -55,6 +55,9 @@ EXCEPTIONS = {
     ("EntryForm", "q"): f"recherche de structure, {NOT_STORED}",
     ("JoinCodeForm", "code"): f"code d'invitation, {NOT_STORED}",
     ("JoinForm", "code"): f"code d'invitation, {NOT_STORED}",
+    ("ConfirmEnrolmentForm", "code"): f"code de vérification, {NOT_STORED}",
+    ("DeactivateForm", "code"): f"code de vérification, {NOT_STORED}",
+    ("SignInCodeForm", "code"): f"code de vérification ou de secours, {NOT_STORED}",
     ("GroupForm", "city"): "lieu de la formation, une adresse par nature",
     ("GroupForm", "place"): "lieu de la formation, une adresse par nature",
 }

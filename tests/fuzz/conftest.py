@@ -1,14 +1,17 @@
 """The fuzz world: the `world` of tests/conftest.py plus one record of every kind a POST route
 touches (live and deleted, the trainee's and someone else's), as plain ids."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import bindparam, event, select, text, update
 
 from allervers import create_app
 from allervers.analysis import dismissals
+from allervers.auth import recovery
 from allervers.auth import services as accounts
+from allervers.auth.models import PasswordReset
+from allervers.core.timeutil import utcnow
 from allervers.directory import importer, referents
 from allervers.directory import services as directory
 from allervers.extensions import db
@@ -69,6 +72,21 @@ def fuzz_world(request, app):
     return {"ids": SAVED["ids"], "others": SAVED["others"], "world": world}
 
 
+def _reset_token(world) -> str:
+    """An open reset link for the trainee, as an admin issues it (auth/recovery.py)."""
+    token, now = "jeton-de-fuzz-" + "x" * 30, utcnow()
+    db.session.add(
+        PasswordReset(
+            user_id=world["stagiaire"].id,
+            token_digest=recovery.digest(token),
+            created_at=now,
+            expires_at=now + timedelta(hours=24),
+            issued_by_id=world["admin"].id,
+        )
+    )
+    return token
+
+
 def _build(fixture) -> dict:
     world, make_structure = fixture("world"), fixture("make_structure")
     new_initiative, new_effect = fixture("make_initiative"), fixture("make_effect")
@@ -93,6 +111,7 @@ def _build(fixture) -> dict:
     ids.update(_initiative_records(world, new_initiative, new_effect))
     ids.update(_followup_records(world, ids))
     ids["import_tokens"] = _import_tokens()
+    ids["reset_token"] = _reset_token(world)
     others = _other_records(world, new_initiative)
     ids.update({f"other_{key}": ident for key, ident in others.items()})  # for form fields
     db.session.commit()
@@ -129,7 +148,16 @@ def _restore(saved: dict[str, list[dict]]) -> None:
 
 
 def _nullable_references(table) -> list[str]:
-    return [column.name for column in table.columns if column.foreign_keys and column.nullable]
+    """The nullable references to a table inserted at the same time or later (structures and
+    users point at each other): set after every insert. The others go in with their row, which
+    the append-only security log requires (its rows may not be updated)."""
+    order = {other.name: rank for rank, other in enumerate(db.metadata.sorted_tables)}
+    return [
+        column.name
+        for column in table.columns
+        if column.nullable
+        and any(order[key.column.table.name] >= order[table.name] for key in column.foreign_keys)
+    ]
 
 
 def _set_references(connection, table, rows: list[dict]) -> None:

@@ -49,6 +49,7 @@ ARGS = {
     "record_id": "deleted_map",
     "event_id": "history_event",  # a change to the trainee's map whose old value may be erased
     "attachment_id": "referent_request",
+    "token": "reset_token",  # an open reset link for the trainee
 }
 
 
@@ -417,6 +418,14 @@ def password_meter_fields(ids):
     }
 
 
+def reset_fields(ids):
+    return {"new": text(), "confirm": text()}
+
+
+def code_fields(ids):
+    return {"code": text(20)}
+
+
 def login_fields(ids):
     return {
         "email": st.sampled_from([ids["email"], "personne@exemple.fr"]),
@@ -480,6 +489,9 @@ def _group_map_pages(ids) -> list[str]:
 # ----- every mutating route ------------------------------------------------------------------
 
 OWNER = "stagiaire"  # the trainee who owns the world's map, initiative, action and note
+# A refused sign-in, code or confirmation password is counted (rate_counters) and recorded in
+# the security log (auth/security_log.py), though it changes nothing else.
+REFUSAL_LOGGED = frozenset({"rate_counters", "security_events"})
 
 
 def _map_page(ids):
@@ -495,18 +507,16 @@ SPECS: dict[str, Spec] = {
     # accounts
     # Failed sign-ins and joins are counted (rate_counters) even though they are refused.
     "auth.login": Spec(
-        "anonyme", login_fields, changes_on_refusal=frozenset({"rate_counters"}), fresh_client=True
+        "anonyme", login_fields, changes_on_refusal=REFUSAL_LOGGED, fresh_client=True
     ),
     "auth.logout": Spec(OWNER, fresh_client=True),
     "auth.account": Spec(OWNER, profile_fields, pages=lambda ids: ["/compte", "/annuaire"]),
     # A wrong password on a confirmation form is counted too (same limit as sign-in).
-    "auth.change_password": Spec(
-        OWNER, password_fields, changes_on_refusal=frozenset({"rate_counters"})
-    ),
+    "auth.change_password": Spec(OWNER, password_fields, changes_on_refusal=REFUSAL_LOGGED),
     "training.join": Spec(
         ("anonyme", "stagiaire_autre"),
         join_fields,
-        changes_on_refusal=frozenset({"rate_counters"}),
+        changes_on_refusal=REFUSAL_LOGGED,
         fresh_client=True,
     ),
     # The strength meter beside new passwords: public (/rejoindre), it changes nothing.
@@ -515,15 +525,36 @@ SPECS: dict[str, Spec] = {
     "auth.close_session": Spec(OWNER, pages=lambda ids: ["/compte/sessions"]),
     "auth.close_other_sessions": Spec(OWNER, pages=lambda ids: ["/compte/sessions"]),
     "admin.close_user_sessions": Spec("admin"),
+    # the second factor (auth/second_factor_views.py); a wrong code is logged like a password
+    "auth.begin_second_factor": Spec(OWNER, pages=lambda ids: ["/compte/double-authentification"]),
+    "auth.confirm_second_factor": Spec(OWNER, code_fields),
+    "auth.change_recovery_codes": Spec(
+        OWNER, lambda ids: {"password": text()}, changes_on_refusal=REFUSAL_LOGGED
+    ),
+    "auth.deactivate_second_factor": Spec(
+        OWNER,
+        lambda ids: {"password": text(), "code": text(20)},
+        changes_on_refusal=REFUSAL_LOGGED,
+    ),
+    "auth.login_code": Spec(
+        "anonyme", code_fields, changes_on_refusal=REFUSAL_LOGGED, fresh_client=True
+    ),
+    "admin.site_settings": Spec("admin", lambda ids: {"second_factor_required": checkbox()}),
+    "admin.remove_second_factor": Spec("admin", lambda ids: {"confirm": checkbox()}),
+    # reset links: issued for the trainee, opened by anyone who holds the link
+    "auth.issue_reset_link": Spec(("admin", "formateur"), lambda ids: {"next": maybe(text())}),
+    "auth.reset_password": Spec(
+        "anonyme", reset_fields, changes_on_refusal=REFUSAL_LOGGED, fresh_client=True
+    ),
     "admin.create_user": Spec("admin", new_user_fields, pages=lambda ids: ["/admin/utilisateurs"]),
     "admin.edit_user": Spec("admin", user_fields, pages=lambda ids: ["/admin/utilisateurs"]),
     "admin.disable_user": Spec("admin"),
     "admin.enable_user": Spec("admin"),
     "admin.delete_user": Spec(
-        "admin", lambda ids: {"password": text()}, changes_on_refusal=frozenset({"rate_counters"})
+        "admin", lambda ids: {"password": text()}, changes_on_refusal=REFUSAL_LOGGED
     ),
     "auth.delete_account": Spec(
-        OWNER, lambda ids: {"password": text()}, changes_on_refusal=frozenset({"rate_counters"})
+        OWNER, lambda ids: {"password": text()}, changes_on_refusal=REFUSAL_LOGGED
     ),
     "history.restore": Spec(OWNER, lambda ids: {"next": text()}),
     "history.purge": Spec(OWNER),

@@ -49,6 +49,12 @@ PARAMETERS = {
     "initiative_id": ["1", "2"],
     "position": ["0", "1", "-1"],
     "depuis": ["0", "1", "-1", "99999999999", "1.5"],
+    # the security log's filters (/admin/journal)
+    "type": ["sign_in", "lockout", "x"],
+    "compte": ["admin", "@demo", "%", "_"],
+    "adresse": ["127.", "192.0.2.10", "%"],
+    "du": ["2026-12-01", "2026-13-45", "hier"],
+    "au": ["2026-12-31", "", "0000-00-00"],
 }
 ROLE_ORDER = ("admin", "formateur", "stagiaire", "referent", "formateur_autre", "stagiaire_autre")
 
